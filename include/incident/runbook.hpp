@@ -1,0 +1,180 @@
+#pragma once
+// The runbook model: the team's incident-response runbook as validated data.
+// Built by load_runbook() (runbook_loader.hpp); every reference in it has been checked,
+// so code that uses a Runbook never meets a dangling id.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace incident {
+
+using Seconds = std::chrono::seconds;
+
+// A time window of a phase or post-incident group, e.g. "1-4h". `unit` is the unit it was
+// written in ('s', 'm', 'h', 'd', 'w'), kept so it is shown as written.
+struct Window {
+  Seconds from{0};
+  Seconds to{0};
+  char unit = 'm';
+};
+
+struct Severity {
+  std::string id;  // "P0"
+  std::string name;  // "Critical"
+  std::string definition;
+  Seconds response_time{0};
+  std::vector<std::string> examples;
+};
+
+struct ChecklistItem {
+  std::string id;  // "initial.acknowledge", unique in the runbook
+  std::string text;
+};
+
+struct ChecklistGroup {
+  std::string name;
+  std::vector<ChecklistItem> items;
+};
+
+struct Checklist {
+  std::vector<std::string> severities;  // severity ids; empty = every severity
+  std::vector<ChecklistGroup> groups;
+
+  [[nodiscard]] bool applies_to(std::string_view severity_id) const;
+};
+
+struct Phase {
+  std::string id;
+  std::string name;
+  Window window;
+  std::vector<Checklist> checklists;
+
+  // The checklist for a severity, or nullptr when the phase has none for it.
+  [[nodiscard]] const Checklist* checklist_for(std::string_view severity_id) const;
+};
+
+struct Scenario {
+  std::string id;
+  std::string name;
+  std::vector<std::string> symptoms;
+  std::vector<std::string> response;
+  std::vector<std::string> escalation;  // may be empty
+};
+
+// The three status messages. The order is the order of TemplateKind values.
+enum class TemplateKind { initial, investigation, resolution };
+inline constexpr std::string_view k_template_keys[] = {"initial", "investigation", "resolution"};
+
+struct Template {
+  std::string name;  // "Initial Status Update"
+  std::string text;  // with {{placeholders}}
+  std::string source;  // where the text came from, for error messages
+  int first_line = 1;  // line of the text's first line in `source`
+};
+
+struct EscalationTrigger {
+  std::string id;
+  std::string text;
+  std::optional<Seconds> after;
+};
+
+struct EscalationLevel {
+  int level = 0;
+  std::string role;
+  std::string contact;  // a contact id, or empty
+};
+
+struct Entry {
+  std::string name;
+  std::string value;
+};
+
+struct EntryGroup {
+  std::string name;
+  std::vector<Entry> entries;
+};
+
+struct ItemGroup {
+  std::string name;
+  std::vector<std::string> items;
+};
+
+struct PostIncidentGroup {
+  std::string name;
+  Window window;
+  std::vector<ChecklistItem> items;
+};
+
+struct Procedure {
+  std::string id;
+  std::string name;
+  std::vector<std::string> steps;
+};
+
+struct Contact {
+  std::string id;  // "primary"
+  std::string name;  // "Primary"
+  std::string value;  // "[On-call engineer]"
+};
+
+struct Escalation {
+  std::vector<EscalationTrigger> triggers;
+  std::vector<EscalationLevel> levels;
+  std::vector<Contact> contacts;
+
+  // The contact of a level, or nullptr when it names none.
+  [[nodiscard]] const Contact* contact_for(const EscalationLevel& level) const;
+};
+
+struct Runbook {
+  int schema = 1;
+  std::string title;
+  std::string overview;
+  std::vector<Severity> severities;
+  std::vector<Phase> phases;
+  std::vector<Scenario> scenarios;
+  Template templates[3];  // indexed by TemplateKind
+  Escalation escalation;
+  std::vector<EntryGroup> resources;
+  std::vector<PostIncidentGroup> post_incident;
+  std::vector<EntryGroup> emergency_contacts;
+  std::vector<Procedure> recovery;
+  std::vector<ItemGroup> prevention;
+  std::vector<std::string> notes;
+  std::string source;  // the file it was loaded from
+
+  [[nodiscard]] const Template& message_template(TemplateKind kind) const {
+    return templates[static_cast<int>(kind)];
+  }
+  [[nodiscard]] const Severity* find_severity_by_id(std::string_view id) const;
+
+  // Resolves what a user typed: an id ("p1", "P1") or a name ("high"), case-insensitively.
+  // Throws UsageError listing the valid values.
+  [[nodiscard]] const Severity& severity(std::string_view user_text) const;
+
+  // Looks a scenario up by id or name, case-insensitively; throws NotFoundError with a
+  // "did you mean" and the known ids.
+  [[nodiscard]] const Scenario& scenario(std::string_view user_text) const;
+};
+
+// "15m" -> 900s. Accepts a positive whole number and one unit of s, m, h, d, w; nothing
+// else. Returns nullopt when the text is not a duration (or overflows 100 years).
+std::optional<Seconds> parse_duration(std::string_view text);
+
+// 900s -> "15 minutes", 3600s -> "1 hour", 90s -> "90 seconds": the largest unit that
+// divides the duration.
+std::string format_duration_words(Seconds duration);
+
+// 900s -> "15m", 5400s -> "1h30m": short, for tables and prompts.
+std::string format_duration_short(Seconds duration);
+
+// "0-15m" -> {0, 900, 'm'}; nullopt when malformed or from >= to.
+std::optional<Window> parse_window(std::string_view text);
+
+// {0, 900, 'm'} -> "0-15 minutes".
+std::string format_window(const Window& window);
+
+}  // namespace incident

@@ -1,0 +1,44 @@
+#pragma once
+// Small text helpers shared by the library and the CLI: validation of untrusted text,
+// case-insensitive comparison, "did you mean" suggestions, escaping for terminals.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace incident::text {
+
+struct InvalidText {
+  int line = 0;  // 1-based
+  int column = 0;  // 1-based, in bytes
+  std::string what;  // "invalid UTF-8 (byte 0xff)", "NUL byte"
+};
+
+// The first NUL byte or invalid UTF-8 sequence (overlong forms, surrogates and code
+// points above U+10FFFF are invalid), or nullopt when the text is clean.
+std::optional<InvalidText> find_invalid_text(std::string_view text);
+
+// ASCII lower-casing; other bytes are kept.
+std::string to_lower(std::string_view text);
+bool iequals(std::string_view a, std::string_view b);
+
+// Edit distance (insert, delete, substitute), case-sensitive.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+// The candidate closest to `word` when it is close enough to be a likely typo
+// (distance <= max(1, size/3), case-insensitive), or nullopt.
+std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates);
+
+// " (did you mean 'x'?)" or "".
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+
+// "a, b, c"
+std::string join(const std::vector<std::string>& parts, std::string_view separator = ", ");
+
+// Makes text safe to show on a terminal: C0 controls (except, when keep_newlines, '\n'),
+// DEL and C1 controls are shown as \xNN (\n, \t, \r, \e as such); the backslash itself
+// stays as typed. Assumes valid UTF-8.
+std::string escape_control(std::string_view text, bool keep_newlines = false);
+
+}  // namespace incident::text

@@ -1,0 +1,139 @@
+#include "app.hpp"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <new>
+
+#include "commands.hpp"
+#include "context.hpp"
+#include "incident/error.hpp"
+#include "incident/text.hpp"
+#include "version.hpp"
+
+namespace incident::cli {
+
+namespace {
+
+constexpr const char* k_examples = R"(
+Examples:
+  incident severities                      severity levels and response-time SLAs
+  incident scenario database               symptoms, response and escalation for a scenario
+  incident escalation                      when to escalate, and to whom
+  incident runbook show phases             the phase checklists
+  incident runbook validate my-runbook.yaml
+  incident --json severities | jq '.[0].response_time_seconds'
+
+Environment: INCIDENT_HOME (state dir), INCIDENT_RUNBOOK, INCIDENT_USER, NO_COLOR.
+Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid runbook, 4 not found,
+            5 corrupt state file, 6 busy (locked), 7 not allowed in this state.)";
+
+void setup_logging(bool verbose) {
+  auto logger = spdlog::stderr_logger_st("incident");
+  logger->set_pattern("incident: %l: %v");
+  logger->set_level(verbose ? spdlog::level::debug : spdlog::level::warn);
+  spdlog::set_default_logger(logger);
+}
+
+void print_error(const std::string& message) {
+  // One line, whatever the message holds: it may quote untrusted input.
+  std::string line = text::escape_control(message);
+  std::fprintf(stderr, "incident: error: %s\n", line.c_str());
+}
+
+std::vector<std::string> subcommand_names(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    names.push_back(sub->get_name());
+  }
+  return names;
+}
+
+// CLI11's message, made friendlier where a command name was mistyped.
+std::string usage_message(const CLI::App& app, const CLI::ParseError& error) {
+  const auto remaining = app.remaining();
+  const CLI::App* deepest = &app;
+  while (!deepest->get_subcommands().empty()) {
+    deepest = deepest->get_subcommands().back();
+  }
+  const bool wants_command = deepest->get_require_subcommand_min() > 0;
+  if (!remaining.empty() && wants_command) {
+    return fmt::format("unknown command '{}'{}", remaining.front(),
+                       text::did_you_mean(remaining.front(), subcommand_names(*deepest)));
+  }
+  if (wants_command && remaining.empty() && dynamic_cast<const CLI::RequiredError*>(&error) != nullptr) {
+    return fmt::format("a command is needed: {}", text::join(subcommand_names(*deepest)));
+  }
+  return error.what();
+}
+
+void build(CLI::App& app, Context& ctx) {
+  app.set_version_flag("--version", std::string(k_version));
+  app.footer(k_examples);
+  app.require_subcommand(1);
+  app.fallthrough();  // global options are accepted after the command too
+  app.option_defaults()->always_capture_default(false);
+
+  GlobalOptions& options = ctx.options;
+  app.add_option("--state-dir", options.state_dir, "Where incident files live")
+      ->envname("INCIDENT_HOME")
+      ->type_name("DIR");
+  app.add_option("--runbook", options.runbook, "Runbook YAML to use")
+      ->envname("INCIDENT_RUNBOOK")
+      ->type_name("FILE");
+  app.add_option("--as", options.actor, "Who is acting (default: $USER)")
+      ->envname("INCIDENT_USER")
+      ->type_name("NAME");
+  app.add_flag("--json", options.json, "Print one JSON document on stdout instead of text");
+  app.add_flag("-v,--verbose", options.verbose, "Log decisions and timings on stderr");
+
+  register_runbook(app, ctx);
+  register_severities(app, ctx);
+  register_scenario(app, ctx);
+  register_escalation(app, ctx);
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{"incident: incident command from the terminal, driven by the team's runbook", "incident"};
+  Context ctx;
+  try {
+    build(app, ctx);
+    // The callbacks run the command once parsing is complete; set logging up first.
+    app.parse_complete_callback([&ctx] { setup_logging(ctx.options.verbose); });
+    app.parse(argc, argv);
+    std::fflush(stdout);
+    if (std::ferror(stdout) != 0) {
+      print_error("cannot write to standard output");
+      return static_cast<int>(ExitCode::failure);
+    }
+    return 0;
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    print_error(usage_message(app, e));
+    std::fprintf(stderr, "Run 'incident --help' for usage.\n");
+    return static_cast<int>(ExitCode::usage);
+  } catch (const Error& e) {
+    print_error(e.what());
+    return static_cast<int>(e.exit_code());
+  } catch (const std::bad_alloc&) {
+    print_error("out of memory");
+    return static_cast<int>(ExitCode::failure);
+  } catch (const std::exception& e) {
+    print_error(fmt::format("unexpected failure: {}", e.what()));
+    return static_cast<int>(ExitCode::failure);
+  }
+}
+
+}  // namespace incident::cli

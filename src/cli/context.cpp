@@ -1,0 +1,125 @@
+#include "context.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+#include "incident/error.hpp"
+#include "incident/runbook_loader.hpp"
+
+namespace incident::cli {
+
+namespace {
+
+std::string env(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? std::string() : std::string(value);
+}
+
+std::filesystem::path home_dir() {
+  if (auto home = env("HOME"); !home.empty()) {
+    return home;
+  }
+  if (const passwd* entry = ::getpwuid(::getuid()); entry != nullptr && entry->pw_dir != nullptr) {
+    return entry->pw_dir;
+  }
+  throw Error("cannot tell the home directory: HOME is not set");
+}
+
+// XDG base directory: $VAR if set to an absolute path, else ~/<fallback>.
+std::filesystem::path xdg_dir(const char* variable, const char* fallback) {
+  std::filesystem::path value = env(variable);
+  if (!value.empty() && value.is_absolute()) {
+    return value;
+  }
+  return home_dir() / fallback;
+}
+
+void write_all(std::FILE* stream, std::string_view text) {
+  if (std::fwrite(text.data(), 1, text.size(), stream) != text.size()) {
+    throw Error("cannot write output");
+  }
+}
+
+}  // namespace
+
+const Runbook& Context::runbook() {
+  if (!m_runbook) {
+    const auto path = runbook_path();
+    const auto started = std::chrono::steady_clock::now();
+    m_runbook = load_runbook(path, data_dir() / "templates");
+    spdlog::debug("loaded runbook {} in {} us", path.string(),
+                  std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started)
+                      .count());
+  }
+  return *m_runbook;
+}
+
+std::filesystem::path Context::runbook_path() const {
+  if (!options.runbook.empty()) {
+    return options.runbook;
+  }
+  std::error_code ignored;
+  if (!env("HOME").empty() || !env("XDG_CONFIG_HOME").empty()) {
+    auto user = xdg_dir("XDG_CONFIG_HOME", ".config") / "incident" / "runbook.yaml";
+    if (std::filesystem::exists(user, ignored)) {
+      return user;
+    }
+  }
+  auto bundled = data_dir() / "runbooks" / "default.yaml";
+  if (!std::filesystem::exists(bundled, ignored)) {
+    throw Error(fmt::format("the bundled runbook is missing ({}); reinstall incident or pass --runbook FILE",
+                            bundled.string()));
+  }
+  return bundled;
+}
+
+const std::filesystem::path& Context::data_dir() const {
+  if (!m_data_dir) {
+    std::error_code error;
+    auto exe = std::filesystem::read_symlink("/proc/self/exe", error);
+    if (error) {
+      throw Error(fmt::format("cannot locate the incident binary: {}", error.message()));
+    }
+    m_data_dir = exe.parent_path().parent_path() / "share" / "incident";
+  }
+  return *m_data_dir;
+}
+
+std::filesystem::path Context::state_dir() const {
+  if (!options.state_dir.empty()) {
+    return options.state_dir;
+  }
+  return xdg_dir("XDG_DATA_HOME", ".local/share") / "incident";
+}
+
+std::string Context::actor() const {
+  if (!options.actor.empty()) {
+    return options.actor;
+  }
+  if (auto user = env("USER"); !user.empty()) {
+    return user;
+  }
+  if (const passwd* entry = ::getpwuid(::getuid()); entry != nullptr && entry->pw_name != nullptr) {
+    return entry->pw_name;
+  }
+  return "unknown";
+}
+
+void Context::out(std::string_view text) const { write_all(stdout, text); }
+
+void Context::out_json(const nlohmann::ordered_json& document) const {
+  write_all(stdout, document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+  write_all(stdout, "\n");
+}
+
+void Context::hint(std::string_view text) const { write_all(stderr, text); }
+
+}  // namespace incident::cli

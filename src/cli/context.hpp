@@ -1,0 +1,58 @@
+#pragma once
+// What every command shares: the global options (parsed once, in app.cpp), lazy access to
+// the runbook (a command that never asks for it never parses YAML), and the two output
+// streams: stdout for the message or the JSON document, stderr for everything else.
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "incident/runbook.hpp"
+
+namespace incident::cli {
+
+struct GlobalOptions {
+  std::string state_dir;  // --state-dir / INCIDENT_HOME
+  std::string runbook;  // --runbook / INCIDENT_RUNBOOK
+  std::string actor;  // --as / INCIDENT_USER
+  bool json = false;  // --json
+  bool verbose = false;  // --verbose: timings and decisions on stderr
+};
+
+class Context {
+public:
+  GlobalOptions options;
+
+  // The runbook, loaded and validated on first use. Throws DataError when it is invalid.
+  const Runbook& runbook();
+
+  // Which runbook file is used: --runbook > $INCIDENT_RUNBOOK > the user's
+  // $XDG_CONFIG_HOME/incident/runbook.yaml > the bundled one.
+  [[nodiscard]] std::filesystem::path runbook_path() const;
+
+  // <prefix>/share/incident, found relative to the running binary.
+  [[nodiscard]] const std::filesystem::path& data_dir() const;
+
+  // --state-dir > $INCIDENT_HOME > $XDG_DATA_HOME/incident > ~/.local/share/incident.
+  [[nodiscard]] std::filesystem::path state_dir() const;
+
+  // --as > $INCIDENT_USER > $USER > the login name.
+  [[nodiscard]] std::string actor() const;
+
+  // stdout: the message to paste, exactly as given.
+  void out(std::string_view text) const;
+  // stdout: one JSON document, pretty-printed, newline-terminated.
+  void out_json(const nlohmann::ordered_json& document) const;
+  // stderr: guidance for the human (not a log line).
+  void hint(std::string_view text) const;
+
+private:
+  std::optional<Runbook> m_runbook;
+  mutable std::optional<std::filesystem::path> m_data_dir;
+};
+
+}  // namespace incident::cli

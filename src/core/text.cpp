@@ -1,0 +1,153 @@
+#include "incident/text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+
+namespace incident::text {
+
+std::optional<InvalidText> find_invalid_text(std::string_view text) {
+  int line = 1;
+  std::size_t line_start = 0;
+  std::size_t i = 0;
+  auto invalid = [&](std::string what) {
+    return InvalidText{line, static_cast<int>(i - line_start) + 1, std::move(what)};
+  };
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte == 0) {
+      return invalid("NUL byte in text");
+    }
+    if (byte < 0x80) {
+      if (byte == '\n') {
+        ++line;
+        line_start = i + 1;
+      }
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    char32_t code = 0;
+    char32_t minimum = 0;
+    if ((byte & 0xE0U) == 0xC0U) {
+      length = 2;
+      code = byte & 0x1FU;
+      minimum = 0x80;
+    } else if ((byte & 0xF0U) == 0xE0U) {
+      length = 3;
+      code = byte & 0x0FU;
+      minimum = 0x800;
+    } else if ((byte & 0xF8U) == 0xF0U) {
+      length = 4;
+      code = byte & 0x07U;
+      minimum = 0x10000;
+    } else {
+      return invalid(fmt::format("invalid UTF-8 (byte 0x{:02x})", byte));
+    }
+    if (i + length > text.size()) {
+      return invalid("invalid UTF-8 (truncated sequence)");
+    }
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0U) != 0x80U) {
+        return invalid(fmt::format("invalid UTF-8 (byte 0x{:02x})", byte));
+      }
+      code = (code << 6U) | (next & 0x3FU);
+    }
+    if (code < minimum || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+      return invalid(fmt::format("invalid UTF-8 (byte 0x{:02x})", byte));
+    }
+    i += length;
+  }
+  return std::nullopt;
+}
+
+std::string to_lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  });
+  return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && to_lower(a) == to_lower(b);
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  std::iota(row.begin(), row.end(), std::size_t{0});
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0U : 1U)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates) {
+  // Long inputs are not typos of short names; skip the quadratic work on hostile input.
+  if (word.empty() || word.size() > 128) {
+    return std::nullopt;
+  }
+  const std::string lowered = to_lower(word);
+  const std::size_t limit = std::max<std::size_t>(1, word.size() / 3);
+  std::optional<std::string> best;
+  std::size_t best_distance = limit + 1;
+  for (const auto& candidate : candidates) {
+    const std::size_t distance = edit_distance(lowered, to_lower(candidate));
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  if (auto best = closest(word, candidates)) {
+    return fmt::format(" (did you mean '{}'?)", *best);
+  }
+  return {};
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+  return fmt::format("{}", fmt::join(parts, separator));
+}
+
+std::string escape_control(std::string_view text, bool keep_newlines) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte == '\n' && keep_newlines) {
+      out += '\n';
+    } else if (byte == '\n') {
+      out += "\\n";
+    } else if (byte == '\t') {
+      out += "\\t";
+    } else if (byte == '\r') {
+      out += "\\r";
+    } else if (byte == 0x1B) {
+      out += "\\e";
+    } else if (byte < 0x20 || byte == 0x7F) {
+      out += fmt::format("\\x{:02x}", byte);
+    } else if (byte == 0xC2 && i + 1 < text.size() &&
+               static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
+      // C1 controls (U+0080..U+009F, e.g. the 8-bit CSI) are encoded as C2 80..C2 9F.
+      out += fmt::format("\\u{:04x}", static_cast<unsigned char>(text[i + 1]));
+      ++i;
+    } else {
+      out += static_cast<char>(byte);
+    }
+  }
+  return out;
+}
+
+}  // namespace incident::text
