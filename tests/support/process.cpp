@@ -1,0 +1,206 @@
+#include "support/process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace incident::test {
+
+namespace {
+
+void check(bool ok, const char* what) {
+  if (!ok) {
+    throw std::runtime_error(std::string(what) + ": " + std::strerror(errno));
+  }
+}
+
+}  // namespace
+
+TempDir::TempDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "incident-test-XXXXXX").string();
+  check(::mkdtemp(pattern.data()) != nullptr, "mkdtemp");
+  m_path = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::permissions(m_path, std::filesystem::perms::owner_all, std::filesystem::perm_options::add,
+                               ignored);
+  std::filesystem::remove_all(m_path, ignored);
+}
+
+std::string binary() { return INCIDENT_BINARY; }
+
+std::filesystem::path data_path(const std::string& relative) {
+  return std::filesystem::path(INCIDENT_TEST_DATA) / relative;
+}
+
+Result run(const std::vector<std::string>& args, const std::filesystem::path& home,
+           const std::map<std::string, std::string>& env, const std::optional<std::string>& input) {
+  std::map<std::string, std::string> vars = {
+      {"PATH", "/usr/bin:/bin"},
+      {"LANG", "C.UTF-8"},
+      {"HOME", home.string()},
+      {"INCIDENT_HOME", (home / "state").string()},
+      {"USER", "tester"},
+  };
+  if (const char* asan = std::getenv("ASAN_OPTIONS")) {
+    vars["ASAN_OPTIONS"] = asan;
+  }
+  if (const char* ubsan = std::getenv("UBSAN_OPTIONS")) {
+    vars["UBSAN_OPTIONS"] = ubsan;
+  }
+  for (const auto& [key, value] : env) {
+    if (value.empty()) {
+      vars.erase(key);
+    } else {
+      vars[key] = value;
+    }
+  }
+  std::vector<std::string> env_strings;
+  for (const auto& [key, value] : vars) {
+    env_strings.push_back(key + "=" + value);
+  }
+  std::vector<char*> envp;
+  for (auto& entry : env_strings) {
+    envp.push_back(entry.data());
+  }
+  envp.push_back(nullptr);
+
+  std::vector<std::string> argv_strings = {binary()};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& arg : argv_strings) {
+    argv.push_back(arg.data());
+  }
+  argv.push_back(nullptr);
+
+  std::array<int, 2> out_pipe{};
+  std::array<int, 2> err_pipe{};
+  std::array<int, 2> in_pipe{};
+  check(::pipe2(out_pipe.data(), O_CLOEXEC) == 0, "pipe");
+  check(::pipe2(err_pipe.data(), O_CLOEXEC) == 0, "pipe");
+  check(::pipe2(in_pipe.data(), O_CLOEXEC) == 0, "pipe");
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (input) {
+    posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  }
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+  pid_t pid = 0;
+  const int spawned = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+  ::close(in_pipe[0]);
+  if (spawned != 0) {
+    errno = spawned;
+    check(false, "posix_spawn");
+  }
+  if (input) {
+    std::size_t written = 0;
+    while (written < input->size()) {
+      const ssize_t n = ::write(in_pipe[1], input->data() + written, input->size() - written);
+      if (n <= 0) {
+        break;
+      }
+      written += static_cast<std::size_t>(n);
+    }
+  }
+  ::close(in_pipe[1]);
+
+  Result result;
+  std::array<pollfd, 2> fds{{{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}}};
+  std::array<std::string*, 2> sinks{&result.out, &result.err};
+  int open_fds = 2;
+  std::array<char, 65536> buffer{};
+  while (open_fds > 0) {
+    if (::poll(fds.data(), fds.size(), -1) < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      check(false, "poll");
+    }
+    for (std::size_t i = 0; i < fds.size(); ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) {
+        continue;
+      }
+      const ssize_t n = ::read(fds[i].fd, buffer.data(), buffer.size());
+      if (n > 0) {
+        sinks[i]->append(buffer.data(), static_cast<std::size_t>(n));
+      } else if (n == 0 || errno != EINTR) {
+        ::close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_fds;
+      }
+    }
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    check(errno == EINTR, "waitpid");
+  }
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
+}
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw std::runtime_error("cannot read " + path.string());
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+void write_text(const std::filesystem::path& path, const std::string& text) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out) {
+    throw std::runtime_error("cannot write " + path.string());
+  }
+}
+
+std::string golden_mismatch(const std::string& name, const std::string& actual) {
+  const auto path = data_path("golden/" + name);
+  const char* update = std::getenv("INCIDENT_UPDATE_GOLDEN");
+  if (update != nullptr && std::string(update) == "1") {
+    write_text(path, actual);
+    return {};
+  }
+  if (!std::filesystem::exists(path)) {
+    return "golden file " + path.string() + " is missing (run with INCIDENT_UPDATE_GOLDEN=1 to create it)";
+  }
+  const std::string expected = read_text(path);
+  if (expected == actual) {
+    return {};
+  }
+  std::size_t at = 0;
+  while (at < expected.size() && at < actual.size() && expected[at] == actual[at]) {
+    ++at;
+  }
+  const auto line = std::count(expected.begin(), expected.begin() + static_cast<std::ptrdiff_t>(at), '\n') + 1;
+  return "output differs from " + path.string() + " at line " + std::to_string(line) + "\n--- expected\n" +
+         expected + "\n--- actual\n" + actual;
+}
+
+}  // namespace incident::test

@@ -1,0 +1,51 @@
+#pragma once
+// Running the real `incident` binary from tests, and a temporary home for it.
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace incident::test {
+
+struct Result {
+  int exit_code = -1;  // the exit status, or 128 + signal when killed by a signal
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// A fresh temporary directory, removed (recursively) when the object goes.
+class TempDir {
+public:
+  TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir();
+  [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
+
+private:
+  std::filesystem::path m_path;
+};
+
+// Runs `binary args...` with a clean environment: only PATH, LANG=C.UTF-8, HOME set to
+// `home`, INCIDENT_HOME=<home>/state and USER=tester, plus `env` (an empty value unsets).
+// stdin is /dev/null unless `input` is given.
+Result run(const std::vector<std::string>& args, const std::filesystem::path& home,
+           const std::map<std::string, std::string>& env = {},
+           const std::optional<std::string>& input = std::nullopt);
+
+// The built binary under test.
+std::string binary();
+
+// A file of tests/data (the source tree).
+std::filesystem::path data_path(const std::string& relative);
+
+std::string read_text(const std::filesystem::path& path);
+void write_text(const std::filesystem::path& path, const std::string& text);
+
+// Compares `actual` with tests/data/golden/<name>; with INCIDENT_UPDATE_GOLDEN=1 in the
+// environment, writes it instead. Returns a description of the difference, or "" when equal.
+std::string golden_mismatch(const std::string& name, const std::string& actual);
+
+}  // namespace incident::test

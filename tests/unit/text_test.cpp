@@ -1,0 +1,40 @@
+#include <catch2/catch.hpp>
+
+#include "incident/text.hpp"
+
+using namespace incident;
+
+TEST_CASE("find_invalid_text accepts clean UTF-8 and reports the first bad byte with its position") {
+  CHECK_FALSE(text::find_invalid_text("plain ascii\nand 🚨 emoji, ünïcödé").has_value());
+  auto nul = text::find_invalid_text(std::string_view("ab\ncd\0e", 7));
+  REQUIRE(nul);
+  CHECK(nul->line == 2);
+  CHECK(nul->column == 3);
+  CHECK(nul->what == "NUL byte in text");
+  auto bad = text::find_invalid_text("ok\n  \xff");
+  REQUIRE(bad);
+  CHECK(bad->line == 2);
+  CHECK(bad->column == 3);
+  CHECK(bad->what == "invalid UTF-8 (byte 0xff)");
+  CHECK(text::find_invalid_text("\xc0\xaf"));  // overlong '/'
+  CHECK(text::find_invalid_text("\xed\xa0\x80"));  // surrogate
+  CHECK(text::find_invalid_text("\xf4\x90\x80\x80"));  // above U+10FFFF
+  CHECK(text::find_invalid_text("\xe2\x82"));  // truncated
+}
+
+TEST_CASE("did_you_mean suggests only close candidates") {
+  const std::vector<std::string> keys = {"response_time", "definition", "examples"};
+  CHECK(text::did_you_mean("respone_time", keys) == " (did you mean 'response_time'?)");
+  CHECK(text::did_you_mean("Definition", keys) == " (did you mean 'definition'?)");
+  CHECK(text::did_you_mean("colour", keys).empty());
+  CHECK(text::did_you_mean(std::string(1000, 'x'), keys).empty());
+}
+
+TEST_CASE("escape_control makes terminal escapes visible") {
+  CHECK(text::escape_control("a\x1b[31mred") == "a\\e[31mred");
+  CHECK(text::escape_control("tab\there") == "tab\\there");
+  CHECK(text::escape_control("two\nlines") == "two\\nlines");
+  CHECK(text::escape_control("two\nlines", true) == "two\nlines");
+  CHECK(text::escape_control("c1 \xc2\x9b csi") == "c1 \\u009b csi");
+  CHECK(text::escape_control("caf\xc3\xa9") == "caf\xc3\xa9");
+}
