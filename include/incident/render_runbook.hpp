@@ -25,6 +25,13 @@ nlohmann::ordered_json runbook_json(const Runbook& runbook, std::string_view sec
 // "For Critical/High Severity", or "For every severity" when the checklist has no filter.
 std::string checklist_label(const Runbook& runbook, const Checklist& checklist);
 
+// One phase's checklist for a severity, e.g. for `open` on stderr:
+//   Initial Response (0-15 minutes), for Critical/High Severity:
+//     Immediate Actions:
+//       [ ] initial.acknowledge  Acknowledge the incident in the incident channel
+// "" when the phase has no checklist for the severity.
+std::string render_checklist_text(const Runbook& runbook, const Phase& phase, std::string_view severity_id);
+
 std::string render_scenario_list_text(const Runbook& runbook);
 std::string render_scenario_text(const Scenario& scenario);
 nlohmann::ordered_json scenario_json(const Scenario& scenario);

@@ -12,12 +12,16 @@ namespace incident::text {
 struct InvalidText {
   int line = 0;  // 1-based
   int column = 0;  // 1-based, in bytes
+  std::size_t offset = 0;  // 0-based byte offset in the text
   std::string what;  // "invalid UTF-8 (byte 0xff)", "NUL byte"
 };
 
 // The first NUL byte or invalid UTF-8 sequence (overlong forms, surrogates and code
 // points above U+10FFFF are invalid), or nullopt when the text is clean.
 std::optional<InvalidText> find_invalid_text(std::string_view text);
+
+// The text with each NUL byte and each invalid UTF-8 byte replaced by U+FFFD.
+std::string replace_invalid_utf8(std::string_view text);
 
 // ASCII lower-casing; other bytes are kept.
 std::string to_lower(std::string_view text);

@@ -22,6 +22,12 @@ namespace {
 
 constexpr const char* k_examples = R"(
 Examples:
+  incident open "Checkout API 500s" -s P1 --impact "50% of checkouts fail"
+  incident ack                             (with one incident open, the ID may be left out)
+  incident update --findings "bad deploy" --next "rolling back" --eta 30m
+  incident note "rollback started"
+  incident resolve --root-cause "bad config" --fix "rolled back" --monitoring "error rate"
+  incident list --all --json
   incident severities                      severity levels and response-time SLAs
   incident scenario database               symptoms, response and escalation for a scenario
   incident escalation                      when to escalate, and to whom
@@ -92,10 +98,24 @@ void build(CLI::App& app, Context& ctx) {
   app.add_flag("--json", options.json, "Print one JSON document on stdout instead of text");
   app.add_flag("-v,--verbose", options.verbose, "Log decisions and timings on stderr");
 
-  register_runbook(app, ctx);
+  // During an incident, in the order they are reached for.
+  register_open(app, ctx);
+  register_ack(app, ctx);
+  register_update(app, ctx);
+  register_note(app, ctx);
+  register_resolve(app, ctx);
+  register_close(app, ctx);
+  register_reopen(app, ctx);
+  register_severity(app, ctx);
+  register_handoff(app, ctx);
+  register_list(app, ctx);
+  register_show(app, ctx);
+  register_render(app, ctx);
+  // The runbook as a reference.
   register_severities(app, ctx);
   register_scenario(app, ctx);
   register_escalation(app, ctx);
+  register_runbook(app, ctx);
 }
 
 }  // namespace

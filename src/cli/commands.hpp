@@ -19,5 +19,17 @@ void register_runbook(CLI::App& app, Context& ctx);  // runbook validate | show
 void register_severities(CLI::App& app, Context& ctx);
 void register_scenario(CLI::App& app, Context& ctx);
 void register_escalation(CLI::App& app, Context& ctx);
+void register_open(CLI::App& app, Context& ctx);
+void register_ack(CLI::App& app, Context& ctx);
+void register_update(CLI::App& app, Context& ctx);
+void register_resolve(CLI::App& app, Context& ctx);
+void register_close(CLI::App& app, Context& ctx);
+void register_reopen(CLI::App& app, Context& ctx);
+void register_note(CLI::App& app, Context& ctx);
+void register_severity(CLI::App& app, Context& ctx);
+void register_handoff(CLI::App& app, Context& ctx);
+void register_list(CLI::App& app, Context& ctx);
+void register_show(CLI::App& app, Context& ctx);
+void register_render(CLI::App& app, Context& ctx);
 
 }  // namespace incident::cli

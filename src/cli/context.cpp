@@ -13,6 +13,7 @@
 
 #include "incident/error.hpp"
 #include "incident/runbook_loader.hpp"
+#include "incident/text.hpp"
 
 namespace incident::cli {
 
@@ -121,5 +122,9 @@ void Context::out_json(const nlohmann::ordered_json& document) const {
 }
 
 void Context::hint(std::string_view text) const { write_all(stderr, text); }
+
+void Context::warn(std::string_view message) const {
+  write_all(stderr, fmt::format("incident: warning: {}\n", text::escape_control(message)));
+}
 
 }  // namespace incident::cli

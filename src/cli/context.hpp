@@ -49,6 +49,8 @@ public:
   void out_json(const nlohmann::ordered_json& document) const;
   // stderr: guidance for the human (not a log line).
   void hint(std::string_view text) const;
+  // stderr: "incident: warning: ..." (one line; control characters escaped).
+  void warn(std::string_view text) const;
 
 private:
   std::optional<Runbook> m_runbook;

@@ -1,54 +1,101 @@
 #include "incident/file_io.hpp"
 
 #include <fcntl.h>
-#include <sys/stat.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
 #include <cerrno>
 #include <cstring>
+#include <random>
+#include <thread>
 
 #include "incident/error.hpp"
 
 namespace incident {
 
+int Io::open(const char* path, int flags, mode_t mode) { return ::open(path, flags, mode); }
+ssize_t Io::read(int fd, void* buffer, std::size_t size) { return ::read(fd, buffer, size); }
+ssize_t Io::write(int fd, const void* data, std::size_t size) { return ::write(fd, data, size); }
+int Io::fsync(int fd) { return ::fsync(fd); }
+int Io::fstat(int fd, struct stat* info) { return ::fstat(fd, info); }
+int Io::close(int fd) { return ::close(fd); }
+int Io::rename(const char* from, const char* to) { return ::rename(from, to); }
+int Io::unlink(const char* path) { return ::unlink(path); }
+int Io::mkdir(const char* path, mode_t mode) { return ::mkdir(path, mode); }
+int Io::flock(int fd, int operation) { return ::flock(fd, operation); }
+int Io::ftruncate(int fd, off_t length) { return ::ftruncate(fd, length); }
+int Io::lstat(const char* path, struct stat* info) { return ::lstat(path, info); }
+
+Io& system_io() {
+  static Io io;
+  return io;
+}
+
+int Fd::reset() {
+  int result = 0;
+  if (m_fd >= 0) {
+    result = m_io->close(m_fd);
+    m_fd = -1;
+  }
+  return result;
+}
+
 namespace {
 
-class Fd {
-public:
-  explicit Fd(int fd) : m_fd(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (m_fd >= 0) {
-      ::close(m_fd);
+[[noreturn]] void fail(std::string_view action, const std::filesystem::path& path, int error) {
+  throw Error(fmt::format("cannot {} {}: {}", action, path.string(), std::strerror(error)));
+}
+
+std::string random_suffix() {
+  static std::mt19937_64 generator{std::random_device{}()};
+  return fmt::format("{:016x}", generator());
+}
+
+// Writes every byte, looping over short writes and EINTR.
+bool write_all(Io& io, int fd, std::string_view data) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t written = io.write(fd, data.data() + done, data.size() - done);
+    if (written < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return false;
     }
+    if (written == 0) {
+      errno = EIO;
+      return false;
+    }
+    done += static_cast<std::size_t>(written);
   }
-  [[nodiscard]] int get() const { return m_fd; }
-
-private:
-  int m_fd;
-};
-
-[[noreturn]] void fail(const std::filesystem::path& path, int error) {
-  throw Error(fmt::format("cannot read {}: {}", path.string(), std::strerror(error)));
+  return true;
 }
 
 }  // namespace
 
-std::optional<std::string> read_file_if_exists(const std::filesystem::path& path,
-                                               std::size_t max_bytes) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
-  if (fd.get() < 0) {
+FileIdentity identity_of(const struct stat& info) {
+  return {static_cast<std::uint64_t>(info.st_ino), static_cast<std::uint64_t>(info.st_size),
+          static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec};
+}
+
+std::optional<std::string> read_file_if_exists(const std::filesystem::path& path, std::size_t max_bytes, Io& io,
+                                               bool no_follow) {
+  const int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (no_follow ? O_NOFOLLOW : 0);
+  Fd fd(io, io.open(path.c_str(), flags, 0));
+  if (!fd.valid()) {
     if (errno == ENOENT) {
       return std::nullopt;
     }
-    fail(path, errno);
+    if (errno == ELOOP && no_follow) {
+      throw Error(fmt::format("refusing to read {}: it is a symbolic link", path.string()));
+    }
+    fail("read", path, errno);
   }
   struct stat info {};
-  if (::fstat(fd.get(), &info) != 0) {
-    fail(path, errno);
+  if (io.fstat(fd.get(), &info) != 0) {
+    fail("read", path, errno);
   }
   if (!S_ISREG(info.st_mode)) {
     throw Error(fmt::format("cannot read {}: not a regular file", path.string()));
@@ -63,12 +110,12 @@ std::optional<std::string> read_file_if_exists(const std::filesystem::path& path
       }
       data.resize(std::min(data.size() * 2, max_bytes + 1));
     }
-    const ssize_t got = ::read(fd.get(), data.data() + used, data.size() - used);
+    const ssize_t got = io.read(fd.get(), data.data() + used, data.size() - used);
     if (got < 0) {
       if (errno == EINTR) {
         continue;
       }
-      fail(path, errno);
+      fail("read", path, errno);
     }
     if (got == 0) {
       break;
@@ -79,12 +126,107 @@ std::optional<std::string> read_file_if_exists(const std::filesystem::path& path
   return data;
 }
 
-std::string read_file(const std::filesystem::path& path, std::size_t max_bytes) {
-  auto data = read_file_if_exists(path, max_bytes);
+std::string read_file(const std::filesystem::path& path, std::size_t max_bytes, Io& io, bool no_follow) {
+  auto data = read_file_if_exists(path, max_bytes, io, no_follow);
   if (!data) {
-    fail(path, ENOENT);
+    fail("read", path, ENOENT);
   }
   return std::move(*data);
+}
+
+FileIdentity write_file_atomic(const std::filesystem::path& path, std::string_view data, Io& io, bool durable) {
+  const auto directory = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+  const auto temp = directory / fmt::format(".{}.tmp-{}", path.filename().string(), random_suffix());
+  Fd fd(io, io.open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+  if (!fd.valid()) {
+    fail("create", temp, errno);
+  }
+  // From here on, any failure removes the temp file; the old file was never touched.
+  auto abandon = [&](std::string_view action, const std::filesystem::path& subject) {
+    const int error = errno;
+    fd.reset();
+    io.unlink(temp.c_str());
+    fail(action, subject, error);
+  };
+  if (!write_all(io, fd.get(), data)) {
+    abandon("write", temp);
+  }
+  if (durable && io.fsync(fd.get()) != 0) {
+    abandon("sync", temp);
+  }
+  struct stat info {};
+  if (io.fstat(fd.get(), &info) != 0) {
+    abandon("stat", temp);
+  }
+  if (fd.reset() != 0) {
+    const int error = errno;
+    io.unlink(temp.c_str());
+    fail("close", temp, error);
+  }
+  if (io.rename(temp.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    io.unlink(temp.c_str());
+    fail("replace", path, error);
+  }
+  if (durable) {
+    // The rename is only durable once the directory entry is on disk.
+    Fd dir(io, io.open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0));
+    if (!dir.valid() || io.fsync(dir.get()) != 0) {
+      fail("sync directory", directory, errno);
+    }
+  }
+  return identity_of(info);
+}
+
+void make_directories(const std::filesystem::path& path, mode_t mode, Io& io) {
+  if (path.empty()) {
+    return;
+  }
+  if (io.mkdir(path.c_str(), mode) == 0 || errno == EEXIST) {
+    return;
+  }
+  if (errno == ENOENT && path.has_parent_path() && path.parent_path() != path) {
+    make_directories(path.parent_path(), mode, io);
+    if (io.mkdir(path.c_str(), mode) == 0 || errno == EEXIST) {
+      return;
+    }
+  }
+  fail("create directory", path, errno);
+}
+
+FileLock::FileLock(const std::filesystem::path& path, std::chrono::milliseconds timeout, Io& io)
+    : m_fd(io, io.open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600)) {
+  if (!m_fd.valid()) {
+    fail("open lock file", path, errno);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto pause = std::chrono::milliseconds(1);
+  while (io.flock(m_fd.get(), LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      fail("lock", path, errno);
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      // The holder wrote its pid into the file when it took the lock.
+      std::string holder;
+      char buffer[32] = {};
+      const ssize_t got = ::pread(m_fd.get(), buffer, sizeof buffer - 1, 0);
+      if (got > 0) {
+        holder = std::string(buffer, static_cast<std::size_t>(got));
+        holder.erase(holder.find_last_not_of(" \n") + 1);
+      }
+      throw Error(fmt::format("the incident store is busy: {} has held {} for over {} ms; try again",
+                              holder.empty() ? std::string("another process") : "process " + holder,
+                              path.string(), timeout.count()),
+                  ExitCode::busy);
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(50));
+  }
+  // Name ourselves for a process that finds the lock busy (best effort).
+  const std::string pid = fmt::format("{}\n", ::getpid());
+  if (io.ftruncate(m_fd.get(), 0) == 0) {
+    (void)::pwrite(m_fd.get(), pid.data(), pid.size(), 0);
+  }
 }
 
 }  // namespace incident

@@ -366,6 +366,31 @@ std::string checklist_label(const Runbook& runbook, const Checklist& checklist) 
   return fmt::format("For {} Severity", text::join(names, "/"));
 }
 
+std::string render_checklist_text(const Runbook& runbook, const Phase& phase, std::string_view severity_id) {
+  const Checklist* checklist = phase.checklist_for(severity_id);
+  if (checklist == nullptr) {
+    return {};
+  }
+  std::string out = fmt::format("{} ({})", phase.name, format_window(phase.window));
+  if (!checklist->severities.empty()) {
+    out += fmt::format(" - {}", checklist_label(runbook, *checklist));
+  }
+  out += ":\n";
+  std::size_t width = 0;
+  for (const auto& group : checklist->groups) {
+    for (const auto& item : group.items) {
+      width = std::max(width, item.id.size());
+    }
+  }
+  for (const auto& group : checklist->groups) {
+    out += fmt::format("  {}:\n", group.name);
+    for (const auto& item : group.items) {
+      out += fmt::format("    [ ] {:<{}}  {}\n", item.id, width, item.text);
+    }
+  }
+  return out;
+}
+
 std::string render_scenario_list_text(const Runbook& runbook) {
   std::string out;
   for (const auto& scenario : runbook.scenarios) {

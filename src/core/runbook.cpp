@@ -138,15 +138,17 @@ std::string format_duration_words(Seconds duration) {
 }
 
 std::string format_duration_short(Seconds duration) {
-  std::int64_t total = duration.count();
-  std::string out = total < 0 ? "-" : "";
-  total = total < 0 ? -total : total;
+  const std::int64_t count = duration.count();
+  std::string out = count < 0 ? "-" : "";
+  // The magnitude, unsigned: the most negative count has no positive int64 counterpart.
+  const std::uint64_t total =
+      count < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(count) : static_cast<std::uint64_t>(count);
   if (total < 60) {
     return out + fmt::format("{}s", total);
   }
-  const std::int64_t days = total / 86400;
-  const std::int64_t hours = total % 86400 / 3600;
-  const std::int64_t minutes = total % 3600 / 60;
+  const std::uint64_t days = total / 86400;
+  const std::uint64_t hours = total % 86400 / 3600;
+  const std::uint64_t minutes = total % 3600 / 60;
   if (days > 0) {
     out += fmt::format("{}d", days);
   }

@@ -55,9 +55,13 @@ private:
   Window window(const Node& node, std::string_view what) const;
   const std::vector<Node>& list(const Node& node, std::string_view what, bool allow_empty = false) const;
 
-  // Keeps ids unique within one scope ("scenario", "checklist item", ...).
-  void claim(std::map<std::string, const Node*>& seen, const Node& node, const std::string& value,
-             std::string_view what) const;
+  // Keeps ids unique within one scope ("scenario id", "checklist item id", ...). `key` is
+  // what must be unique (lower-cased for severities); `shown`, when given, is the value
+  // as written, for the message.
+  void claim(std::map<std::string, const Node*>& seen, const Node& node, const std::string& key,
+             std::string_view what, std::string_view shown = {}) const;
+
+  int schema_version(const Node& node) const;
 
   std::string m_source;
   std::filesystem::path m_bundled_templates;
@@ -75,13 +79,12 @@ public:
       loader.fail(node, fmt::format("{} must be a mapping, found {}", what, yaml::kind_name(node)));
     }
     std::vector<std::string> known(keys.begin(), keys.end());
-    std::map<std::string, const Node*> seen;
     for (const auto& [key, value] : node.entries) {
       if (std::find(known.begin(), known.end(), key.value) == known.end()) {
         loader.fail(key, fmt::format("unknown key '{}' in {}{}", text::escape_control(key.value), what,
                                      text::did_you_mean(key.value, known)));
       }
-      if (auto [it, inserted] = seen.emplace(key.value, &key); !inserted) {
+      if (auto [it, inserted] = m_keys.emplace(key.value, &key); !inserted) {
         loader.fail(key, fmt::format("duplicate key '{}' in {} (first at line {})", key.value, what,
                                      it->second->line));
       }
@@ -100,9 +103,13 @@ public:
   [[nodiscard]] const Node& require(std::string_view key) const {
     const Node* value = find(key);
     if (value == nullptr) {
-      auto it = m_values.find(std::string(key));
-      m_loader.fail(it == m_values.end() ? m_node : *it->second,
-                    fmt::format("{} needs '{}'", m_what, key));
+      // Point at the key when it is there without a value: yaml-cpp marks an empty value
+      // at the token after it, often the next line.
+      auto it = m_keys.find(std::string(key));
+      if (it == m_keys.end()) {
+        m_loader.fail(m_node, fmt::format("{} needs '{}'", m_what, key));
+      }
+      m_loader.fail(*it->second, fmt::format("{} needs a value for '{}'", m_what, key));
     }
     return *value;
   }
@@ -111,6 +118,7 @@ private:
   const Loader& m_loader;
   const Node& m_node;
   std::string m_what;
+  std::map<std::string, const Node*> m_keys;
   std::map<std::string, const Node*> m_values;
 };
 
@@ -176,22 +184,15 @@ Window Loader::window(const Node& node, std::string_view what) const {
   return *parsed;
 }
 
-void Loader::claim(std::map<std::string, const Node*>& seen, const Node& node, const std::string& value,
-                   std::string_view what) const {
-  if (auto [it, inserted] = seen.emplace(value, &node); !inserted) {
-    fail(node, fmt::format("duplicate {} id '{}' (first at line {})", what, value, it->second->line));
+void Loader::claim(std::map<std::string, const Node*>& seen, const Node& node, const std::string& key,
+                   std::string_view what, std::string_view shown) const {
+  if (auto [it, inserted] = seen.emplace(key, &node); !inserted) {
+    fail(node, fmt::format("duplicate {} '{}' (first at line {})", what,
+                           text::escape_control(shown.empty() ? key : shown), it->second->line));
   }
 }
 
-Runbook Loader::load(const Node& root) {
-  MapReader top(*this, root, "the runbook",
-                {"schema", "title", "overview", "severities", "phases", "scenarios", "templates",
-                 "escalation", "resources", "post_incident", "emergency_contacts", "recovery",
-                 "prevention", "notes"});
-  Runbook runbook;
-  runbook.source = m_source;
-
-  const Node& schema = top.require("schema");
+int Loader::schema_version(const Node& schema) const {
   int version = 0;
   const auto* end = schema.value.data() + schema.value.size();
   auto [ptr, ec] = std::from_chars(schema.value.data(), end, version);
@@ -203,7 +204,28 @@ Runbook Loader::load(const Node& root) {
                              "(schema {}); upgrade incident",
                              version, k_runbook_schema));
   }
-  runbook.schema = version;
+  return version;
+}
+
+Runbook Loader::load(const Node& root) {
+  // A newer runbook may use keys this version does not know: refuse it for its schema
+  // before complaining about them.
+  if (root.kind == Node::Kind::map) {
+    for (const auto& [key, value] : root.entries) {
+      if (key.value == "schema") {
+        (void)schema_version(value);
+        break;
+      }
+    }
+  }
+  MapReader top(*this, root, "the runbook",
+                {"schema", "title", "overview", "severities", "phases", "scenarios", "templates",
+                 "escalation", "resources", "post_incident", "emergency_contacts", "recovery",
+                 "prevention", "notes"});
+  Runbook runbook;
+  runbook.source = m_source;
+
+  runbook.schema = schema_version(top.require("schema"));
   runbook.title = text(top.require("title"), "title");
   if (const Node* node = top.find("overview")) {
     runbook.overview = text(*node, "overview");
@@ -217,7 +239,7 @@ Runbook Loader::load(const Node& root) {
       MapReader reader(*this, item, "a scenario", {"id", "name", "symptoms", "response", "escalation"});
       Scenario scenario;
       scenario.id = id(reader.require("id"), "scenario id");
-      claim(ids, reader.require("id"), scenario.id, "scenario");
+      claim(ids, reader.require("id"), scenario.id, "scenario id");
       scenario.name = text(reader.require("name"), "scenario name");
       scenario.symptoms = text_list(reader.require("symptoms"), "symptoms");
       scenario.response = text_list(reader.require("response"), "response");
@@ -254,7 +276,7 @@ Runbook Loader::load(const Node& root) {
       MapReader reader(*this, item, "a recovery procedure", {"id", "name", "steps"});
       Procedure procedure;
       procedure.id = id(reader.require("id"), "procedure id");
-      claim(ids, reader.require("id"), procedure.id, "procedure");
+      claim(ids, reader.require("id"), procedure.id, "procedure id");
       procedure.name = text(reader.require("name"), "procedure name");
       procedure.steps = text_list(reader.require("steps"), "steps");
       runbook.recovery.push_back(std::move(procedure));
@@ -290,10 +312,10 @@ void Loader::read_severities(const Node& node, Runbook& runbook) const {
                                 "at most 16 characters)",
                                 text::escape_control(severity.id)));
     }
-    claim(ids, id_node, text::to_lower(severity.id), "severity");
+    claim(ids, id_node, text::to_lower(severity.id), "severity id", severity.id);
     const Node& name_node = reader.require("name");
     severity.name = text(name_node, "severity name");
-    claim(names, name_node, text::to_lower(severity.name), "severity name");
+    claim(names, name_node, text::to_lower(severity.name), "severity name", severity.name);
     severity.definition = text(reader.require("definition"), "definition");
     severity.response_time = duration(reader.require("response_time"), "response_time");
     if (const Node* examples = reader.find("examples")) {
@@ -316,7 +338,7 @@ std::vector<ChecklistItem> Loader::read_items(const Node& node) {
     MapReader reader(*this, item, "a checklist item", {"id", "text"});
     const Node& id_node = reader.require("id");
     ChecklistItem checklist_item{id(id_node, "item id"), text(reader.require("text"), "item text")};
-    claim(m_item_ids, id_node, checklist_item.id, "checklist item");
+    claim(m_item_ids, id_node, checklist_item.id, "checklist item id");
     items.push_back(std::move(checklist_item));
   }
   return items;
@@ -332,7 +354,7 @@ void Loader::read_phases(const Node& node, Runbook& runbook) {
     MapReader reader(*this, item, "a phase", {"id", "name", "window", "checklists"});
     Phase phase;
     phase.id = id(reader.require("id"), "phase id");
-    claim(ids, reader.require("id"), phase.id, "phase");
+    claim(ids, reader.require("id"), phase.id, "phase id");
     phase.name = text(reader.require("name"), "phase name");
     phase.window = window(reader.require("window"), "window");
     std::map<std::string, const Node*> covered;
@@ -446,7 +468,7 @@ void Loader::read_escalation(const Node& node, Runbook& runbook) const {
       MapReader contact_reader(*this, item, "a contact", {"id", "name", "value"});
       Contact contact;
       contact.id = id(contact_reader.require("id"), "contact id");
-      claim(contact_ids, contact_reader.require("id"), contact.id, "contact");
+      claim(contact_ids, contact_reader.require("id"), contact.id, "contact id");
       contact.name = text(contact_reader.require("name"), "contact name");
       contact.value = text(contact_reader.require("value"), "contact value");
       escalation.contacts.push_back(std::move(contact));
@@ -458,7 +480,7 @@ void Loader::read_escalation(const Node& node, Runbook& runbook) const {
       MapReader trigger_reader(*this, item, "a trigger", {"id", "text", "after"});
       EscalationTrigger trigger;
       trigger.id = id(trigger_reader.require("id"), "trigger id");
-      claim(ids, trigger_reader.require("id"), trigger.id, "trigger");
+      claim(ids, trigger_reader.require("id"), trigger.id, "trigger id");
       trigger.text = text(trigger_reader.require("text"), "trigger text");
       if (const Node* after = trigger_reader.find("after")) {
         trigger.after = duration(*after, "after");

@@ -12,7 +12,7 @@ std::optional<InvalidText> find_invalid_text(std::string_view text) {
   std::size_t line_start = 0;
   std::size_t i = 0;
   auto invalid = [&](std::string what) {
-    return InvalidText{line, static_cast<int>(i - line_start) + 1, std::move(what)};
+    return InvalidText{line, static_cast<int>(i - line_start) + 1, i, std::move(what)};
   };
   while (i < text.size()) {
     const auto byte = static_cast<unsigned char>(text[i]);
@@ -61,6 +61,17 @@ std::optional<InvalidText> find_invalid_text(std::string_view text) {
     i += length;
   }
   return std::nullopt;
+}
+
+std::string replace_invalid_utf8(std::string_view text) {
+  std::string out;
+  while (auto bad = find_invalid_text(text)) {
+    out.append(text.substr(0, bad->offset));
+    out += "\xEF\xBF\xBD";
+    text.remove_prefix(bad->offset + 1);
+  }
+  out.append(text);
+  return out;
 }
 
 std::string to_lower(std::string_view text) {

@@ -20,17 +20,22 @@ namespace {
 // the value of a map entry).
 class TreeBuilder final : public YAML::EventHandler {
 public:
-  explicit TreeBuilder(const std::string& source) : m_source(source) {}
+  TreeBuilder(const std::string& source, std::string_view text)
+      : m_source(source), m_text(text), m_bom(text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0) {}
 
   Node take_root() { return std::move(m_root); }
   [[nodiscard]] bool has_root() const { return m_has_root; }
+  // Where the (last) document started: its '---', or its first token.
+  [[nodiscard]] const YAML::Mark& document_start() const { return m_document_start; }
 
-  void OnDocumentStart(const YAML::Mark& /*mark*/) override {}
+  void OnDocumentStart(const YAML::Mark& mark) override { m_document_start = mark; }
   void OnDocumentEnd() override {}
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     refuse_anchor(mark, anchor);
-    attach(make(Node::Kind::null, mark));
+    Node node = make(Node::Kind::null, mark);
+    place_empty_item(node, mark);
+    attach(std::move(node));
   }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t /*anchor*/) override {
@@ -53,8 +58,9 @@ public:
   }
 
   void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                       YAML::EmitterStyle::value /*style*/) override {
+                       YAML::EmitterStyle::value style) override {
     open(Node::Kind::sequence, mark, tag, anchor);
+    m_stack.back().block = style != YAML::EmitterStyle::Flow;
   }
   void OnSequenceEnd() override { close(); }
 
@@ -69,6 +75,7 @@ private:
     Node node;
     bool have_key = false;
     Node key;
+    bool block = false;  // a block sequence ("- item" lines)
   };
 
   [[noreturn]] void fail(const YAML::Mark& mark, const std::string& message) const {
@@ -83,7 +90,60 @@ private:
 
   void refuse_tag(const YAML::Mark& mark, const std::string& tag) const {
     if (!tag.empty() && tag != "?" && tag != "!") {
-      fail(mark, fmt::format("tags ({}) are not allowed in a runbook", tag));
+      // yaml-cpp resolves "!!str" to "tag:yaml.org,2002:str"; show it as written.
+      constexpr std::string_view k_core = "tag:yaml.org,2002:";
+      const std::string shown = tag.rfind(k_core, 0) == 0 ? "!!" + tag.substr(k_core.size()) : tag;
+      fail(mark, fmt::format("tags ({}) are not allowed in a runbook", text::escape_control(shown)));
+    }
+  }
+
+  // The text of a 1-based line, without its newline. yaml-cpp's marks do not count a
+  // byte order mark, so neither does line 1 here.
+  std::string_view line_text(int line) {
+    if (m_line_starts.empty()) {
+      m_line_starts.push_back(m_bom);
+      for (std::size_t i = m_bom; i < m_text.size(); ++i) {
+        if (m_text[i] == '\n') {
+          m_line_starts.push_back(i + 1);
+        }
+      }
+    }
+    if (line < 1 || static_cast<std::size_t>(line) > m_line_starts.size()) {
+      return {};
+    }
+    const std::size_t start = m_line_starts[static_cast<std::size_t>(line) - 1];
+    const std::size_t end = m_text.find('\n', start);
+    return m_text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+  }
+
+  // yaml-cpp marks an empty item of a block sequence ("-" and nothing after it) at the
+  // token that follows it, often on a later line; move it back to its "-". The items'
+  // "-" all sit in the sequence's column.
+  void place_empty_item(Node& node, const YAML::Mark& mark) {
+    if (m_stack.empty() || m_stack.back().node.kind != Node::Kind::sequence || !m_stack.back().block) {
+      return;
+    }
+    const Node& sequence = m_stack.back().node;
+    const auto dash = static_cast<std::size_t>(sequence.column - 1);
+    // At the end of the text yaml-cpp may mark the "-" itself; elsewhere the mark is the
+    // next token, which may be the next item's "-".
+    const bool at_end = mark.pos < 0 || static_cast<std::size_t>(mark.pos) + m_bom >= m_text.size();
+    // The item's "-" comes after the previous item's start (which bounds the search).
+    const int first = sequence.items.empty() ? sequence.line : sequence.items.back().line;
+    for (int line = node.line; line >= first; --line) {
+      const std::string_view content = line_text(line);
+      if (dash >= content.size() || content[dash] != '-') {
+        continue;
+      }
+      if (line == node.line && !at_end) {
+        if (sequence.column < node.column) {
+          return;  // "- ~": an explicit null, already marked where it is written
+        }
+        continue;  // the next item's "-"
+      }
+      node.line = line;
+      node.column = sequence.column;
+      return;
     }
   }
 
@@ -102,7 +162,7 @@ private:
     if (m_stack.size() >= static_cast<std::size_t>(k_max_depth)) {
       fail(mark, fmt::format("nesting is deeper than {} levels", k_max_depth));
     }
-    m_stack.push_back(Frame{make(kind, mark), false, {}});
+    m_stack.push_back(Frame{make(kind, mark), false, {}, false});
   }
 
   void close() {
@@ -133,6 +193,10 @@ private:
   }
 
   const std::string& m_source;
+  std::string_view m_text;
+  std::size_t m_bom;  // 3 when the text starts with a UTF-8 byte order mark
+  std::vector<std::size_t> m_line_starts;  // built on first use
+  YAML::Mark m_document_start;
   std::vector<Frame> m_stack;
   Node m_root;
   bool m_has_root = false;
@@ -159,15 +223,16 @@ Node parse(std::string_view text, const std::string& source_name) {
     throw DataError({source_name, bad->line, bad->column}, bad->what);
   }
   std::istringstream in{std::string(text)};
-  TreeBuilder builder(source_name);
+  TreeBuilder builder(source_name, text);
   try {
     YAML::Parser parser(in);
     if (!parser.HandleNextDocument(builder) || !builder.has_root()) {
       throw DataError({source_name, 0, 0}, "the file is empty");
     }
-    TreeBuilder extra(source_name);
+    TreeBuilder extra(source_name, text);
     if (parser.HandleNextDocument(extra)) {
-      throw DataError({source_name, 0, 0}, "more than one YAML document ('---') in the file");
+      throw DataError({source_name, extra.document_start().line + 1, extra.document_start().column + 1},
+                      "more than one YAML document ('---') in the file");
     }
   } catch (const YAML::Exception& e) {
     // e.msg is the bare message; e.what() repeats the position in yaml-cpp's own format.

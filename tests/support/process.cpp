@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -51,11 +53,20 @@ std::filesystem::path data_path(const std::string& relative) {
 
 Result run(const std::vector<std::string>& args, const std::filesystem::path& home,
            const std::map<std::string, std::string>& env, const std::optional<std::string>& input) {
+  Launch how;
+  how.args = args;
+  how.home = home;
+  how.env = env;
+  how.input = input;
+  return launch(how);
+}
+
+Result launch(const Launch& how) {
   std::map<std::string, std::string> vars = {
       {"PATH", "/usr/bin:/bin"},
       {"LANG", "C.UTF-8"},
-      {"HOME", home.string()},
-      {"INCIDENT_HOME", (home / "state").string()},
+      {"HOME", how.home.string()},
+      {"INCIDENT_HOME", (how.home / "state").string()},
       {"USER", "tester"},
   };
   if (const char* asan = std::getenv("ASAN_OPTIONS")) {
@@ -64,7 +75,7 @@ Result run(const std::vector<std::string>& args, const std::filesystem::path& ho
   if (const char* ubsan = std::getenv("UBSAN_OPTIONS")) {
     vars["UBSAN_OPTIONS"] = ubsan;
   }
-  for (const auto& [key, value] : env) {
+  for (const auto& [key, value] : how.env) {
     if (value.empty()) {
       vars.erase(key);
     } else {
@@ -81,8 +92,9 @@ Result run(const std::vector<std::string>& args, const std::filesystem::path& ho
   }
   envp.push_back(nullptr);
 
-  std::vector<std::string> argv_strings = {binary()};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  const std::string program = how.program.empty() ? binary() : how.program.string();
+  std::vector<std::string> argv_strings = {program};
+  argv_strings.insert(argv_strings.end(), how.args.begin(), how.args.end());
   std::vector<char*> argv;
   for (auto& arg : argv_strings) {
     argv.push_back(arg.data());
@@ -98,27 +110,36 @@ Result run(const std::vector<std::string>& args, const std::filesystem::path& ho
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  if (input) {
+  if (how.input) {
     posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
   } else {
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   }
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+  if (!how.cwd.empty()) {
+    posix_spawn_file_actions_addchdir_np(&actions, how.cwd.c_str());
+  }
   pid_t pid = 0;
-  const int spawned = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  // A program named without a '/' is looked up in this process's PATH.
+  const int spawned = program.find('/') == std::string::npos
+                          ? ::posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), envp.data())
+                          : ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
   ::close(in_pipe[0]);
   if (spawned != 0) {
+    ::close(in_pipe[1]);
+    ::close(out_pipe[0]);
+    ::close(err_pipe[0]);
     errno = spawned;
     check(false, "posix_spawn");
   }
-  if (input) {
+  if (how.input) {
     std::size_t written = 0;
-    while (written < input->size()) {
-      const ssize_t n = ::write(in_pipe[1], input->data() + written, input->size() - written);
+    while (written < how.input->size()) {
+      const ssize_t n = ::write(in_pipe[1], how.input->data() + written, how.input->size() - written);
       if (n <= 0) {
         break;
       }
@@ -127,13 +148,35 @@ Result run(const std::vector<std::string>& args, const std::filesystem::path& ho
   }
   ::close(in_pipe[1]);
 
+  using Clock = std::chrono::steady_clock;
+  const bool limited = how.timeout.count() > 0;
+  const auto deadline = Clock::now() + how.timeout;
   Result result;
   std::array<pollfd, 2> fds{{{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}}};
   std::array<std::string*, 2> sinks{&result.out, &result.err};
   int open_fds = 2;
   std::array<char, 65536> buffer{};
   while (open_fds > 0) {
-    if (::poll(fds.data(), fds.size(), -1) < 0) {
+    int wait_ms = -1;
+    if (limited) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      if (left <= 0) {
+        // Too slow: kill it and keep what it printed so far. (The pipes may stay open in
+        // a grandchild, so stop reading rather than wait for end of file.)
+        ::kill(pid, SIGKILL);
+        result.timed_out = true;
+        for (auto& fd : fds) {
+          if (fd.fd >= 0) {
+            ::close(fd.fd);
+            fd.fd = -1;
+          }
+        }
+        break;
+      }
+      wait_ms = static_cast<int>(std::min<long long>(left, 1000));
+    }
+    const int ready = ::poll(fds.data(), fds.size(), wait_ms);
+    if (ready < 0) {
       if (errno == EINTR) {
         continue;
       }
@@ -151,6 +194,24 @@ Result run(const std::vector<std::string>& args, const std::filesystem::path& ho
         fds[i].fd = -1;
         --open_fds;
       }
+    }
+  }
+  if (limited && !result.timed_out) {
+    // Output closed, but the process may still be running: bound the wait for its exit.
+    int status = 0;
+    for (;;) {
+      const pid_t done = ::waitpid(pid, &status, WNOHANG);
+      if (done == pid) {
+        result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        return result;
+      }
+      check(done == 0 || errno == EINTR, "waitpid");
+      if (Clock::now() >= deadline) {
+        ::kill(pid, SIGKILL);
+        result.timed_out = true;
+        break;
+      }
+      ::usleep(2000);
     }
   }
   int status = 0;

@@ -1,6 +1,7 @@
 #pragma once
 // Running the real `incident` binary from tests, and a temporary home for it.
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -13,6 +14,7 @@ struct Result {
   int exit_code = -1;  // the exit status, or 128 + signal when killed by a signal
   std::string out;  // stdout
   std::string err;  // stderr
+  bool timed_out = false;  // killed (SIGKILL) because it ran longer than Launch::timeout
 };
 
 // A fresh temporary directory, removed (recursively) when the object goes.
@@ -34,6 +36,19 @@ private:
 Result run(const std::vector<std::string>& args, const std::filesystem::path& home,
            const std::map<std::string, std::string>& env = {},
            const std::optional<std::string>& input = std::nullopt);
+
+// How launch() runs a program: like run(), but any program, in any working directory,
+// with an optional time limit.
+struct Launch {
+  std::filesystem::path program;  // empty: the incident binary under test
+  std::vector<std::string> args;
+  std::filesystem::path home;  // HOME (and INCIDENT_HOME=<home>/state), as for run()
+  std::map<std::string, std::string> env;  // added to the clean environment; "" unsets
+  std::optional<std::string> input;  // stdin; /dev/null when absent
+  std::filesystem::path cwd;  // working directory; empty: the test's own
+  std::chrono::milliseconds timeout{0};  // 0: wait for as long as it takes
+};
+Result launch(const Launch& how);
 
 // The built binary under test.
 std::string binary();

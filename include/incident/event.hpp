@@ -1,0 +1,49 @@
+#pragma once
+// An event on an incident's timeline. Events are self-contained and uniquely identified,
+// so two copies of an incident file merge as the union of their events; their order is
+// (seq, id), where seq is a Lamport counter: one more than the highest seq the writer saw.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "incident/time.hpp"
+
+namespace incident {
+
+// The event types this version writes. A file may hold types from a newer version; they
+// are kept and shown but do not change the derived state.
+namespace event_type {
+inline constexpr std::string_view opened = "opened";
+inline constexpr std::string_view acknowledged = "acknowledged";
+inline constexpr std::string_view updated = "updated";
+inline constexpr std::string_view resolved = "resolved";
+inline constexpr std::string_view closed = "closed";
+inline constexpr std::string_view reopened = "reopened";
+inline constexpr std::string_view noted = "noted";
+inline constexpr std::string_view severity_changed = "severity_changed";
+inline constexpr std::string_view handed_off = "handed_off";
+}  // namespace event_type
+
+struct Event {
+  std::string id;  // 12 lower-case hex digits, unique within the incident
+  std::uint64_t seq = 0;  // Lamport counter, >= 1
+  std::string type;
+  Timestamp at;  // when it happened (UTC); --at may backdate it
+  std::string by;  // the actor
+  // The type's fields, by name: text, or whole numbers written as decimal text.
+  std::map<std::string, std::string> fields;
+
+  // The field's value, or "" when absent.
+  [[nodiscard]] const std::string& field(std::string_view name) const;
+  [[nodiscard]] bool has(std::string_view name) const { return fields.find(std::string(name)) != fields.end(); }
+};
+
+// Fold order: by seq, then by id.
+bool operator<(const Event& a, const Event& b);
+
+// A fresh random event id (12 hex digits).
+std::string new_event_id();
+
+}  // namespace incident

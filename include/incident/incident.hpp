@@ -1,0 +1,63 @@
+#pragma once
+// The incident: a pure fold over its events. Nothing here touches the disk.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "incident/event.hpp"
+#include "incident/runbook.hpp"
+#include "incident/time.hpp"
+
+namespace incident {
+
+enum class Status { investigating, identified, monitoring, resolved, closed };
+
+// "investigating" ...; and the capitalised form used in messages ("Investigating").
+std::string_view status_name(Status status);
+std::string status_title(Status status);
+// Parses "investigating" | "identified" | "monitoring" | "resolved" | "closed" (any case).
+std::optional<Status> parse_status(std::string_view text);
+
+// An "open" incident is one that is not closed (a resolved incident stays open until
+// `close`); "active" ones are also not resolved.
+bool is_open(Status status);
+bool is_active(Status status);
+
+struct Incident {
+  std::string id;
+  std::string title;
+  std::string severity;  // "P1"
+  std::string severity_name;  // "High", as the runbook named it when it was set
+  Seconds response_time{0};  // the acknowledge SLA, fixed when the severity was set
+  std::string impact;
+  std::string commander;  // "" when unassigned
+  Status status = Status::investigating;
+  Timestamp started_at;
+  std::optional<Timestamp> acknowledged_at;
+  std::string acknowledged_by;
+  std::optional<Timestamp> resolved_at;
+  std::optional<Timestamp> closed_at;
+  std::optional<Timestamp> last_update_at;  // the latest `updated` event
+  // From the latest `updated` event.
+  std::string findings;
+  std::string next_steps;
+  std::string eta;
+  // From the latest `resolved` event.
+  std::string root_cause;
+  std::string fix;
+  std::string monitoring;
+  std::vector<Event> events;  // in fold order
+  std::uint64_t max_seq = 0;
+
+  // When the acknowledge SLA runs out.
+  [[nodiscard]] Timestamp ack_due() const { return started_at + response_time; }
+};
+
+// Folds events into an incident. The events may come in any order; they are sorted into
+// fold order first and an event whose id repeats one already seen is dropped (a merge of
+// two copies). Throws Error when there is no `opened` event.
+Incident fold(std::string id, std::vector<Event> events);
+
+}  // namespace incident

@@ -1,0 +1,33 @@
+#pragma once
+// Turning incidents into text: the status messages (from the runbook's templates), the
+// `list` table and the `show` view. User text is shown with terminal control characters
+// escaped, so a title from an alert payload cannot drive anyone's terminal.
+
+#include <string>
+#include <vector>
+
+#include "incident/incident.hpp"
+#include "incident/runbook.hpp"
+#include "incident/summary.hpp"
+
+namespace incident {
+
+// The Initial / Investigation / Resolution message for the incident, ending in a newline.
+std::string render_message(const Runbook& runbook, TemplateKind kind, const Incident& incident);
+
+// The value a template placeholder takes for this incident (see docs/runbook.md).
+std::string placeholder_value(const Incident& incident, std::string_view name);
+
+// The `list` table: a header and one line per incident; "" when there are none.
+std::string render_list(const std::vector<Summary>& incidents);
+
+// The `show` view: the details, then the timeline, one event per line.
+std::string render_show(const Incident& incident);
+
+// "03:12Z alice acknowledged" and the like, for the timeline (no time prefix).
+std::string describe_event(const Event& event);
+
+// "ack by 03:27Z: 15m for Critical" (what `open` tells on stderr).
+std::string ack_deadline(const Incident& incident);
+
+}  // namespace incident

@@ -1,0 +1,69 @@
+// incident list [--all] [--severity SEV] [--status S] [--ndjson]: a table of incidents,
+// newest first; a JSON array with --json, one object per line with --ndjson.
+// Reads the store's summary index, never every incident file.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "common.hpp"
+#include "incident/error.hpp"
+#include "incident/incident_file.hpp"
+#include "incident/render.hpp"
+#include "incident/text.hpp"
+
+namespace incident::cli {
+
+void register_list(CLI::App& app, Context& ctx) {
+  struct Options {
+    bool all = false;
+    bool ndjson = false;
+    std::string severity, status;
+  };
+  auto o = std::make_shared<Options>();
+  auto* command = app.add_subcommand("list", "List open incidents (all of them with --all)");
+  command->add_flag("-a,--all", o->all, "Include closed incidents");
+  command->add_option("-s,--severity", o->severity, "Only this severity (P0..P3 or a name)")->type_name("SEV");
+  command->add_option("--status", o->status, "Only this status")->type_name("STATUS");
+  command->add_flag("--ndjson", o->ndjson, "One JSON object per line, for streaming into other tools");
+  command->callback([&ctx, o] {
+    std::optional<Status> status;
+    if (!o->status.empty()) {
+      status = parse_status(o->status);
+      if (!status) {
+        throw UsageError(fmt::format("--status '{}' is not one of investigating, identified, monitoring, "
+                                     "resolved, closed",
+                                     text::escape_control(o->status)));
+      }
+    }
+    // The runbook is parsed only to check a --severity filter.
+    const std::string severity = o->severity.empty() ? std::string() : ctx.runbook().severity(o->severity).id;
+    Listing listing = open_store(ctx).list(o->all || status == Status::closed);
+    for (const auto& warning : listing.warnings) {
+      ctx.warn(warning);
+    }
+    std::erase_if(listing.incidents, [&](const Summary& summary) {
+      return (!severity.empty() && summary.severity != severity) || (status && summary.status != *status);
+    });
+    if (o->ndjson) {
+      std::string out;
+      for (const auto& summary : listing.incidents) {
+        out += summary_json(summary).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+        out += '\n';
+      }
+      ctx.out(out);
+    } else if (ctx.options.json) {
+      nlohmann::ordered_json array = nlohmann::ordered_json::array();
+      for (const auto& summary : listing.incidents) {
+        array.push_back(summary_json(summary));
+      }
+      ctx.out_json(array);
+    } else if (listing.incidents.empty()) {
+      ctx.hint(o->all ? "No incidents.\n" : "No open incidents.\n");
+    } else {
+      ctx.out(render_list(listing.incidents));
+    }
+  });
+}
+
+}  // namespace incident::cli

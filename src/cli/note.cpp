@@ -1,0 +1,34 @@
+// incident note [ID] TEXT [--at TIME]: add a note to the timeline. Nothing on stdout.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "common.hpp"
+
+namespace incident::cli {
+
+void register_note(CLI::App& app, Context& ctx) {
+  struct Options {
+    std::vector<std::string> positionals;
+    std::string at;
+  };
+  auto o = std::make_shared<Options>();
+  auto* command = app.add_subcommand("note", "Add a note to the timeline");
+  command->add_option("[ID] TEXT", o->positionals, "Incident id (optional when one is open), then the note")
+      ->required()
+      ->expected(1, 2);
+  add_at_option(*command, o->at);
+  command->callback([&ctx, o] {
+    const auto [id, value] = split_id_and_value(o->positionals);
+    const std::string note = clean_text(value, "the note", k_max_text_bytes);
+    Store store = open_store(ctx);
+    const Incident incident = store.append(store.resolve_id(id), [&](const Incident& current) {
+      Event event = make_event(ctx, event_type::noted, event_time(o->at, current.started_at));
+      event.fields["text"] = note;
+      return std::vector<Event>{std::move(event)};
+    });
+    print_result(ctx, incident, "");
+  });
+}
+
+}  // namespace incident::cli

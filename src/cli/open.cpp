@@ -1,0 +1,55 @@
+// incident open TITLE -s SEV [--impact T] [--commander N] [--at TIME]
+// stdout: the Initial Status Update. stderr: the id, the ack deadline and the first
+// phase's checklist for the severity.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "common.hpp"
+#include "incident/render.hpp"
+#include "incident/render_runbook.hpp"
+
+namespace incident::cli {
+
+void register_open(CLI::App& app, Context& ctx) {
+  struct Options {
+    std::string title, severity, impact, commander, at;
+  };
+  auto o = std::make_shared<Options>();
+  auto* command = app.add_subcommand("open", "Open an incident; prints the Initial Status Update");
+  command->add_option("TITLE", o->title, "What is happening, e.g. \"Checkout API 500s\"")->required();
+  command->add_option("-s,--severity", o->severity, "P0..P3, or a name: critical, high, medium, low")
+      ->required()
+      ->type_name("SEV");
+  command->add_option("--impact", o->impact, "Who or what is affected")->type_name("TEXT");
+  command->add_option("--commander", o->commander, "Incident commander (default: whoever acks first)")
+      ->type_name("NAME");
+  add_at_option(*command, o->at);
+  command->callback([&ctx, o] {
+    const Runbook& runbook = ctx.runbook();
+    const Severity& severity = runbook.severity(o->severity);
+    Event event = make_event(ctx, event_type::opened, event_time(o->at));
+    event.fields["title"] = clean_text(o->title, "TITLE", k_max_title_bytes);
+    event.fields["severity"] = severity.id;
+    event.fields["severity_name"] = severity.name;
+    event.fields["response_time_seconds"] = std::to_string(severity.response_time.count());
+    if (auto impact = clean_text(o->impact, "--impact", k_max_text_bytes, true); !impact.empty()) {
+      event.fields["impact"] = impact;
+    }
+    if (auto commander = clean_text(o->commander, "--commander", k_max_name_bytes, true); !commander.empty()) {
+      event.fields["commander"] = commander;
+    }
+    const Incident incident = open_store(ctx).create(std::move(event));
+    print_result(ctx, incident, render_message(runbook, TemplateKind::initial, incident));
+
+    std::string guidance = fmt::format("Opened {} ({} {}); {}.\n", incident.id, incident.severity,
+                                       incident.severity_name, ack_deadline(incident));
+    if (!runbook.phases.empty()) {
+      guidance += "\n" + render_checklist_text(runbook, runbook.phases.front(), incident.severity);
+    }
+    guidance += fmt::format("\nNext: incident ack {}\n", incident.id);
+    ctx.hint(guidance);
+  });
+}
+
+}  // namespace incident::cli

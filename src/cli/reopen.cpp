@@ -1,0 +1,31 @@
+// incident reopen [ID] [--at TIME]: back to investigating. Nothing on stdout.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "common.hpp"
+
+namespace incident::cli {
+
+void register_reopen(CLI::App& app, Context& ctx) {
+  struct Options {
+    std::string id, at;
+  };
+  auto o = std::make_shared<Options>();
+  auto* command = app.add_subcommand("reopen", "Reopen a resolved or closed incident");
+  command->add_option("ID", o->id, "Incident id or unique prefix")->required();
+  add_at_option(*command, o->at);
+  command->callback([&ctx, o] {
+    Store store = open_store(ctx);
+    const Incident incident = store.append(store.resolve_id(o->id), [&](const Incident& current) {
+      if (is_active(current.status)) {
+        conflict(fmt::format("{} is {}, not resolved or closed", current.id, status_name(current.status)));
+      }
+      return std::vector<Event>{make_event(ctx, event_type::reopened, event_time(o->at, current.started_at))};
+    });
+    print_result(ctx, incident, "");
+    ctx.hint(fmt::format("Reopened {}; status is investigating.\n", incident.id));
+  });
+}
+
+}  // namespace incident::cli

@@ -1,0 +1,49 @@
+// incident resolve [ID] --root-cause T --fix T [--monitoring T] [--at TIME]
+// stdout: the Resolution Update.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "common.hpp"
+#include "incident/render.hpp"
+
+namespace incident::cli {
+
+void register_resolve(CLI::App& app, Context& ctx) {
+  struct Options {
+    std::string id, root_cause, fix, monitoring, at;
+  };
+  auto o = std::make_shared<Options>();
+  auto* command = app.add_subcommand("resolve", "Resolve an incident; prints the Resolution Update");
+  command->add_option("ID", o->id, "Incident id or unique prefix (default: the one open incident)");
+  command->add_option("--root-cause", o->root_cause, "Brief description of the root cause")
+      ->required()
+      ->type_name("TEXT");
+  command->add_option("--fix", o->fix, "What was done")->required()->type_name("TEXT");
+  command->add_option("--monitoring", o->monitoring, "What we are watching")->type_name("TEXT");
+  add_at_option(*command, o->at);
+  command->callback([&ctx, o] {
+    const std::string root_cause = clean_text(o->root_cause, "--root-cause", k_max_text_bytes);
+    const std::string fix = clean_text(o->fix, "--fix", k_max_text_bytes);
+    const std::string monitoring = clean_text(o->monitoring, "--monitoring", k_max_text_bytes, true);
+    const Runbook& runbook = ctx.runbook();
+    Store store = open_store(ctx);
+    const Incident incident = store.append(store.resolve_id(o->id), [&](const Incident& current) {
+      if (!is_active(current.status)) {
+        conflict(fmt::format("{} is already {}", current.id, status_name(current.status)));
+      }
+      Event event = make_event(ctx, event_type::resolved, event_time(o->at, current.started_at));
+      event.fields["root_cause"] = root_cause;
+      event.fields["fix"] = fix;
+      if (!monitoring.empty()) {
+        event.fields["monitoring"] = monitoring;
+      }
+      return std::vector<Event>{std::move(event)};
+    });
+    print_result(ctx, incident, render_message(runbook, TemplateKind::resolution, incident));
+    ctx.hint(fmt::format("Resolved {}. When the monitoring period is over: incident close {}\n", incident.id,
+                         incident.id));
+  });
+}
+
+}  // namespace incident::cli

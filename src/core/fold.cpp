@@ -1,0 +1,145 @@
+#include "incident/incident.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+
+#include "incident/error.hpp"
+#include "incident/text.hpp"
+
+namespace incident {
+
+namespace {
+
+constexpr std::array<std::string_view, 5> k_status_names = {"investigating", "identified", "monitoring",
+                                                            "resolved", "closed"};
+
+Seconds seconds_field(const Event& event, std::string_view name) {
+  const std::string& value = event.field(name);
+  std::int64_t count = 0;
+  auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), count);
+  if (ec != std::errc{} || ptr != value.data() + value.size() || count < 0) {
+    return Seconds{0};
+  }
+  return Seconds{count};
+}
+
+void apply(Incident& incident, const Event& event) {
+  using namespace event_type;
+  const std::string_view type = event.type;
+  if (type == opened) {
+    incident.title = event.field("title");
+    incident.severity = event.field("severity");
+    incident.severity_name = event.field("severity_name");
+    incident.response_time = seconds_field(event, "response_time_seconds");
+    incident.impact = event.field("impact");
+    incident.commander = event.field("commander");
+    incident.started_at = event.at;
+    incident.status = Status::investigating;
+  } else if (type == acknowledged) {
+    if (!incident.acknowledged_at) {
+      incident.acknowledged_at = event.at;
+      incident.acknowledged_by = event.by;
+    }
+    if (incident.commander.empty()) {
+      incident.commander = event.by;
+    }
+  } else if (type == updated) {
+    incident.findings = event.field("findings");
+    incident.next_steps = event.field("next_steps");
+    incident.eta = event.field("eta");
+    incident.last_update_at = event.at;
+    if (auto status = parse_status(event.field("status")); status && is_active(*status)) {
+      incident.status = *status;
+    }
+  } else if (type == resolved) {
+    incident.status = Status::resolved;
+    incident.resolved_at = event.at;
+    incident.root_cause = event.field("root_cause");
+    incident.fix = event.field("fix");
+    incident.monitoring = event.field("monitoring");
+  } else if (type == closed) {
+    incident.status = Status::closed;
+    incident.closed_at = event.at;
+  } else if (type == reopened) {
+    incident.status = Status::investigating;
+    incident.resolved_at.reset();
+    incident.closed_at.reset();
+  } else if (type == severity_changed) {
+    incident.severity = event.field("severity");
+    incident.severity_name = event.field("severity_name");
+    incident.response_time = seconds_field(event, "response_time_seconds");
+  } else if (type == handed_off) {
+    incident.commander = event.field("commander");
+  }
+  // `noted` and unknown types (from a newer version) change nothing derived.
+}
+
+}  // namespace
+
+const std::string& Event::field(std::string_view name) const {
+  static const std::string empty;
+  auto it = fields.find(std::string(name));
+  return it == fields.end() ? empty : it->second;
+}
+
+bool operator<(const Event& a, const Event& b) {
+  if (a.seq != b.seq) {
+    return a.seq < b.seq;
+  }
+  return a.id < b.id;
+}
+
+std::string_view status_name(Status status) { return k_status_names.at(static_cast<std::size_t>(status)); }
+
+std::string status_title(Status status) {
+  std::string name(status_name(status));
+  name[0] = static_cast<char>(name[0] - 'a' + 'A');
+  return name;
+}
+
+std::optional<Status> parse_status(std::string_view text) {
+  for (std::size_t i = 0; i < k_status_names.size(); ++i) {
+    if (text::iequals(k_status_names[i], text)) {
+      return static_cast<Status>(i);
+    }
+  }
+  return std::nullopt;
+}
+
+bool is_open(Status status) { return status != Status::closed; }
+bool is_active(Status status) { return status != Status::closed && status != Status::resolved; }
+
+Incident fold(std::string id, std::vector<Event> events) {
+  std::sort(events.begin(), events.end());
+  events.erase(std::unique(events.begin(), events.end(),
+                           [](const Event& a, const Event& b) { return a.id == b.id && a.seq == b.seq; }),
+               events.end());
+  Incident incident;
+  incident.id = std::move(id);
+  const auto first_open = std::find_if(events.begin(), events.end(),
+                                       [](const Event& e) { return e.type == event_type::opened; });
+  if (first_open == events.end()) {
+    throw Error(fmt::format("incident {} has no 'opened' event", incident.id));
+  }
+  bool opened_seen = false;
+  for (const auto& event : events) {
+    // A second `opened` (two machines that both created the same id) is kept on the
+    // timeline but does not reset the incident.
+    if (event.type == event_type::opened) {
+      if (opened_seen) {
+        continue;
+      }
+      opened_seen = true;
+    }
+    apply(incident, event);
+    incident.max_seq = std::max(incident.max_seq, event.seq);
+  }
+  incident.events = std::move(events);
+  return incident;
+}
+
+}  // namespace incident
+

@@ -1,0 +1,160 @@
+#include "incident/render.hpp"
+
+#include <fmt/format.h>
+
+#include "incident/template.hpp"
+#include "incident/text.hpp"
+
+namespace incident {
+
+namespace {
+
+std::string or_tbd(const std::string& value) { return value.empty() ? "TBD" : value; }
+
+std::string optional_time(const std::optional<Timestamp>& at) { return at ? format_rfc3339(*at) : std::string(); }
+
+// One-line form of user text for tables.
+std::string cell(std::string_view value, std::size_t width) {
+  std::string escaped = text::escape_control(value);
+  if (escaped.size() > width) {
+    // Cut at a UTF-8 boundary.
+    std::size_t cut = width - 1;
+    while (cut > 0 && (static_cast<unsigned char>(escaped[cut]) & 0xC0U) == 0x80U) {
+      --cut;
+    }
+    escaped = escaped.substr(0, cut) + "…";
+  }
+  return escaped;
+}
+
+}  // namespace
+
+std::string placeholder_value(const Incident& incident, std::string_view name) {
+  if (name == "id") return incident.id;
+  if (name == "title") return incident.title;
+  if (name == "severity") return incident.severity;
+  if (name == "severity_name") return incident.severity_name;
+  if (name == "status") return status_title(incident.status);
+  if (name == "impact") return or_tbd(incident.impact);
+  if (name == "started_at") return format_rfc3339(incident.started_at);
+  if (name == "acknowledged_at") return optional_time(incident.acknowledged_at);
+  if (name == "resolved_at") return optional_time(incident.resolved_at);
+  if (name == "commander") return incident.commander.empty() ? "unassigned" : incident.commander;
+  if (name == "findings") return or_tbd(incident.findings);
+  if (name == "next_steps") return or_tbd(incident.next_steps);
+  if (name == "eta") return or_tbd(incident.eta);
+  if (name == "root_cause") return or_tbd(incident.root_cause);
+  if (name == "fix") return or_tbd(incident.fix);
+  if (name == "monitoring") return or_tbd(incident.monitoring);
+  return {};
+}
+
+std::string render_message(const Runbook& runbook, TemplateKind kind, const Incident& incident) {
+  std::string out = expand_template(runbook.message_template(kind).text, [&](std::string_view name) {
+    return text::escape_control(placeholder_value(incident, name), true);
+  });
+  if (out.empty() || out.back() != '\n') {
+    out += '\n';
+  }
+  return out;
+}
+
+std::string render_list(const std::vector<Summary>& incidents) {
+  if (incidents.empty()) {
+    return {};
+  }
+  std::string out = fmt::format("{:<10} {:<4} {:<13} {:<18} {:<14} {}\n", "ID", "SEV", "STATUS", "STARTED",
+                                "COMMANDER", "TITLE");
+  for (const auto& summary : incidents) {
+    out += fmt::format("{:<10} {:<4} {:<13} {:<18} {:<14} {}\n", summary.id, cell(summary.severity, 4),
+                       status_name(summary.status), format_minute(summary.started_at),
+                       summary.commander.empty() ? "-" : cell(summary.commander, 14), cell(summary.title, 200));
+  }
+  return out;
+}
+
+std::string describe_event(const Event& event) {
+  using namespace event_type;
+  const std::string by = text::escape_control(event.by);
+  auto field = [&](std::string_view name) { return text::escape_control(event.field(name)); };
+  const std::string_view type = event.type;
+  if (type == opened) {
+    return fmt::format("{} opened it as {} ({}): {}", by, field("severity"), field("severity_name"), field("title"));
+  }
+  if (type == acknowledged) {
+    return fmt::format("{} acknowledged", by);
+  }
+  if (type == updated) {
+    std::string out = fmt::format("{} posted an update", by);
+    if (event.has("status")) {
+      out += fmt::format(" (status: {})", field("status"));
+    }
+    out += fmt::format(": findings: {}; next: {}", field("findings"), field("next_steps"));
+    if (event.has("eta")) {
+      out += fmt::format("; ETA: {}", field("eta"));
+    }
+    return out;
+  }
+  if (type == resolved) {
+    std::string out = fmt::format("{} resolved it: root cause: {}; fix: {}", by, field("root_cause"), field("fix"));
+    if (event.has("monitoring")) {
+      out += fmt::format("; monitoring: {}", field("monitoring"));
+    }
+    return out;
+  }
+  if (type == closed) {
+    return fmt::format("{} closed it", by);
+  }
+  if (type == reopened) {
+    return fmt::format("{} reopened it", by);
+  }
+  if (type == noted) {
+    return fmt::format("{}: {}", by, field("text"));
+  }
+  if (type == severity_changed) {
+    return fmt::format("{} changed the severity to {} ({})", by, field("severity"), field("severity_name"));
+  }
+  if (type == handed_off) {
+    return fmt::format("{} handed command to {}", by, field("commander"));
+  }
+  return fmt::format("{} {}", by, text::escape_control(event.type));
+}
+
+std::string render_show(const Incident& incident) {
+  auto line = [](std::string_view label, const std::string& value) {
+    return fmt::format("{:<14}{}\n", label, text::escape_control(value));
+  };
+  std::string out = fmt::format("{} {}\n", incident.id, text::escape_control(incident.title));
+  out += line("Severity:", fmt::format("{} ({})", incident.severity_name, incident.severity));
+  out += line("Status:", status_title(incident.status));
+  out += line("Impact:", or_tbd(incident.impact));
+  out += line("Commander:", incident.commander.empty() ? "unassigned" : incident.commander);
+  out += line("Started:", format_rfc3339(incident.started_at));
+  if (incident.acknowledged_at) {
+    out += line("Acknowledged:", fmt::format("{} by {} (after {}; SLA {})", format_rfc3339(*incident.acknowledged_at),
+                                             incident.acknowledged_by,
+                                             format_duration_short(*incident.acknowledged_at - incident.started_at),
+                                             format_duration_short(incident.response_time)));
+  } else {
+    out += line("Acknowledged:", fmt::format("no (due {})", format_rfc3339(incident.ack_due())));
+  }
+  if (incident.resolved_at) {
+    out += line("Resolved:", fmt::format("{} (after {})", format_rfc3339(*incident.resolved_at),
+                                         format_duration_short(*incident.resolved_at - incident.started_at)));
+  }
+  if (incident.closed_at) {
+    out += line("Closed:", format_rfc3339(*incident.closed_at));
+  }
+  out += "\nTimeline:\n";
+  for (const auto& event : incident.events) {
+    out += fmt::format("  {}  {}\n", format_rfc3339(event.at), describe_event(event));
+  }
+  return out;
+}
+
+std::string ack_deadline(const Incident& incident) {
+  return fmt::format("ack by {}: {} for {}", format_clock(incident.ack_due(), incident.started_at),
+                     format_duration_short(incident.response_time), incident.severity_name);
+}
+
+}  // namespace incident

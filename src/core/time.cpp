@@ -1,0 +1,96 @@
+#include "incident/time.hpp"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+namespace incident {
+
+namespace {
+
+// Reads exactly `count` digits at `pos`.
+std::optional<int> digits(std::string_view text, std::size_t pos, std::size_t count) {
+  if (pos + count > text.size()) {
+    return std::nullopt;
+  }
+  int value = 0;
+  for (std::size_t i = pos; i < pos + count; ++i) {
+    if (text[i] < '0' || text[i] > '9') {
+      return std::nullopt;
+    }
+    value = value * 10 + (text[i] - '0');
+  }
+  return value;
+}
+
+bool is(std::string_view text, std::size_t pos, char expected) {
+  return pos < text.size() && text[pos] == expected;
+}
+
+}  // namespace
+
+std::optional<Timestamp> parse_rfc3339(std::string_view text) {
+  using namespace std::chrono;
+  auto year = digits(text, 0, 4);
+  auto month = digits(text, 5, 2);
+  auto day = digits(text, 8, 2);
+  auto hour = digits(text, 11, 2);
+  auto minute = digits(text, 14, 2);
+  auto second = digits(text, 17, 2);
+  const bool separators = is(text, 4, '-') && is(text, 7, '-') &&
+                          (is(text, 10, 'T') || is(text, 10, 't') || is(text, 10, ' ')) && is(text, 13, ':') &&
+                          is(text, 16, ':');
+  if (!year || !month || !day || !hour || !minute || !second || !separators) {
+    return std::nullopt;
+  }
+  // 60 is a leap second in RFC 3339; it is taken as 59 rather than refused.
+  if (*year < 1970 || *hour > 23 || *minute > 59 || *second > 60) {
+    return std::nullopt;
+  }
+  const year_month_day date{std::chrono::year{*year}, std::chrono::month{static_cast<unsigned>(*month)},
+                            std::chrono::day{static_cast<unsigned>(*day)}};
+  if (!date.ok()) {
+    return std::nullopt;
+  }
+  std::size_t pos = 19;
+  if (is(text, pos, '.')) {
+    ++pos;
+    const std::size_t start = pos;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+      ++pos;
+    }
+    if (pos == start || pos - start > 9) {
+      return std::nullopt;
+    }
+  }
+  Timestamp at = sys_days{date} + hours{*hour} + minutes{*minute} + seconds{*second == 60 ? 59 : *second};
+  if (pos + 1 == text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
+    return at;
+  }
+  if (pos + 6 == text.size() && (text[pos] == '+' || text[pos] == '-') && is(text, pos + 3, ':')) {
+    auto offset_hours = digits(text, pos + 1, 2);
+    auto offset_minutes = digits(text, pos + 4, 2);
+    if (!offset_hours || !offset_minutes || *offset_hours > 23 || *offset_minutes > 59) {
+      return std::nullopt;
+    }
+    const seconds offset = hours{*offset_hours} + minutes{*offset_minutes};
+    // Local time = UTC + offset, so UTC = local - offset.
+    return text[pos] == '+' ? at - offset : at + offset;
+  }
+  return std::nullopt;
+}
+
+std::string format_rfc3339(Timestamp at) { return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", at); }
+
+std::string format_minute(Timestamp at) { return fmt::format("{:%Y-%m-%d %H:%MZ}", at); }
+
+std::string format_clock(Timestamp at, Timestamp reference) {
+  using namespace std::chrono;
+  if (floor<days>(at) == floor<days>(reference)) {
+    return fmt::format("{:%H:%MZ}", at);
+  }
+  return fmt::format("{:%b %d %H:%MZ}", at);
+}
+
+Timestamp now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
+}  // namespace incident
