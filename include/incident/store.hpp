@@ -83,6 +83,8 @@ private:
   void write_index(const Index& index) const;
   void write_open_index(const std::vector<Summary>& open) const;
   void append_closed(const Summary& summary) const;
+  // Brings the index up to date after a write; false when it may still be behind.
+  bool update_index(const Summary& summary, bool now_open) const;
   Incident commit(const Incident* before, Incident after);
   [[nodiscard]] std::filesystem::path index_path(std::string_view name) const;
 

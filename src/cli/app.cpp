@@ -91,7 +91,10 @@ void build(CLI::App& app, Context& ctx) {
       ->type_name("DIR");
   app.add_option("--runbook", options.runbook, "Runbook YAML to use")
       ->envname("INCIDENT_RUNBOOK")
-      ->type_name("FILE");
+      ->type_name("FILE")
+      ->check(CLI::Validator([](const std::string& value) { return value.empty() ? "is empty" : ""; }, "", "not empty"));
+  app.get_option("--state-dir")->check(
+      CLI::Validator([](const std::string& value) { return value.empty() ? "is empty" : ""; }, "", "not empty"));
   app.add_option("--as", options.actor, "Who is acting (default: $USER)")
       ->envname("INCIDENT_USER")
       ->type_name("NAME");

@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "incident/error.hpp"
 #include "incident/render_runbook.hpp"
 #include "incident/runbook_loader.hpp"
 #include "incident/text.hpp"
@@ -18,7 +19,10 @@ void register_runbook(CLI::App& app, Context& ctx) {
       "validate", "Check a runbook file (default: the one in use); prints nothing and exits 0 when valid");
   auto file = std::make_shared<std::string>();
   validate->add_option("FILE", *file, "Runbook YAML to check");
-  validate->callback([&ctx, file] {
+  validate->callback([&ctx, file, validate] {
+    if (validate->count("FILE") > 0 && file->empty()) {
+      throw UsageError("FILE is empty; name a runbook file, or leave it out to check the one in use");
+    }
     if (file->empty()) {
       (void)ctx.runbook();
     } else {

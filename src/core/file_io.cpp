@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/time.h>
+#include <csignal>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -9,7 +11,6 @@
 #include <cerrno>
 #include <cstring>
 #include <random>
-#include <thread>
 
 #include "incident/error.hpp"
 
@@ -71,6 +72,51 @@ bool write_all(Io& io, int fd, std::string_view data) {
     done += static_cast<std::size_t>(written);
   }
   return true;
+}
+
+}  // namespace
+
+namespace {
+
+void ignore_signal(int /*signal*/) {}
+
+// Blocks in flock() so that waiters are woken as soon as the lock is free (polling
+// starves under contention), with a repeating SIGALRM that interrupts the wait so it
+// stays bounded. False with errno set when the lock was not taken.
+bool wait_for_lock(Io& io, int fd, std::chrono::milliseconds timeout) {
+  if (io.flock(fd, LOCK_EX | LOCK_NB) == 0) {
+    return true;
+  }
+  if (errno != EWOULDBLOCK || timeout.count() <= 0) {
+    return false;
+  }
+  struct sigaction action {};
+  action.sa_handler = ignore_signal;  // no SA_RESTART: flock() returns EINTR
+  sigemptyset(&action.sa_mask);
+  struct sigaction previous_action {};
+  ::sigaction(SIGALRM, &action, &previous_action);
+  itimerval tick{};
+  tick.it_value.tv_usec = 50'000;
+  tick.it_interval.tv_usec = 50'000;
+  itimerval previous_timer{};
+  ::setitimer(ITIMER_REAL, &tick, &previous_timer);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  bool locked = false;
+  int error = 0;
+  for (;;) {
+    if (io.flock(fd, LOCK_EX) == 0) {
+      locked = true;
+      break;
+    }
+    error = errno;
+    if (error != EINTR || std::chrono::steady_clock::now() >= deadline) {
+      break;
+    }
+  }
+  ::setitimer(ITIMER_REAL, &previous_timer, nullptr);
+  ::sigaction(SIGALRM, &previous_action, nullptr);
+  errno = error;
+  return locked;
 }
 
 }  // namespace
@@ -199,28 +245,22 @@ FileLock::FileLock(const std::filesystem::path& path, std::chrono::milliseconds 
   if (!m_fd.valid()) {
     fail("open lock file", path, errno);
   }
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  auto pause = std::chrono::milliseconds(1);
-  while (io.flock(m_fd.get(), LOCK_EX | LOCK_NB) != 0) {
+  if (!wait_for_lock(io, m_fd.get(), timeout)) {
     if (errno != EWOULDBLOCK && errno != EINTR) {
       fail("lock", path, errno);
     }
-    if (std::chrono::steady_clock::now() >= deadline) {
-      // The holder wrote its pid into the file when it took the lock.
-      std::string holder;
-      char buffer[32] = {};
-      const ssize_t got = ::pread(m_fd.get(), buffer, sizeof buffer - 1, 0);
-      if (got > 0) {
-        holder = std::string(buffer, static_cast<std::size_t>(got));
-        holder.erase(holder.find_last_not_of(" \n") + 1);
-      }
-      throw Error(fmt::format("the incident store is busy: {} has held {} for over {} ms; try again",
-                              holder.empty() ? std::string("another process") : "process " + holder,
-                              path.string(), timeout.count()),
-                  ExitCode::busy);
+    // The holder wrote its pid into the file when it took the lock.
+    std::string holder;
+    char buffer[32] = {};
+    const ssize_t got = ::pread(m_fd.get(), buffer, sizeof buffer - 1, 0);
+    if (got > 0) {
+      holder = std::string(buffer, static_cast<std::size_t>(got));
+      holder.erase(holder.find_last_not_of(" \n") + 1);
     }
-    std::this_thread::sleep_for(pause);
-    pause = std::min(pause * 2, std::chrono::milliseconds(50));
+    throw Error(fmt::format("the incident store is busy: {} has held {} for over {} ms; try again",
+                            holder.empty() ? std::string("another process") : "process " + holder, path.string(),
+                            timeout.count()),
+                ExitCode::busy);
   }
   // Name ourselves for a process that finds the lock busy (best effort).
   const std::string pid = fmt::format("{}\n", ::getpid());

@@ -176,13 +176,10 @@ std::optional<Window> parse_window(std::string_view text) {
 }
 
 std::string format_window(const Window& window) {
-  const Unit* unit = find_unit(window.unit);
-  if (unit == nullptr) {
-    unit = find_unit('s');
-  }
-  const auto to = window.to.count() / unit->seconds;
-  return fmt::format("{}-{} {}{}", window.from.count() / unit->seconds, to, unit->singular,
-                     to == 1 ? "" : "s");
+  const Unit* found = find_unit(window.unit);
+  const Unit& unit = found != nullptr ? *found : k_units[std::size(k_units) - 1];  // seconds
+  const auto to = window.to.count() / unit.seconds;
+  return fmt::format("{}-{} {}{}", window.from.count() / unit.seconds, to, unit.singular, to == 1 ? "" : "s");
 }
 
 }  // namespace incident

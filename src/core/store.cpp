@@ -214,7 +214,7 @@ std::string Store::resolve_id(std::string_view user_text) const {
 
 std::optional<Store::Index> Store::read_index(bool with_closed) const {
   struct stat info {};
-  if (m_io.lstat(index_path("dirty").c_str(), &info) == 0) {
+  if (m_io.lstat(index_path("dirty").c_str(), &info) == 0 || errno != ENOENT) {
     return std::nullopt;  // a write did not finish: the index may miss an incident
   }
   Index index;
@@ -262,17 +262,18 @@ void Store::write_index(const Index& index) const {
 
 void Store::append_closed(const Summary& summary) const {
   const auto path = index_path("closed.tsv");
-  Fd fd(m_io, m_io.open(path.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0));
-  if (!fd.valid()) {
-    // No closed index yet: write it whole, header included.
-    write_file_atomic(path, format_index({summary}), m_io, false);
-    return;
+  Fd fd(m_io, m_io.open(path.c_str(), O_RDWR | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0));
+  struct stat info {};
+  char last = '\0';
+  // A missing log, or one whose last line is torn, cannot be appended to: the caller
+  // marks the index dirty and the next writer rebuilds it.
+  if (!fd.valid() || m_io.fstat(fd.get(), &info) != 0 || info.st_size == 0 ||
+      ::pread(fd.get(), &last, 1, info.st_size - 1) != 1 || last != '\n') {
+    throw Error(fmt::format("cannot append to {}", path.string()));
   }
   const std::string line = encode_summary(summary) + "\n";
-  // One write() with O_APPEND; a torn line makes the index unreadable, so it is rebuilt.
   if (m_io.write(fd.get(), line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
-    fd.reset();
-    m_io.unlink(path.c_str());
+    throw Error(fmt::format("cannot append to {}", path.string()));
   }
 }
 
@@ -352,27 +353,41 @@ Incident Store::commit(const Incident* before, Incident after) {
     }
   }
   const FileIdentity file = write_file_atomic(incident_path(after.id), serialize_incident(after), m_io, true);
-  const Summary summary = summarize(after, file);
-  // The incident is safely written; from here on only the cache is updated, and a
-  // failure leaves the dirty marker (or a stale entry, re-read by identity) behind.
-  auto index = read_index(false);
-  if (!index) {
-    Index rebuilt = scan_all();
-    write_index(rebuilt);
-  } else {
-    std::erase_if(index->open, [&](const Summary& s) { return s.id == after.id; });
-    if (now_open) {
-      index->open.push_back(summary);
-    }
-    write_open_index(index->open);
-    if (!now_open) {
-      append_closed(summary);
-    }
+  // The incident is safely written: the command has succeeded. What follows only updates
+  // the cache; when any of it fails the dirty marker stays (or is made) so that readers
+  // rescan the files instead of trusting the index.
+  bool index_current = false;
+  try {
+    index_current = update_index(summarize(after, file), now_open);
+  } catch (const Error&) {
+    index_current = false;
   }
-  if (entering || index == std::nullopt) {
+  if (index_current) {
     m_io.unlink(dirty.c_str());
+  } else if (!entering) {
+    Fd marker(m_io, m_io.open(dirty.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
   }
   return after;
+}
+
+bool Store::update_index(const Summary& summary, bool now_open) const {
+  auto index = read_index(false);
+  if (!index) {
+    // Missing, torn or marked dirty: rebuild it from the files (ours included). A file
+    // that cannot be read keeps it dirty, so that every reader reports it until fixed.
+    const Index rebuilt = scan_all();
+    write_index(rebuilt);
+    return rebuilt.warnings.empty();
+  }
+  std::erase_if(index->open, [&](const Summary& s) { return s.id == summary.id; });
+  if (now_open) {
+    index->open.push_back(summary);
+  }
+  write_open_index(index->open);
+  if (!now_open) {
+    append_closed(summary);  // the last line of an id wins
+  }
+  return true;
 }
 
 Incident Store::create(Event opened) {

@@ -101,6 +101,31 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+namespace {
+
+// Like edit_distance(), but a swap of two adjacent characters is one edit too (optimal
+// string alignment): "titel" is one typo away from "title", not two.
+std::size_t typo_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> before(b.size() + 1);  // row i - 2
+  std::vector<std::size_t> previous(b.size() + 1);  // row i - 1
+  std::vector<std::size_t> current(b.size() + 1);
+  std::iota(previous.begin(), previous.end(), std::size_t{0});
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    current[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0U : 1U)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        current[j] = std::min(current[j], before[j - 2] + 1);
+      }
+    }
+    std::swap(before, previous);
+    std::swap(previous, current);
+  }
+  return previous[b.size()];
+}
+
+}  // namespace
+
 std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates) {
   // Long inputs are not typos of short names; skip the quadratic work on hostile input.
   if (word.empty() || word.size() > 128) {
@@ -111,7 +136,7 @@ std::optional<std::string> closest(std::string_view word, const std::vector<std:
   std::optional<std::string> best;
   std::size_t best_distance = limit + 1;
   for (const auto& candidate : candidates) {
-    const std::size_t distance = edit_distance(lowered, to_lower(candidate));
+    const std::size_t distance = typo_distance(lowered, to_lower(candidate));
     if (distance < best_distance) {
       best_distance = distance;
       best = candidate;

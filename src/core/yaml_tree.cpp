@@ -54,6 +54,9 @@ public:
     node.value = value;
     // yaml-cpp reports "!" for quoted (non-plain) scalars and "?" for plain ones.
     node.quoted = tag == "!";
+    if (node.quoted) {
+      refuse_unclosed_quote(node);
+    }
     attach(std::move(node));
   }
 
@@ -111,9 +114,35 @@ private:
     if (line < 1 || static_cast<std::size_t>(line) > m_line_starts.size()) {
       return {};
     }
-    const std::size_t start = m_line_starts[static_cast<std::size_t>(line) - 1];
-    const std::size_t end = m_text.find('\n', start);
-    return m_text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    const auto index = static_cast<std::size_t>(line);
+    const std::size_t start = m_line_starts[index - 1];
+    const std::size_t end = index < m_line_starts.size() ? m_line_starts[index] - 1 : m_text.size();
+    return m_text.substr(start, end - start);
+  }
+
+  // yaml-cpp takes a quoted scalar whose closing quote is missing to run to the end of
+  // the text, silently swallowing the rest of the file; refuse it where it starts.
+  void refuse_unclosed_quote(const Node& node) {
+    const std::string_view line = line_text(node.line);
+    const auto column = static_cast<std::size_t>(node.column - 1);
+    if (column >= line.size() || (line[column] != '"' && line[column] != '\'')) {
+      return;  // a block scalar (| or >)
+    }
+    const char quote = line[column];
+    const std::string_view rest = m_text.substr(static_cast<std::size_t>(line.data() - m_text.data()) + column + 1);
+    for (std::size_t i = 0; i < rest.size(); ++i) {
+      if (quote == '"' && rest[i] == '\\') {
+        ++i;  // an escape: the next character is not a quote
+      } else if (rest[i] == quote) {
+        if (quote == '\'' && i + 1 < rest.size() && rest[i + 1] == '\'') {
+          ++i;  // '' is a quote inside single quotes
+          continue;
+        }
+        return;
+      }
+    }
+    throw DataError({m_source, node.line, node.column},
+                    fmt::format("missing closing {} (the quoted text starting here never ends)", quote));
   }
 
   // yaml-cpp marks an empty item of a block sequence ("-" and nothing after it) at the

@@ -31,7 +31,7 @@ const std::vector<std::string> k_sections = {"overview",  "severities",    "phas
                                              "templates", "escalation",    "resources", "post-incident",
                                              "contacts",  "recovery",      "prevention", "notes"};
 
-Result incident(const std::vector<std::string>& args, const fs::path& home,
+Result run_cli(const std::vector<std::string>& args, const fs::path& home,
                 const std::map<std::string, std::string>& env = {}, const fs::path& cwd = {}) {
   Launch how;
   how.args = args;
@@ -81,7 +81,7 @@ void write_minimal(const fs::path& path, const std::string& title) {
 // Runs a command that must succeed quietly and compares its stdout with a golden file.
 void check_golden(const std::vector<std::string>& args, const std::string& golden) {
   TempDir home;
-  const auto result = incident(args, home.path());
+  const auto result = run_cli(args, home.path());
   INFO(describe(args, result));
   CHECK(result.exit_code == 0);
   CHECK(result.err.empty());
@@ -91,7 +91,7 @@ void check_golden(const std::vector<std::string>& args, const std::string& golde
 // Runs a command with --json: it must succeed quietly and print exactly one JSON document.
 Json json_of(const std::vector<std::string>& args, const fs::path& home,
              const std::map<std::string, std::string>& env = {}) {
-  const auto result = incident(args, home, env);
+  const auto result = run_cli(args, home, env);
   INFO(describe(args, result));
   REQUIRE(result.exit_code == 0);
   CHECK(result.err.empty());
@@ -171,16 +171,16 @@ TEST_CASE("the section commands print the same as runbook show SECTION") {
   // `severities` and `escalation` are shortcuts for their runbook sections.
   TempDir home;
   for (const std::string section : {"severities", "escalation"}) {
-    const auto shortcut = incident({section}, home.path());
-    const auto shown = incident({"runbook", "show", section}, home.path());
+    const auto shortcut = run_cli({section}, home.path());
+    const auto shown = run_cli({"runbook", "show", section}, home.path());
     CHECK(shortcut.exit_code == 0);
     CHECK(shortcut.out == shown.out);
   }
 }
 
-TEST_CASE("the whole runbook is the title then every section under its heading") {
+TEST_CASE("the whole runbook is the title then every section under its underlined heading") {
   TempDir home;
-  const auto whole = incident({"runbook", "show"}, home.path());
+  const auto whole = run_cli({"runbook", "show"}, home.path());
   REQUIRE(whole.exit_code == 0);
   const std::map<std::string, std::string> titles = {
       {"overview", "Overview"},
@@ -198,17 +198,17 @@ TEST_CASE("the whole runbook is the title then every section under its heading")
   };
   std::string expected = "Incident Response Runbook\n=========================\n";
   for (const auto& section : k_sections) {
-    const auto part = incident({"runbook", "show", section}, home.path());
+    const auto part = run_cli({"runbook", "show", section}, home.path());
     REQUIRE(part.exit_code == 0);
     const std::string& title = titles.at(section);
-    expected += "\n" + title + "\n" + std::string(title.size(), '=') + "\n" + part.out;
+    expected += "\n" + title + "\n" + std::string(title.size(), '=') + "\n\n" + part.out;
   }
   CHECK(whole.out == expected);
 }
 
 TEST_CASE("the templates section shows the bundled template files verbatim") {
   TempDir home;
-  const auto result = incident({"runbook", "show", "templates"}, home.path());
+  const auto result = run_cli({"runbook", "show", "templates"}, home.path());
   REQUIRE(result.exit_code == 0);
   for (const std::string key : {"initial", "investigation", "resolution"}) {
     const std::string body = source_file("templates/" + key + ".txt");
@@ -310,7 +310,7 @@ TEST_CASE("runbook show --json has every section in document order") {
   const Json whole = json_of({"runbook", "show", "--json"}, home.path());
   REQUIRE(whole.is_object());
   // nlohmann::json sorts keys, so check the order on the raw text.
-  const auto raw = incident({"runbook", "show", "--json"}, home.path()).out;
+  const auto raw = run_cli({"runbook", "show", "--json"}, home.path()).out;
   std::size_t last = 0;
   for (const auto& section : k_sections) {
     INFO(section);
@@ -493,12 +493,12 @@ TEST_CASE("global options are accepted before or after the command") {
        {"runbook", "show", "overview", "--json", "--runbook", other.string()}},
   };
   for (const auto& group : same) {
-    const auto reference = incident(group.front(), home.path());
+    const auto reference = run_cli(group.front(), home.path());
     INFO(describe(group.front(), reference));
     REQUIRE(reference.exit_code == 0);
     CHECK(reference.err.empty());
     for (std::size_t i = 1; i < group.size(); ++i) {
-      const auto other_result = incident(group[i], home.path());
+      const auto other_result = run_cli(group[i], home.path());
       INFO(describe(group[i], other_result));
       CHECK(other_result.exit_code == 0);
       CHECK(other_result.err.empty());
@@ -506,7 +506,7 @@ TEST_CASE("global options are accepted before or after the command") {
     }
   }
   // The --runbook ones really used the other runbook.
-  const auto minimal = incident({"severities", "--runbook", other.string()}, home.path());
+  const auto minimal = run_cli({"severities", "--runbook", other.string()}, home.path());
   CHECK_THAT(minimal.out, Catch::StartsWith("Major (P1)\n"));
 }
 
@@ -514,7 +514,7 @@ TEST_CASE("global options are accepted before or after the command") {
 
 TEST_CASE("runbook validate checks the runbook in use and prints nothing") {
   TempDir home;
-  const auto result = incident({"runbook", "validate"}, home.path());
+  const auto result = run_cli({"runbook", "validate"}, home.path());
   CHECK(result.exit_code == 0);
   CHECK(result.out.empty());
   CHECK(result.err.empty());
@@ -524,7 +524,7 @@ TEST_CASE("runbook validate FILE accepts the bundled and the example runbooks") 
   TempDir home;
   for (const std::string file : {"runbooks/default.yaml", "runbooks/examples/minimal.yaml"}) {
     const std::vector<std::string> args = {"runbook", "validate", (fs::path(INCIDENT_SOURCE_DIR) / file).string()};
-    const auto result = incident(args, home.path());
+    const auto result = run_cli(args, home.path());
     INFO(describe(args, result));
     CHECK(result.exit_code == 0);
     CHECK(result.out.empty());
@@ -553,13 +553,13 @@ TEST_CASE("runbook validate FILE reports an invalid file as PATH:LINE:COL on one
              "            items:\n"
              "              - id: triage.one\n"
              "                text: Do it\n");
-  const auto result = incident({"runbook", "validate", file.string()}, home.path());
+  const auto result = run_cli({"runbook", "validate", file.string()}, home.path());
   INFO(result.err);
   check_error(result, 3);
   CHECK_THAT(result.err, Catch::StartsWith("incident: error: " + file.string() + ":7:20: "));
   CHECK_THAT(result.err, Catch::Contains("'soon'"));
   // The same file in use (not only validated) fails the same way.
-  const auto in_use = incident({"--runbook", file.string(), "severities"}, home.path());
+  const auto in_use = run_cli({"--runbook", file.string(), "severities"}, home.path());
   check_error(in_use, 3);
   CHECK(in_use.err == result.err);
 }
@@ -599,7 +599,7 @@ TEST_CASE("runbook validate reports each kind of mistake at its position") {
       text.replace(at, c.from.size(), c.to);
       const fs::path file = home.path() / "runbook.yaml";
       write_text(file, text);
-      const auto result = incident({"runbook", "validate", file.string()}, home.path());
+      const auto result = run_cli({"runbook", "validate", file.string()}, home.path());
       INFO(result.err);
       check_error(result, 3);
       if (!c.position.empty()) {
@@ -622,35 +622,55 @@ TEST_CASE("a transposed key gets a did-you-mean") {
   text.replace(at, 6, "titel:");
   const fs::path file = home.path() / "runbook.yaml";
   write_text(file, text);
-  const auto result = incident({"runbook", "validate", file.string()}, home.path());
+  const auto result = run_cli({"runbook", "validate", file.string()}, home.path());
   INFO(result.err);
   check_error(result, 3);
   CHECK_THAT(result.err, Catch::Contains("(did you mean 'title'?)"));
 }
 
 TEST_CASE("an unterminated quoted string is reported where it starts") {
-  // A missing closing quote must not swallow the rest of the file and be reported as a
-  // missing key on line 1.
+  // With no closing quote anywhere after it, a quoted scalar runs into the end of the file:
+  // YAML says that is an error ("found unexpected end of stream" while scanning the quoted
+  // scalar at 2:8). It must not swallow the rest of the file and be reported as a missing
+  // key at 1:1.
   TempDir home;
-  std::string text = source_file("runbooks/examples/minimal.yaml");
-  const std::string from = "title: Payments On-call Runbook";
-  const auto at = text.find(from);
-  REQUIRE(at != std::string::npos);
-  text.replace(at, from.size(), "title: \"Payments On-call Runbook");
-  const auto line = std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n') + 1;
   const fs::path file = home.path() / "runbook.yaml";
-  write_text(file, text);
-  const auto result = incident({"runbook", "validate", file.string()}, home.path());
-  INFO(result.err);
-  check_error(result, 3);
-  CHECK_THAT(result.err, Catch::StartsWith("incident: error: " + file.string() + ":" + std::to_string(line) + ":"));
+  write_text(file,
+             "schema: 1\n"
+             "title: \"Unterminated\n"
+             "severities:\n"
+             "  - id: P1\n"
+             "    name: Major\n"
+             "    definition: Customers cannot pay\n"
+             "    response_time: 10m\n"
+             "phases:\n"
+             "  - id: triage\n"
+             "    name: Triage\n"
+             "    window: 0-10m\n"
+             "    checklists:\n"
+             "      - groups:\n"
+             "          - name: First\n"
+             "            items:\n"
+             "              - id: triage.one\n"
+             "                text: Do it\n");
+  for (const std::string quote : {"\"", "'"}) {
+    if (quote == "'") {
+      std::string text = read_text(file);
+      text[text.find('"')] = '\'';
+      write_text(file, text);
+    }
+    const auto result = run_cli({"runbook", "validate", file.string()}, home.path());
+    INFO("quote " << quote << ": " << result.err);
+    check_error(result, 3);
+    CHECK_THAT(result.err, Catch::StartsWith("incident: error: " + file.string() + ":2:"));
+  }
 }
 
 TEST_CASE("runbook validate without FILE checks the runbook that would be used") {
   TempDir home;
   const fs::path file = home.path() / "env.yaml";
   write_text(file, "schema: 1\ntitle: No severities\n");
-  const auto result = incident({"runbook", "validate"}, home.path(), {{"INCIDENT_RUNBOOK", file.string()}});
+  const auto result = run_cli({"runbook", "validate"}, home.path(), {{"INCIDENT_RUNBOOK", file.string()}});
   check_error(result, 3);
   CHECK_THAT(result.err, Catch::StartsWith("incident: error: " + file.string() + ":"));
 }
@@ -659,7 +679,7 @@ TEST_CASE("runbook validate with an empty FILE argument is an error") {
   // `incident runbook validate "$FILE"` with FILE unset must not report success
   // without having checked anything.
   TempDir home;
-  const auto result = incident({"runbook", "validate", ""}, home.path());
+  const auto result = run_cli({"runbook", "validate", ""}, home.path());
   INFO(describe({"runbook", "validate", ""}, result));
   CHECK(result.exit_code != 0);
   CHECK(result.exit_code < 128);
@@ -670,7 +690,7 @@ TEST_CASE("runbook validate with an empty FILE argument is an error") {
 TEST_CASE("an empty --runbook value is an error not the bundled runbook") {
   TempDir home;
   const std::vector<std::string> args = {"--runbook", "", "runbook", "show", "overview"};
-  const auto result = incident(args, home.path());
+  const auto result = run_cli(args, home.path());
   INFO(describe(args, result));
   CHECK(result.exit_code != 0);
   CHECK(result.exit_code < 128);
@@ -740,7 +760,7 @@ TEST_CASE("a relative --runbook is relative to the working directory") {
   TempDir home;
   const fs::path dir = home.path() / "team";
   write_minimal(dir / "rb.yaml", "Team Runbook");
-  const auto result = incident({"--runbook", "rb.yaml", "runbook", "show", "overview", "--json"}, home.path(), {}, dir);
+  const auto result = run_cli({"--runbook", "rb.yaml", "runbook", "show", "overview", "--json"}, home.path(), {}, dir);
   INFO(describe({"--runbook", "rb.yaml"}, result));
   REQUIRE(result.exit_code == 0);
   CHECK(Json::parse(result.out)["title"] == "Team Runbook");
@@ -751,7 +771,7 @@ TEST_CASE("the commands use the chosen runbook") {
   const fs::path file = home.path() / "payments.yaml";
   write_minimal(file, "Payments");
   const std::map<std::string, std::string> env = {{"INCIDENT_RUNBOOK", file.string()}};
-  const auto severities = incident({"severities"}, home.path(), env);
+  const auto severities = run_cli({"severities"}, home.path(), env);
   CHECK(severities.exit_code == 0);
   CHECK(severities.out ==
         "Major (P1)\n"
@@ -762,12 +782,12 @@ TEST_CASE("the commands use the chosen runbook") {
         "Minor (P2)\n"
         "  Definition: Some payments slow or retried\n"
         "  Response Time: 2 hours\n");
-  const auto scenarios = incident({"scenario"}, home.path(), env);
+  const auto scenarios = run_cli({"scenario"}, home.path(), env);
   CHECK(scenarios.out == "webhooks           Webhook Backlog\n");
-  const auto webhooks = incident({"scenario", "webhook backlog"}, home.path(), env);
+  const auto webhooks = run_cli({"scenario", "webhook backlog"}, home.path(), env);
   CHECK(webhooks.exit_code == 0);
   CHECK_THAT(webhooks.out, Catch::StartsWith("Webhook Backlog (webhooks)\n"));
-  const auto database = incident({"scenario", "database"}, home.path(), env);
+  const auto database = run_cli({"scenario", "database"}, home.path(), env);
   check_error(database, 4);
 }
 
@@ -777,12 +797,12 @@ TEST_CASE("an unknown scenario exits 4 with a did-you-mean") {
   TempDir home;
   for (const auto& args : {std::vector<std::string>{"scenario", "datbase"},
                                               std::vector<std::string>{"--json", "scenario", "datbase"}}) {
-    const auto result = incident(args, home.path());
+    const auto result = run_cli(args, home.path());
     INFO(describe(args, result));
     check_error(result, 4);
     CHECK_THAT(result.err, Catch::Contains("'datbase'") && Catch::Contains("(did you mean 'database'?)"));
   }
-  const auto far = incident({"scenario", "volcano"}, home.path());
+  const auto far = run_cli({"scenario", "volcano"}, home.path());
   check_error(far, 4);
   CHECK_THAT(far.err, Catch::Contains("'volcano'"));
   CHECK_THAT(far.err, !Catch::Contains("did you mean"));
@@ -793,13 +813,13 @@ TEST_CASE("an unknown runbook section is a usage error with a did-you-mean") {
   for (const auto& args :
        {std::vector<std::string>{"runbook", "show", "severites"},
         std::vector<std::string>{"runbook", "show", "severites", "--json"}}) {
-    const auto result = incident(args, home.path());
+    const auto result = run_cli(args, home.path());
     INFO(describe(args, result));
     check_usage_error(result);
     CHECK_THAT(first_line(result.err),
                Catch::StartsWith("incident: error: unknown runbook section 'severites' (did you mean 'severities'?)"));
   }
-  const auto other = incident({"runbook", "show", "everything"}, home.path());
+  const auto other = run_cli({"runbook", "show", "everything"}, home.path());
   check_usage_error(other);
   CHECK_THAT(other.err, Catch::Contains("'everything'"));
 }
@@ -810,7 +830,7 @@ TEST_CASE("an unknown option is a usage error before or after the command") {
        {std::vector<std::string>{"--bogus", "severities"}, std::vector<std::string>{"severities", "--bogus"},
         std::vector<std::string>{"runbook", "show", "--bogus"},
         std::vector<std::string>{"scenario", "database", "--bogus"}}) {
-    const auto result = incident(args, home.path());
+    const auto result = run_cli(args, home.path());
     INFO(describe(args, result));
     check_usage_error(result);
     CHECK_THAT(first_line(result.err), Catch::Contains("--bogus"));
@@ -821,7 +841,7 @@ TEST_CASE("a global option without its value is a usage error") {
   TempDir home;
   for (const auto& args :
        {std::vector<std::string>{"severities", "--runbook"}, std::vector<std::string>{"--runbook"}}) {
-    const auto result = incident(args, home.path());
+    const auto result = run_cli(args, home.path());
     INFO(describe(args, result));
     check_usage_error(result);
   }
@@ -837,7 +857,7 @@ TEST_CASE("a missing runbook file is a one-line error naming it") {
       {{"runbook", "validate"}, {{"INCIDENT_RUNBOOK", missing}}},
   };
   for (const auto& [args, env] : runs) {
-    const auto result = incident(args, home.path(), env);
+    const auto result = run_cli(args, home.path(), env);
     INFO(describe(args, result));
     CHECK(result.exit_code != 0);
     CHECK(result.exit_code < 128);
@@ -853,11 +873,11 @@ TEST_CASE("a runbook that is not a regular file is a clean error without a hang"
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   const fs::path loop = home.path() / "loop.yaml";
   fs::create_symlink(loop, loop);
-  for (const std::string path : {std::string("/dev/zero"), std::string("/"), fifo.string(), loop.string(),
+  for (const auto& path : {std::string("/dev/zero"), std::string("/"), fifo.string(), loop.string(),
                                  home.path().string()}) {
     for (const auto& args : {std::vector<std::string>{"--runbook", path, "severities"},
                                                 std::vector<std::string>{"runbook", "validate", path}}) {
-      const auto result = incident(args, home.path());
+      const auto result = run_cli(args, home.path());
       INFO(describe(args, result));
       CHECK_FALSE(result.timed_out);
       CHECK(result.exit_code != 0);
@@ -872,9 +892,40 @@ TEST_CASE("a runbook that is not a regular file is a clean error without a hang"
 TEST_CASE("a runbook in /proc is read to its end and rejected") {
   // /proc files report size 0 but have content: the reader must not trust st_size.
   TempDir home;
-  const auto result = incident({"runbook", "validate", "/proc/self/status"}, home.path());
+  const auto result = run_cli({"runbook", "validate", "/proc/self/status"}, home.path());
   INFO(describe({"runbook", "validate", "/proc/self/status"}, result));
   CHECK_FALSE(result.timed_out);
   check_error(result, 3);
   CHECK_THAT(result.err, Catch::StartsWith("incident: error: /proc/self/status:1:1: "));
+}
+
+TEST_CASE("a write error on stdout is a one-line error not a silent success") {
+  TempDir home;
+  for (const auto& command : {std::vector<std::string>{"severities"}, std::vector<std::string>{"--json", "severities"},
+                              std::vector<std::string>{"runbook", "show"}}) {
+    Launch how;
+    how.program = "/bin/sh";
+    how.args = {"-c", "exec \"$0\" \"$@\" > /dev/full", binary()};
+    how.args.insert(how.args.end(), command.begin(), command.end());
+    how.home = home.path();
+    how.timeout = k_time_limit;
+    const auto result = launch(how);
+    INFO(describe(command, result));
+    CHECK(result.exit_code != 0);
+    CHECK(result.exit_code < 128);
+    CHECK_THAT(result.err, Catch::StartsWith("incident: error: ") && Catch::Contains("write"));
+    CHECK(result.err.find('\n') == result.err.size() - 1);
+  }
+}
+
+TEST_CASE("verbose logs go to stderr and leave stdout alone") {
+  TempDir home;
+  const auto quiet = run_cli({"severities"}, home.path());
+  for (const auto& args : {std::vector<std::string>{"-v", "severities"}, std::vector<std::string>{"severities", "--verbose"}}) {
+    const auto verbose = run_cli(args, home.path());
+    INFO(describe(args, verbose));
+    CHECK(verbose.exit_code == 0);
+    CHECK(verbose.out == quiet.out);
+    CHECK_THAT(verbose.err, Catch::StartsWith("incident: debug: "));
+  }
 }

@@ -282,6 +282,32 @@ TEST_CASE("render_runbook_text shows each section as text") {
   }
 }
 
+TEST_CASE("the seed phrase extractor splits Markdown into phrases") {
+  const SeedPhrases parsed("# Title\n"
+                           "Some paragraph.\n"
+                           "### 1. Initial Response (0-15 minutes)\n"
+                           "#### For Critical/High Severity:\n"
+                           "### Critical (P0)\n"
+                           "- **Definition**: Complete outage\n"
+                           "- **Examples**: \n"
+                           "1. **Immediate Actions**:\n"
+                           "   - [ ] Acknowledge it\n"
+                           "2. Check the logs\n"
+                           "- [Ops Dashboard](/admin/ops)\n"
+                           "- **Status Page**: [Status page URL]\n"
+                           "```\n"
+                           "\xF0\x9F\x9A\xA8 INCIDENT: [Title]\n"
+                           "Status: Investigating\n"
+                           "```\n"
+                           "### Immediate (0-24 hours):\n");
+  CHECK(parsed.phrases() ==
+        std::vector<std::string>{"Title", "Some paragraph.", "Initial Response", "0-15 minutes",
+                                 "For Critical/High Severity", "Critical (P0)", "Definition", "Complete outage",
+                                 "Examples", "Immediate Actions", "Acknowledge it", "Check the logs", "Ops Dashboard",
+                                 "/admin/ops", "Status Page", "[Status page URL]", "\xF0\x9F\x9A\xA8 INCIDENT:",
+                                 "Status: Investigating", "Immediate", "0-24 hours"});
+}
+
 TEST_CASE("the rendered default runbook covers every phrase of the seed runbook") {
   const std::string seed = read_text(fs::path(INCIDENT_TEST_DATA) / "seed/incident-response-runbook.md");
   const SeedPhrases parsed(seed);

@@ -255,6 +255,9 @@ TEST_CASE("loader YAML syntax errors give the parser's message and position") {
   CHECK(load_error(edit(k_base, "    name: High\n", "    name: High\n   broken: x\n")) ==
         "runbook.yaml:10:4: end of sequence not found");
   CHECK(load_error("schema: 1\ntitle: [Test, Runbook\n") == "runbook.yaml:3:1: end of sequence flow not found");
+  // An unclosed quote would otherwise swallow the rest of the file.
+  CHECK(load_error(edit(k_base, "title: Test Runbook", "title: \"Test Runbook")) ==
+        "runbook.yaml:2:8: missing closing \" (the quoted text starting here never ends)");
 }
 
 TEST_CASE("loader empty and comment-only files are refused") {
@@ -463,6 +466,8 @@ TEST_CASE("loader an unknown key is refused with a did-you-mean") {
         "runbook.yaml:7:5: unknown key 'respone_time' in a severity (did you mean 'response_time'?)");
   CHECK(load_error(edit(k_base, "phases:", "phase:")) ==
         "runbook.yaml:12:1: unknown key 'phase' in the runbook (did you mean 'phases'?)");
+  CHECK(load_error(edit(k_base, "title:", "titel:")) ==
+        "runbook.yaml:2:1: unknown key 'titel' in the runbook (did you mean 'title'?)");
   CHECK(load_error(with("colour: red\n")) == "runbook.yaml:22:1: unknown key 'colour' in the runbook");
   CHECK(load_error(with("templates:\n  inital:\n    name: Opening\n")) ==
         "runbook.yaml:23:3: unknown key 'inital' in templates (did you mean 'initial'?)");
@@ -535,6 +540,28 @@ TEST_CASE("loader duplicate ids are refused at the second one") {
                           "              - id: initial.more\n"
                           "                text: More\n")) ==
           "runbook.yaml:22:9: duplicate phase id 'initial' (first at line 13)");
+  }
+  SECTION("procedure trigger and contact ids") {
+    CHECK(load_error(with("recovery:\n"
+                          "  - id: database\n"  // 23
+                          "    name: Database Recovery\n"
+                          "    steps: [Check backups]\n"
+                          "  - id: database\n"  // 26
+                          "    name: Data Recovery\n"
+                          "    steps: [Restore]\n")) ==
+          "runbook.yaml:26:9: duplicate procedure id 'database' (first at line 23)");
+    CHECK(load_error(with("escalation:\n"
+                          "  triggers:\n"
+                          "    - id: security\n"  // 24
+                          "      text: Security implications\n"
+                          "    - id: security\n"  // 26
+                          "      text: Data exposed\n")) ==
+          "runbook.yaml:26:11: duplicate trigger id 'security' (first at line 24)");
+    CHECK(load_error(with("escalation:\n"
+                          "  contacts:\n"
+                          "    - {id: primary, name: Primary, value: \"[On-call]\"}\n"  // 24
+                          "    - {id: primary, name: Backup, value: \"[Backup]\"}\n")) ==
+          "runbook.yaml:25:12: duplicate contact id 'primary' (first at line 24)");
   }
   SECTION("ids must be lower-case") {
     CHECK(load_error(edit(k_base, "id: initial.ack", "id: Initial.Ack")) ==

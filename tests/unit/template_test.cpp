@@ -47,8 +47,9 @@ TEST_CASE("check_template accepts valid templates") {
 
 TEST_CASE("check_template reports an unknown placeholder at its 1-based line and column") {
   CHECK(problem("{{titl}}") == "1:1: unknown placeholder '{{titl}}' (did you mean 'title'?)" + k_known);
-  // A swap of two letters is two edits, too far for a five-letter name.
-  CHECK(problem("{{titel}}") == "1:1: unknown placeholder '{{titel}}'" + k_known);
+  // Swapping two letters counts as one typo.
+  CHECK(problem("{{titel}}") == "1:1: unknown placeholder '{{titel}}' (did you mean 'title'?)" + k_known);
+  CHECK(problem("{{serevity}}") == "1:1: unknown placeholder '{{serevity}}' (did you mean 'severity'?)" + k_known);
   CHECK(problem("Status: {{status}}\nOwner: {{owner}}\n") == "2:8: unknown placeholder '{{owner}}'" + k_known);
   CHECK(problem("a\n\n\n    {{comander}} and {{bogus}}") ==
         "4:5: unknown placeholder '{{comander}}' (did you mean 'commander'?)" + k_known);

@@ -159,6 +159,35 @@ TEST_CASE("yaml syntax errors carry the parser's message and position") {
   CHECK(parse_error("? [a]\n: b\n") == "t.yaml:1:3: a mapping key must be plain text");
 }
 
+TEST_CASE("yaml a quoted text without its closing quote is refused where it starts") {
+  CHECK(parse_error("a: 1\nb: \"never closed\nc: 2\n") ==
+        "t.yaml:2:4: missing closing \" (the quoted text starting here never ends)");
+  CHECK(parse_error("a: 1\nb: 'never closed\nc: 2\n") ==
+        "t.yaml:2:4: missing closing ' (the quoted text starting here never ends)");
+  CHECK(parse_error("a: [\"x\", \"y]\n") == "t.yaml:1:10: missing closing \" (the quoted text starting here never ends)");
+  CHECK(parse_error("\"key: 1\n") == "t.yaml:1:1: missing closing \" (the quoted text starting here never ends)");
+  CHECK(parse_error("a: \"ends in an escaped quote\\\"\n") ==
+        "t.yaml:1:4: missing closing \" (the quoted text starting here never ends)");
+  CHECK(parse_error("a: 'ends in a doubled quote''\n") ==
+        "t.yaml:1:4: missing closing ' (the quoted text starting here never ends)");
+
+  // Escapes, doubled quotes, line breaks and quotes inside other scalars are fine.
+  const auto root = yaml::parse("a: \"say \\\"hi\\\" \\\\\"\n"
+                                "b: 'it''s'\n"
+                                "c: \"two\n"
+                                "  lines\"\n"
+                                "d: |\n"
+                                "  \"not a quoted scalar\n"
+                                "e: don't \"mind\n",
+                                "t.yaml");
+  REQUIRE(root.entries.size() == 5);
+  CHECK(root.entries[0].second.value == "say \"hi\" \\");
+  CHECK(root.entries[1].second.value == "it's");
+  CHECK(root.entries[2].second.value == "two lines");
+  CHECK(root.entries[3].second.value == "\"not a quoted scalar\n");
+  CHECK(root.entries[4].second.value == "don't \"mind");
+}
+
 TEST_CASE("yaml empty documents are refused") {
   for (const char* text : {"", "\n\n", "   \n\t\n", "# just a comment\n", "  # c\n\n# d", "---\n", "...\n", "~\n",
                            "null\n"}) {

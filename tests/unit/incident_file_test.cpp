@@ -1,0 +1,92 @@
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "incident/error.hpp"
+#include "incident/incident_file.hpp"
+
+using namespace incident;
+
+namespace {
+
+Incident sample() {
+  Event opened;
+  opened.id = "0123456789ab";
+  opened.seq = 1;
+  opened.type = std::string(event_type::opened);
+  opened.at = *parse_rfc3339("2026-11-27T03:12:00Z");
+  opened.by = "pager";
+  opened.fields = {{"title", "Checkout {{commander}} \x1b[31m"},
+                   {"severity", "P1"},
+                   {"severity_name", "High"},
+                   {"response_time_seconds", "3600"}};
+  Event note = opened;
+  note.id = "0123456789ac";
+  note.seq = 2;
+  note.type = std::string(event_type::noted);
+  note.fields = {{"text", "naïve ✓"}};
+  return fold("k3x9m2qa", {opened, note});
+}
+
+DataError parse_error(const std::string& text) {
+  try {
+    parse_incident_file(text, "/s/k3x9m2qa.json", "k3x9m2qa");
+  } catch (const DataError& e) {
+    return e;
+  }
+  FAIL("no error for: " << text);
+  throw;
+}
+
+}  // namespace
+
+TEST_CASE("an incident file round-trips through serialize and parse") {
+  const Incident incident = sample();
+  const std::string text = serialize_incident(incident);
+  CHECK(text.back() == '\n');
+  CHECK(text.rfind("{\n  \"schema\": 1,\n  \"id\": \"k3x9m2qa\",\n  \"title\"", 0) == 0);
+  const auto events = parse_incident_file(text, "f", "k3x9m2qa");
+  const Incident again = fold("k3x9m2qa", events);
+  CHECK(serialize_incident(again) == text);
+  CHECK(again.title == incident.title);
+}
+
+TEST_CASE("the JSON object has the contract's fields") {
+  const auto json = incident_json(sample(), true);
+  for (const char* key : {"id", "title", "severity", "severity_name", "status", "impact", "commander", "started_at",
+                          "acknowledged_at", "resolved_at", "events"}) {
+    INFO(key);
+    CHECK(json.contains(key));
+  }
+  CHECK(json["acknowledged_at"].is_null());
+  CHECK(json["status"] == "investigating");
+  CHECK(json["events"][1]["type"] == "noted");
+  CHECK(json["events"][1]["by"] == "pager");
+}
+
+TEST_CASE("corrupt files are reported with their path and position") {
+  CHECK(std::string(parse_error("{\n  \"schema\": 1,\n  \"id\": ").what()).rfind("/s/k3x9m2qa.json:3:", 0) == 0);
+  CHECK(parse_error("<<<<<<< HEAD\n{}").exit_code() == ExitCode::corrupt_state);
+  CHECK(parse_error("<<<<<<< HEAD\n{}").pos().line == 1);
+  CHECK(std::string(parse_error("[]").what()) == "/s/k3x9m2qa.json: not a valid incident file: expected a JSON object");
+  CHECK(std::string(parse_error(R"({"schema": 2, "id": "k3x9m2qa", "events": []})").what()) ==
+        "/s/k3x9m2qa.json: written by a newer version of incident (schema 2; this version reads 1); upgrade "
+        "incident to use it");
+  CHECK(std::string(parse_error(R"({"schema": 1, "id": "other", "events": []})").what()) ==
+        "/s/k3x9m2qa.json: its \"id\" does not match the file name (k3x9m2qa)");
+  CHECK(std::string(parse_error(R"({"schema": 1, "id": "k3x9m2qa", "events": [{"id": "x"}]})").what()) ==
+        "/s/k3x9m2qa.json: event 1: \"seq\" must be a whole number from 1");
+  CHECK(std::string(parse_error(
+                        R"({"schema":1,"id":"k3x9m2qa","events":[{"id":"a","seq":1,"type":"noted","at":"yesterday","by":"x"}]})")
+                        .what()) == "/s/k3x9m2qa.json: event 1: \"at\" is not an RFC 3339 time");
+  CHECK(std::string(parse_error(
+                        R"({"schema":1,"id":"k3x9m2qa","events":[{"id":"a","seq":1,"type":"noted","at":"2026-11-27T03:12:00Z","by":"x","n":5}]})")
+                        .what()) == "/s/k3x9m2qa.json: event 1: field \"n\" must be text");
+}
+
+TEST_CASE("deep nesting and invalid UTF-8 are refused without crashing") {
+  CHECK(std::string(parse_error(std::string(100000, '[')).what()) ==
+        "/s/k3x9m2qa.json: nesting deeper than 16 levels");
+  CHECK(parse_error("{\"schema\": 1, \"id\": \"\xff\"}").exit_code() == ExitCode::corrupt_state);
+  CHECK(parse_error(std::string("{\"schema\"\0: 1}", 14)).exit_code() == ExitCode::corrupt_state);
+}

@@ -1,0 +1,405 @@
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "incident/error.hpp"
+#include "incident/incident_file.hpp"
+#include "incident/store.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace incident;
+using incident::test::ScratchDir;
+
+namespace {
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+Event opened_event(const std::string& title = "Checkout API 500s") {
+  Event event;
+  event.type = std::string(event_type::opened);
+  event.at = *parse_rfc3339("2026-11-27T03:12:00Z");
+  event.by = "pager";
+  event.fields = {{"title", title}, {"severity", "P1"}, {"severity_name", "High"}, {"response_time_seconds", "3600"}};
+  return event;
+}
+
+Store::Decide add(std::string_view type, std::map<std::string, std::string> fields = {}) {
+  return [type, fields](const Incident&) {
+    Event event;
+    event.type = std::string(type);
+    event.at = *parse_rfc3339("2026-11-27T03:20:00Z");
+    event.by = "alice";
+    event.fields = fields;
+    return std::vector<Event>{event};
+  };
+}
+
+std::vector<std::string> temp_files(const std::filesystem::path& dir) {
+  std::vector<std::string> found;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (entry.path().filename().string().find(".tmp-") != std::string::npos) {
+      found.push_back(entry.path().string());
+    }
+  }
+  return found;
+}
+
+// Fails the Nth file operation (counting every call) with `error`.
+class FaultyIo : public Io {
+public:
+  explicit FaultyIo(int fail_at, int error = EIO) : m_fail_at(fail_at), m_error(error) {}
+  int calls = 0;
+  bool fired = false;
+
+  int open(const char* path, int flags, mode_t mode) override { return step() ? Io::open(path, flags, mode) : -1; }
+  ssize_t read(int fd, void* buffer, std::size_t size) override { return step() ? Io::read(fd, buffer, size) : -1; }
+  ssize_t write(int fd, const void* data, std::size_t size) override {
+    // The fault on a write is a short write first, then the error: writers must loop.
+    if (calls + 1 == m_fail_at && size > 1 && !fired) {
+      ++calls;
+      fired = true;
+      return Io::write(fd, data, size / 2) < 0 ? -1 : fail_after_short(fd, data, size);
+    }
+    return step() ? Io::write(fd, data, size) : -1;
+  }
+  int fsync(int fd) override { return step() ? Io::fsync(fd) : -1; }
+  int fstat(int fd, struct stat* info) override { return step() ? Io::fstat(fd, info) : -1; }
+  int close(int fd) override {
+    // A failed close still releases the descriptor, as on Linux.
+    const bool ok = step();
+    Io::close(fd);
+    return ok ? 0 : -1;
+  }
+  int rename(const char* from, const char* to) override { return step() ? Io::rename(from, to) : -1; }
+  int unlink(const char* path) override { return Io::unlink(path); }  // cleanup must work
+  int mkdir(const char* path, mode_t mode) override { return step() ? Io::mkdir(path, mode) : -1; }
+  int flock(int fd, int operation) override { return step() ? Io::flock(fd, operation) : -1; }
+  int ftruncate(int fd, off_t length) override { return step() ? Io::ftruncate(fd, length) : -1; }
+  int lstat(const char* path, struct stat* info) override { return step() ? Io::lstat(path, info) : -1; }
+
+private:
+  bool step() {
+    if (++calls == m_fail_at) {
+      fired = true;
+      errno = m_error;
+      return false;
+    }
+    return true;
+  }
+  ssize_t fail_after_short(int, const void*, std::size_t) {
+    errno = m_error;
+    return -1;
+  }
+  int m_fail_at;
+  int m_error;
+};
+
+}  // namespace
+
+TEST_CASE("create, append and load an incident") {
+  ScratchDir home;
+  Store store(home.path() / "state");
+  const Incident created = store.create(opened_event());
+  CHECK(is_valid_incident_id(created.id));
+  CHECK(created.id.size() == 8);
+  CHECK(created.events.at(0).seq == 1);
+  const Incident acked = store.append(created.id, add(event_type::acknowledged));
+  CHECK(acked.events.size() == 2);
+  CHECK(acked.events.at(1).seq == 2);
+  CHECK(acked.commander == "alice");
+  const Incident loaded = store.load(created.id);
+  CHECK(serialize_incident(loaded) == serialize_incident(acked));
+  CHECK(slurp(store.incident_path(created.id)) == serialize_incident(acked));
+}
+
+TEST_CASE("files are private to the user") {
+  ScratchDir home;
+  Store store(home.path() / "state");
+  const Incident created = store.create(opened_event());
+  struct stat info {};
+  REQUIRE(::stat(store.incident_path(created.id).c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0600);
+  REQUIRE(::stat((home.path() / "state").c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0700);
+  REQUIRE(::stat((home.path() / "state" / "incidents").c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0700);
+}
+
+TEST_CASE("a decision with no events writes nothing") {
+  ScratchDir home;
+  Store store(home.path() / "state");
+  const Incident created = store.create(opened_event());
+  struct stat before {};
+  REQUIRE(::stat(store.incident_path(created.id).c_str(), &before) == 0);
+  store.append(created.id, [](const Incident&) { return std::vector<Event>{}; });
+  struct stat after {};
+  REQUIRE(::stat(store.incident_path(created.id).c_str(), &after) == 0);
+  CHECK(before.st_ino == after.st_ino);
+}
+
+TEST_CASE("a decision that throws writes nothing") {
+  ScratchDir home;
+  Store store(home.path() / "state");
+  const Incident created = store.create(opened_event());
+  const std::string before = slurp(store.incident_path(created.id));
+  CHECK_THROWS_AS(store.append(created.id, [](const Incident&) -> std::vector<Event> { throw UsageError("no"); }),
+                  UsageError);
+  CHECK(slurp(store.incident_path(created.id)) == before);
+}
+
+TEST_CASE("ids resolve by unique prefix, and the single open incident by default") {
+  ScratchDir home;
+  Store store(home.path() / "state");
+  CHECK_THROWS_AS(store.resolve_id(""), NotFoundError);
+  const Incident first = store.create(opened_event("first"));
+  CHECK(store.resolve_id("") == first.id);
+  CHECK(store.resolve_id(first.id.substr(0, 3)) == first.id);
+  CHECK(store.resolve_id(first.id) == first.id);
+  std::string upper = first.id;
+  for (auto& c : upper) {
+    c = static_cast<char>(std::toupper(c));
+  }
+  CHECK(store.resolve_id(upper) == first.id);
+  const Incident second = store.create(opened_event("second"));
+  CHECK_THROWS_WITH(store.resolve_id(""), Catch::Contains("2 incidents are open; give an ID") &&
+                                              Catch::Contains(first.id) && Catch::Contains(second.id));
+  CHECK_THROWS_AS(store.resolve_id("zzzzzzzzzzzz"), NotFoundError);
+  for (const char* bad : {"../etc", "a/b", ".", "..", "with space", "x\x1b", "0123456789abcdefg"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(store.resolve_id(bad), UsageError);
+  }
+}
+
+TEST_CASE("an ambiguous prefix lists the candidates") {
+  ScratchDir home;
+  Store store(home.path() / "state");
+  // 33 incidents: two must share a first character.
+  std::map<char, std::vector<std::string>> by_first;
+  for (int i = 0; i < 33; ++i) {
+    const Incident created = store.create(opened_event());
+    by_first[created.id[0]].push_back(created.id);
+  }
+  for (const auto& [first, ids] : by_first) {
+    if (ids.size() > 1) {
+      CHECK_THROWS_WITH(store.resolve_id(std::string(1, first)),
+                        Catch::Contains("matches " + std::to_string(ids.size()) + " incidents") &&
+                            Catch::Contains(ids[0]) && Catch::Contains(ids[1]));
+      return;
+    }
+  }
+  FAIL("pigeonhole");
+}
+
+TEST_CASE("list shows open incidents from the index and every incident with --all") {
+  ScratchDir home;
+  Store store(home.path() / "state");
+  const Incident a = store.create(opened_event("a"));
+  const Incident b = store.create(opened_event("b"));
+  store.append(b.id, add(event_type::resolved, {{"root_cause", "x"}, {"fix", "y"}}));
+  CHECK(store.list(false).incidents.size() == 2);  // resolved stays open until closed
+  store.append(b.id, add(event_type::closed));
+  auto open = store.list(false);
+  REQUIRE(open.incidents.size() == 1);
+  CHECK(open.incidents[0].id == a.id);
+  auto all = store.list(true);
+  REQUIRE(all.incidents.size() == 2);
+  CHECK(store.resolve_id("") == a.id);
+
+  SECTION("reopen brings it back") {
+    store.append(b.id, add(event_type::reopened));
+    CHECK(store.list(false).incidents.size() == 2);
+    store.append(b.id, add(event_type::resolved, {{"root_cause", "x"}, {"fix", "y"}}));
+    store.append(b.id, add(event_type::closed));
+    CHECK(store.list(false).incidents.size() == 1);
+    CHECK(store.list(true).incidents.size() == 2);
+  }
+  SECTION("a missing index is rebuilt from the files") {
+    std::filesystem::remove_all(home.path() / "state" / "index");
+    CHECK(store.list(false).incidents.size() == 1);
+    CHECK(store.list(true).incidents.size() == 2);
+    store.append(a.id, add(event_type::noted, {{"text", "n"}}));  // a writer rebuilds it
+    CHECK(std::filesystem::exists(home.path() / "state" / "index" / "closed.tsv"));
+    CHECK(store.list(true).incidents.size() == 2);
+  }
+  SECTION("a dirty marker (a crash mid-create) makes readers rescan") {
+    const Incident c = store.create(opened_event("c"));
+    // Simulate the crash: the file is there, the index never heard of it.
+    std::ofstream(home.path() / "state" / "index" / "dirty");
+    std::ofstream(home.path() / "state" / "index" / "open.tsv", std::ios::trunc) << "incident-index 1\n";
+    CHECK(store.list(false).incidents.size() == 2);
+    (void)c;
+  }
+  SECTION("a lost closed log is not appended to but rebuilt") {
+    std::filesystem::remove(home.path() / "state" / "index" / "closed.tsv");
+    store.append(a.id, add(event_type::resolved, {{"root_cause", "x"}, {"fix", "y"}}));
+    store.append(a.id, add(event_type::closed));
+    CHECK(store.list(true).incidents.size() == 2);
+    store.append(a.id, add(event_type::noted, {{"text", "after"}}));  // the next writer rebuilds
+    CHECK_FALSE(std::filesystem::exists(home.path() / "state" / "index" / "dirty"));
+    CHECK(store.list(true).incidents.size() == 2);
+    CHECK(store.list(false).incidents.empty());
+  }
+  SECTION("a torn index line is not trusted") {
+    std::ofstream(home.path() / "state" / "index" / "open.tsv", std::ios::app) << "garbage";
+    CHECK(store.list(false).incidents.size() == 1);
+  }
+  SECTION("an open incident changed behind the index is re-read") {
+    // Another machine's copy (a sync) changes the file without the index.
+    Incident changed = store.load(a.id);
+    changed.title = "renamed";
+    auto events = changed.events;
+    events[0].fields["title"] = "renamed";
+    const Incident refolded = fold(a.id, events);
+    write_file_atomic(store.incident_path(a.id), serialize_incident(refolded));
+    auto listing = store.list(false);
+    REQUIRE(listing.incidents.size() == 1);
+    CHECK(listing.incidents[0].title == "renamed");
+  }
+}
+
+TEST_CASE("a corrupt incident file is reported and never rewritten") {
+  ScratchDir home;
+  Store store(home.path() / "state");
+  const Incident good = store.create(opened_event("good"));
+  const Incident bad = store.create(opened_event("bad"));
+  const auto path = store.incident_path(bad.id);
+  const std::string garbage = "<<<<<<< HEAD\n{\"schema\": 1}\n=======\n";
+  std::ofstream(path, std::ios::trunc) << garbage;
+  try {
+    (void)store.load(bad.id);
+    FAIL("no error");
+  } catch (const DataError& e) {
+    CHECK(e.exit_code() == ExitCode::corrupt_state);
+    CHECK(std::string(e.what()).rfind(path.string() + ":1:1: not a valid incident file", 0) == 0);
+  }
+  CHECK_THROWS_AS(store.append(bad.id, add(event_type::noted, {{"text", "x"}})), DataError);
+  CHECK(slurp(path) == garbage);
+  const Listing listing = store.list(true);
+  REQUIRE(listing.incidents.size() == 1);
+  CHECK(listing.incidents[0].id == good.id);
+  REQUIRE(listing.warnings.size() == 1);
+  CHECK_THAT(listing.warnings[0], Catch::Contains(path.string()));
+  // The good one is still writable.
+  store.append(good.id, add(event_type::noted, {{"text", "still fine"}}));
+  CHECK(slurp(path) == garbage);
+}
+
+TEST_CASE("a symbolic link in place of an incident file is refused and its target untouched") {
+  ScratchDir home;
+  Store store(home.path() / "state");
+  const Incident created = store.create(opened_event());
+  const auto outside = home.path() / "outside.json";
+  std::filesystem::copy_file(store.incident_path(created.id), outside);
+  const std::string before = slurp(outside);
+  std::filesystem::remove(store.incident_path(created.id));
+  std::filesystem::create_symlink(outside, store.incident_path(created.id));
+  CHECK_THROWS_WITH(store.append(created.id, add(event_type::noted, {{"text", "x"}})),
+                    Catch::Contains("symbolic link"));
+  CHECK_THROWS_WITH(store.load(created.id), Catch::Contains("symbolic link"));
+  CHECK(slurp(outside) == before);
+}
+
+TEST_CASE("a state dir any user can write to is refused") {
+  ScratchDir home;
+  const auto root = home.path() / "state";
+  std::filesystem::create_directory(root);
+  std::filesystem::permissions(root, std::filesystem::perms::all);
+  Store store(root);
+  CHECK_THROWS_WITH(store.create(opened_event()), Catch::Contains("any user can write to it"));
+  CHECK_THROWS_WITH(store.list(false), Catch::Contains("any user can write to it"));
+}
+
+TEST_CASE("a held lock gives a busy error after the bounded wait") {
+  ScratchDir home;
+  Store store(home.path() / "state", system_io(), std::chrono::milliseconds(150));
+  const Incident created = store.create(opened_event());
+  FileLock held(home.path() / "state" / "lock", std::chrono::milliseconds(0));
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    store.append(created.id, add(event_type::noted, {{"text", "x"}}));
+    FAIL("no busy error");
+  } catch (const Error& e) {
+    CHECK(e.exit_code() == ExitCode::busy);
+    CHECK_THAT(e.what(), Catch::Contains("busy") && Catch::Contains(std::to_string(::getpid())));
+  }
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+}
+
+TEST_CASE("an I/O failure at any step leaves the old file or the complete new one") {
+  ScratchDir home;
+  const auto root = home.path() / "state";
+  Store setup(root);
+  const Incident created = setup.create(opened_event());
+  setup.append(created.id, add(event_type::noted, {{"text", "first"}}));
+  const auto path = setup.incident_path(created.id);
+  int faults = 0;
+  for (int fail_at = 1;; ++fail_at) {
+    INFO("failing operation " << fail_at);
+    const std::string before = slurp(path);
+    FaultyIo io(fail_at);
+    Store store(root, io);
+    bool threw = false;
+    try {
+      store.append(created.id, add(event_type::noted, {{"text", "n" + std::to_string(fail_at)}}));
+    } catch (const Error& e) {
+      threw = true;
+      CHECK_THAT(e.what(), Catch::Contains("cannot") || Catch::Contains("busy"));
+    }
+    const std::string after = slurp(path);
+    // Either untouched, or the complete new file that parses and holds the new note.
+    if (after != before) {
+      const Incident parsed = fold(created.id, parse_incident_file(after, path.string(), created.id));
+      CHECK(parsed.events.back().field("text") == "n" + std::to_string(fail_at));
+    } else {
+      CHECK(threw);
+    }
+    CHECK(temp_files(root).empty());
+    // The store stays usable with real I/O.
+    CHECK_NOTHROW(Store(root).load(created.id));
+    CHECK(Store(root).list(true).incidents.size() == 1);
+    if (!io.fired) {
+      CHECK_FALSE(threw);
+      break;
+    }
+    ++faults;
+  }
+  CHECK(faults > 10);
+}
+
+TEST_CASE("an I/O failure while creating never leaves a half-made incident behind") {
+  for (int fail_at = 1;; ++fail_at) {
+    INFO("failing operation " << fail_at);
+    ScratchDir home;
+    const auto root = home.path() / "state";
+    FaultyIo io(fail_at);
+    Store store(root, io);
+    std::string id;
+    try {
+      id = store.create(opened_event()).id;
+    } catch (const Error&) {
+    }
+    if (std::filesystem::exists(root)) {
+      CHECK(temp_files(root).empty());
+    }
+    const Listing listing = Store(root).list(true);
+    CHECK(listing.warnings.empty());
+    if (!id.empty()) {
+      REQUIRE(listing.incidents.size() == 1);
+      CHECK(listing.incidents[0].id == id);
+    }
+    if (!io.fired) {
+      CHECK_FALSE(id.empty());
+      break;
+    }
+  }
+}

@@ -1,0 +1,34 @@
+#include <catch2/catch.hpp>
+
+#include "incident/time.hpp"
+
+using namespace incident;
+
+TEST_CASE("parse_rfc3339 reads UTC and offsets and normalises to UTC") {
+  auto utc = parse_rfc3339("2026-11-27T03:12:00Z");
+  REQUIRE(utc);
+  CHECK(format_rfc3339(*utc) == "2026-11-27T03:12:00Z");
+  CHECK(format_rfc3339(*parse_rfc3339("2026-11-27T04:12:00+01:00")) == "2026-11-27T03:12:00Z");
+  CHECK(format_rfc3339(*parse_rfc3339("2026-11-26T22:12:00-05:00")) == "2026-11-27T03:12:00Z");
+  CHECK(format_rfc3339(*parse_rfc3339("2026-11-27t03:12:00.123456z")) == "2026-11-27T03:12:00Z");
+  CHECK(format_rfc3339(*parse_rfc3339("2026-11-27 03:12:00Z")) == "2026-11-27T03:12:00Z");
+  CHECK(format_rfc3339(*parse_rfc3339("2024-02-29T00:00:00Z")) == "2024-02-29T00:00:00Z");
+}
+
+TEST_CASE("parse_rfc3339 refuses anything else") {
+  for (const char* bad : {"", "2026-11-27", "2026-11-27T03:12Z", "2026-11-27T03:12:00", "2026-13-01T00:00:00Z",
+                          "2026-02-29T00:00:00Z", "2026-11-31T00:00:00Z", "2026-11-27T24:00:00Z",
+                          "2026-11-27T03:60:00Z", "2026-11-27T03:12:00+1:00", "2026-11-27T03:12:00+01:00x",
+                          "1969-12-31T23:59:59Z", "2026-11-27T03:12:00.Z", "２０２６-11-27T03:12:00Z",
+                          "2026-11-27T03:12:00+24:00", "now", "2026-11-27T03:12:00Zjunk"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_rfc3339(bad).has_value());
+  }
+}
+
+TEST_CASE("format_clock shows the day only when it differs") {
+  const auto at = *parse_rfc3339("2026-11-27T03:27:00Z");
+  CHECK(format_clock(at, *parse_rfc3339("2026-11-27T03:12:00Z")) == "03:27Z");
+  CHECK(format_clock(at, *parse_rfc3339("2026-11-26T23:12:00Z")) == "Nov 27 03:27Z");
+  CHECK(format_minute(at) == "2026-11-27 03:27Z");
+}
