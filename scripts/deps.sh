@@ -1,0 +1,28 @@
+#!/bin/sh
+# Installs what building and testing incident needs, from Debian 12 packages, when it is
+# missing. Uses sudo only when not root. Safe to run again: it installs nothing twice.
+set -eu
+
+packages="g++ cmake ninja-build pkgconf libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev \
+libyaml-cpp-dev catch2"
+
+missing=""
+for package in $packages; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $package"
+  fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+  as_root=""
+elif command -v sudo >/dev/null 2>&1; then
+  as_root="sudo"
+else
+  echo "deps.sh: need root (or sudo) to install:$missing" >&2
+  exit 1
+fi
+echo "deps.sh: installing$missing" >&2
+$as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+# shellcheck disable=SC2086
+$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >&2
