@@ -7,6 +7,8 @@
 // Small fixtures live in tests/data/hostile/; big ones are generated here into a TempDir.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -387,5 +389,47 @@ TEST_CASE("a hostile scenario name or section is shown on one line") {
     CHECK(result.err.find('\n') == result.err.size() - 1);
     CHECK(result.err.find('\x1b') == std::string::npos);
     CHECK(result.err.find('\x07') == std::string::npos);
+  }
+}
+
+TEST_CASE("a hostile template file is an invalid runbook reported at its file key") {
+  // docs/runbook.md: `file:` is "a path relative to the runbook's directory"; whatever it
+  // names, validate answers PATH:LINE:COL of the runbook (exit 3), without hanging on a FIFO
+  // or reading a device.
+  TempDir dir;
+  const fs::path fifo = dir.path() / "fifo.txt";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  fs::create_directories(dir.path() / "a-directory");
+  write_text(dir.path() / "binary.txt", std::string(100 * 1024, '\xff'));
+  write_text(dir.path() / "bad-placeholder.txt", "{{title}} {{nope}}\n");
+
+  const std::string base = minimal_runbook();
+  const auto start = base.find("  initial:\n");
+  const auto end = base.find("\nescalation:\n");
+  REQUIRE(start != std::string::npos);
+  REQUIRE(end != std::string::npos);
+  const auto file_line = std::count(base.begin(), base.begin() + static_cast<std::ptrdiff_t>(start), '\n') + 2;
+
+  const std::vector<std::pair<std::string, std::string>> targets = {
+      {"missing.txt", "missing"},
+      {"/dev/zero", "device"},
+      {"a-directory", "directory"},
+      {"fifo.txt", "FIFO"},
+  };
+  for (const auto& [target, name] : targets) {
+    DYNAMIC_SECTION(name) {
+      const fs::path file = dir.path() / "runbook.yaml";
+      write_text(file, base.substr(0, start) + "  initial:\n    file: " + target + "\n" + base.substr(end));
+      check_rejected(file, {3, file.string() + ":" + std::to_string(file_line) + ":", ""});
+    }
+  }
+  // Bad content in the template file is reported in that file (its own PATH:LINE:COL).
+  for (const auto& [target, fragment] : std::vector<std::pair<std::string, std::string>>{
+           {"binary.txt", "larger than 65536 bytes"}, {"bad-placeholder.txt", "unknown placeholder '{{nope}}'"}}) {
+    DYNAMIC_SECTION(target) {
+      const fs::path file = dir.path() / "runbook.yaml";
+      write_text(file, base.substr(0, start) + "  initial:\n    file: " + target + "\n" + base.substr(end));
+      check_rejected(file, {3, (dir.path() / target).string(), fragment});
+    }
   }
 }
