@@ -33,7 +33,10 @@ void register_runbook(CLI::App& app, Context& ctx) {
   auto* show = runbook->add_subcommand("show", "Show the whole runbook, or one section of it");
   auto section = std::make_shared<std::string>();
   show->add_option("SECTION", *section, "One of: " + text::join(runbook_sections()));
-  show->callback([&ctx, section] {
+  show->callback([&ctx, section, show] {
+    if (show->count("SECTION") > 0 && section->empty()) {
+      throw UsageError("SECTION is empty; leave it out to show the whole runbook");
+    }
     if (!section->empty()) {
       require_runbook_section(*section);
     }

@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "incident/error.hpp"
 #include "incident/render_runbook.hpp"
 
 namespace incident::cli {
@@ -14,7 +15,10 @@ void register_scenario(CLI::App& app, Context& ctx) {
   auto* command = app.add_subcommand("scenario", "List the common scenarios, or show one (by id or name)");
   auto name = std::make_shared<std::string>();
   command->add_option("NAME", *name, "Scenario id or name, e.g. database");
-  command->callback([&ctx, name] {
+  command->callback([&ctx, name, command] {
+    if (command->count("NAME") > 0 && name->empty()) {
+      throw UsageError("NAME is empty; leave it out to list the scenarios");
+    }
     const Runbook& runbook = ctx.runbook();
     if (name->empty()) {
       if (ctx.options.json) {

@@ -434,7 +434,17 @@ void Loader::read_templates(const Node* node, Runbook& runbook) const {
       } else {
         path = m_bundled_templates / (key + ".txt");
       }
-      auto data = read_file_if_exists(path, k_max_template_bytes);
+      std::optional<std::string> data;
+      try {
+        data = read_file_if_exists(path, k_max_template_bytes);
+      } catch (const DataError&) {
+        throw;  // too large: already "path: message"
+      } catch (const Error& e) {
+        if (file == nullptr) {
+          throw;
+        }
+        fail(*file, fmt::format("template file: {}", e.what()));
+      }
       if (!data) {
         if (file != nullptr) {
           fail(*file, fmt::format("template file '{}' does not exist", path.string()));

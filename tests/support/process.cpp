@@ -61,7 +61,9 @@ Result run(const std::vector<std::string>& args, const std::filesystem::path& ho
   return launch(how);
 }
 
-Result launch(const Launch& how) {
+Result launch(const Launch& how) { return start(how).wait(); }
+
+Child start(const Launch& how) {
   std::map<std::string, std::string> vars = {
       {"PATH", "/usr/bin:/bin"},
       {"LANG", "C.UTF-8"},
@@ -147,12 +149,50 @@ Result launch(const Launch& how) {
     }
   }
   ::close(in_pipe[1]);
+  return Child(pid, out_pipe[0], err_pipe[0], how.timeout);
+}
 
+Child::Child(Child&& other) noexcept
+    : m_pid(other.m_pid), m_out(other.m_out), m_err(other.m_err), m_timeout(other.m_timeout) {
+  other.m_pid = -1;
+  other.m_out = -1;
+  other.m_err = -1;
+}
+
+Child::~Child() {
+  if (m_out >= 0) {
+    ::close(m_out);
+  }
+  if (m_err >= 0) {
+    ::close(m_err);
+  }
+  if (m_pid > 0) {
+    ::kill(m_pid, SIGKILL);
+    int status = 0;
+    while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+}
+
+void Child::kill(int signal_number) const {
+  if (m_pid > 0) {
+    ::kill(m_pid, signal_number);
+  }
+}
+
+Result Child::wait() {
+  if (m_pid <= 0) {
+    throw std::logic_error("Child::wait() called twice");
+  }
+  const pid_t pid = m_pid;
   using Clock = std::chrono::steady_clock;
-  const bool limited = how.timeout.count() > 0;
-  const auto deadline = Clock::now() + how.timeout;
+  const bool limited = m_timeout.count() > 0;
+  const auto deadline = Clock::now() + m_timeout;
   Result result;
-  std::array<pollfd, 2> fds{{{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}}};
+  std::array<pollfd, 2> fds{{{m_out, POLLIN, 0}, {m_err, POLLIN, 0}}};
+  m_out = -1;
+  m_err = -1;
+  m_pid = -1;
   std::array<std::string*, 2> sinks{&result.out, &result.err};
   int open_fds = 2;
   std::array<char, 65536> buffer{};

@@ -1,7 +1,10 @@
 #pragma once
 // Running the real `incident` binary from tests, and a temporary home for it.
 
+#include <sys/types.h>
+
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -49,6 +52,39 @@ struct Launch {
   std::chrono::milliseconds timeout{0};  // 0: wait for as long as it takes
 };
 Result launch(const Launch& how);
+
+// A program started by start(), running alongside the test until wait(): for concurrent
+// commands, or to kill one at a chosen moment. Its stdout and stderr go to pipes that are
+// read only in wait(), so a child that prints more than a pipe holds (64 KiB) blocks until
+// then. A Child that was never waited for is killed (SIGKILL) and reaped when it goes.
+class Child {
+public:
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  Child(Child&& other) noexcept;
+  Child& operator=(Child&&) = delete;
+  ~Child();
+
+  [[nodiscard]] pid_t pid() const { return m_pid; }
+  // Sends a signal (SIGKILL by default); harmless when the child has already exited.
+  void kill(int signal_number = SIGKILL) const;
+  // Reads its output to the end and reaps it. Launch::timeout counts from this call.
+  Result wait();
+
+private:
+  friend Child start(const Launch& how);
+  Child(pid_t pid, int out_fd, int err_fd, std::chrono::milliseconds timeout)
+      : m_pid(pid), m_out(out_fd), m_err(err_fd), m_timeout(timeout) {}
+
+  pid_t m_pid = -1;
+  int m_out = -1;
+  int m_err = -1;
+  std::chrono::milliseconds m_timeout{0};
+};
+
+// Starts `how` (as launch() would) and returns without waiting; launch(how) is
+// start(how).wait().
+Child start(const Launch& how);
 
 // The built binary under test.
 std::string binary();
