@@ -12,9 +12,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <ctime>
 #include <filesystem>
 #include <map>
+#include <regex>
 #include <set>
 #include <string>
 #include <tuple>
@@ -81,6 +83,26 @@ std::string open_incident(const Home& home, std::vector<std::string> args) {
   return result.err.substr(marker.size(), end - marker.size());
 }
 
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+// Whether a line of `text` matches the regular expression as a whole.
+bool has_line(const std::string& text, const std::string& pattern) {
+  const std::regex line_pattern(pattern);
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) {
+      end = text.size();
+    }
+    if (std::regex_match(text.begin() + static_cast<std::ptrdiff_t>(start),
+                         text.begin() + static_cast<std::ptrdiff_t>(end), line_pattern)) {
+      return true;
+    }
+    start = end + 1;
+  }
+  return false;
+}
+
 Json parse_json(const std::string& text) {
   INFO("not one JSON document:\n" << text);
   Json document;
@@ -130,7 +152,7 @@ void check_incident_object(const Json& incident, bool with_events) {
   for (const char* key : {"id", "title", "severity", "severity_name", "status", "impact", "commander", "started_at",
                           "acknowledged_at", "resolved_at"}) {
     INFO("key " << key);
-    CHECK(incident.contains(key));
+    REQUIRE(incident.contains(key));
   }
   CHECK(incident["id"].is_string());
   CHECK(incident["title"].is_string());
@@ -217,12 +239,13 @@ TEST_CASE("open prints the Initial Status Update exactly as in the product defin
   check_golden("lifecycle_open_initial.txt", result.out);
 
   // stderr: the id, the ack deadline, the Initial Response checklist for High, what next.
-  REQUIRE_THAT(result.err, Catch::Matches("Opened [0-9a-z]{8} \\(P1 High\\); ack by 04:12Z: 1h for High\\.\n(.|\n)*"));
+  REQUIRE_THAT(first_line(result.err), Catch::Matches("Opened [0-9a-z]{8} \\(P1 High\\); ack by 04:12Z: 1h for High\\."));
   const std::string id = result.err.substr(7, 8);
   CHECK(fs::is_regular_file(home.file(id)));
-  CHECK_THAT(result.err, Catch::Contains("Initial Response (0-15 minutes), for Critical/High Severity:"));
-  CHECK_THAT(result.err, Catch::Contains("[ ] initial.acknowledge  Acknowledge the incident in the incident channel"));
-  CHECK_THAT(result.err, Catch::Contains("[ ] initial.notify-stakeholders  Notify stakeholders if critical"));
+  CHECK_THAT(result.err, Catch::Contains("Initial Response (0-15 minutes)") &&
+                             Catch::Contains("Critical/High Severity:"));
+  CHECK(has_line(result.err, " +\\[ \\] initial\\.acknowledge +Acknowledge the incident in the incident channel"));
+  CHECK(has_line(result.err, " +\\[ \\] initial\\.notify-stakeholders +Notify stakeholders if critical"));
   CHECK_THAT(result.err, !Catch::Contains("initial.create-ticket"));
   CHECK_THAT(result.err, Catch::EndsWith("Next: incident ack " + id + "\n"));
 }
@@ -240,9 +263,9 @@ TEST_CASE("open of a P0 at 03:12 must be acked by 03:27Z and gets the Critical/H
         "Started: 2026-11-27T03:12:00Z\n"
         "Commander: unassigned\n");
   CHECK_THAT(result.err, Catch::Contains("ack by 03:27Z: 15m for Critical"));
-  CHECK_THAT(result.err, Catch::Contains("for Critical/High Severity:"));
+  CHECK_THAT(result.err, Catch::Contains("Critical/High Severity:"));
   CHECK_THAT(result.err, Catch::Contains("Immediate Actions:"));
-  CHECK_THAT(result.err, Catch::Contains("initial.take-commander  If not, take incident commander role"));
+  CHECK(has_line(result.err, " +\\[ \\] initial\\.take-commander +If not, take incident commander role"));
   CHECK_THAT(result.err, !Catch::Contains("Medium/Low"));
 }
 
@@ -250,15 +273,16 @@ TEST_CASE("open of a P2 or P3 gets the Medium/Low checklist") {
   Home home;
   for (const auto& [severity, name, deadline] :
        std::vector<std::tuple<std::string, std::string, std::string>>{
-           {"medium", "Medium", "ack by 07:12Z: 4h for Medium"}, {"P3", "Low", "ack by Nov 28 03:12Z: 24h for Low"}}) {
+           {"medium", "Medium", "ack by 07:12Z: 4h for Medium"}, {"P3", "Low", "ack by Nov 28 03:12Z: (24h|1d) for Low"}}) {
     const auto result = home.run({"open", "Slow avatars", "-s", severity, "--at", k_t0});
     INFO(describe(result));
     REQUIRE(result.exit_code == 0);
     CHECK_THAT(result.out, Catch::Contains("Severity: " + name + "\n"));
-    CHECK_THAT(result.err, Catch::Contains(deadline));
-    CHECK_THAT(result.err, Catch::Contains("for Medium/Low Severity:"));
-    CHECK_THAT(result.err, Catch::Contains("[ ] initial.create-ticket  Create incident ticket"));
-    CHECK_THAT(result.err, Catch::Contains("[ ] initial.begin-investigation  Begin investigation"));
+    CHECK_THAT(first_line(result.err),
+               Catch::Matches("Opened [0-9a-z]{8} \\(P[23] " + name + "\\); " + deadline + "\\."));
+    CHECK_THAT(result.err, Catch::Contains("Medium/Low Severity:"));
+    CHECK(has_line(result.err, " +\\[ \\] initial\\.create-ticket +Create incident ticket"));
+    CHECK(has_line(result.err, " +\\[ \\] initial\\.begin-investigation +Begin investigation"));
     CHECK_THAT(result.err, !Catch::Contains("initial.acknowledge"));
   }
 }
@@ -483,7 +507,7 @@ TEST_CASE("every command prints one JSON document with the incident fields under
   CHECK(incident["acknowledged_at"] == "2026-11-27T03:20:00Z");
   CHECK(incident["resolved_at"].is_null());  // reopened
 
-  for (const std::vector<std::string> args : {std::vector<std::string>{"show", id, "--json"},
+  for (const auto& args : {std::vector<std::string>{"show", id, "--json"},
                                               std::vector<std::string>{"render", id, "initial", "--json"}}) {
     const Json shown = parse_json(ok(home, args).out);
     check_incident_object(shown, true);
@@ -679,7 +703,7 @@ TEST_CASE("an ambiguous prefix is a usage error listing the candidates") {
   REQUIRE(pair.size() == 2);
   const std::string prefix(1, pair[0][0]);
   const std::string before = read_text(home.file(pair[0]));
-  for (const std::vector<std::string> args : {std::vector<std::string>{"show", prefix},
+  for (const auto& args : {std::vector<std::string>{"show", prefix},
                                               std::vector<std::string>{"note", prefix, "which one?"}}) {
     const auto result = home.run(args);
     INFO(describe(result));
@@ -695,7 +719,7 @@ TEST_CASE("without an ID two open incidents are a usage error listing both") {
   Home home;
   const std::string a = open_incident(home, {"Checkout API 500s", "-s", "P1"});
   const std::string b = open_incident(home, {"Search is slow", "-s", "P2"});
-  for (const std::vector<std::string> args :
+  for (const auto& args :
        {std::vector<std::string>{"ack"}, std::vector<std::string>{"show"},
         std::vector<std::string>{"note", "for whom?"}, std::vector<std::string>{"render", "initial"}}) {
     const auto result = home.run(args);
@@ -709,7 +733,7 @@ TEST_CASE("without an ID two open incidents are a usage error listing both") {
 
 TEST_CASE("without an ID and no open incident the command exits 4") {
   Home home;
-  for (const std::vector<std::string> args : {std::vector<std::string>{"ack"}, std::vector<std::string>{"show"},
+  for (const auto& args : {std::vector<std::string>{"ack"}, std::vector<std::string>{"show"},
                                               std::vector<std::string>{"note", "anyone?"}}) {
     const auto result = home.run(args);
     INFO(describe(result));
@@ -737,7 +761,7 @@ TEST_CASE("ids with path characters are refused before they touch the file syste
   write_text(home.state() / "incidents" / "a" / "b.json", decoy);
   const Snapshot before = snapshot(home.path());
   for (const std::string bad : {"../etc", "a/b", "../../etc", "/etc/passwd", "..", ".", "a.b", "-"}) {
-    for (const std::vector<std::string> args : {std::vector<std::string>{"show", bad},
+    for (const auto& args : {std::vector<std::string>{"show", bad},
                                                 std::vector<std::string>{"note", bad, "text"},
                                                 std::vector<std::string>{"ack", bad}}) {
       const auto result = home.run(args);
@@ -769,7 +793,7 @@ TEST_CASE("update resolve and ack on a resolved incident are conflicts") {
   const std::string id = open_checkout(home);
   ok(home, {"resolve", id, "--root-cause", "x", "--fix", "y", "--at", "2026-11-27T03:30:00Z"});
   const std::string before = read_text(home.file(id));
-  for (const std::vector<std::string> args :
+  for (const auto& args :
        {std::vector<std::string>{"update", id, "--findings", "a", "--next", "b", "--at", "2026-11-27T03:40:00Z"},
         std::vector<std::string>{"resolve", id, "--root-cause", "a", "--fix", "b", "--at", "2026-11-27T03:40:00Z"},
         std::vector<std::string>{"ack", id, "--at", "2026-11-27T03:40:00Z"}}) {

@@ -13,6 +13,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
+#include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <random>
@@ -183,7 +186,7 @@ TEST_CASE("8 concurrent writers adding 50 notes each leave exactly 400 notes") {
 
   const Json incident = parse_json(ok(home, {"show", id, "--json"}).out);
   CHECK(notes_of(incident) == expected);
-  REQUIRE(incident["events"].size() == 1 + k_writers * k_notes);
+  REQUIRE(incident["events"].size() == static_cast<std::size_t>(1 + k_writers * k_notes));
   // Every event has its own id and seq: the Lamport counter went 1, 2, ..., 401.
   std::set<std::string> ids;
   std::set<std::uint64_t> seqs;
@@ -328,7 +331,7 @@ TEST_CASE("a corrupt incident file is reported with its position and never rewri
       write_text(path, bad);
       const FileState before = file_state(path);
 
-      for (const std::vector<std::string> args :
+      for (const auto& args :
            {std::vector<std::string>{"show", id}, std::vector<std::string>{"show", id, "--json"},
             std::vector<std::string>{"note", id, "lost?"}, std::vector<std::string>{"ack", id},
             std::vector<std::string>{"render", id, "initial"}}) {
@@ -355,7 +358,7 @@ TEST_CASE("list warns about a corrupt incident and lists the good ones") {
   SECTION("the open index still names it: its entry is re-validated") {}
   SECTION("without an index: a rescan of the files") { fs::remove_all(home.state() / "index"); }
 
-  for (const std::vector<std::string> args : {std::vector<std::string>{"list"},
+  for (const auto& args : {std::vector<std::string>{"list"},
                                               std::vector<std::string>{"list", "--all"}}) {
     const auto result = home.run(args);
     INFO(describe(result));
@@ -398,7 +401,7 @@ TEST_CASE("an incident file from a newer schema is refused untouched") {
   text.replace(at, 12, "\"schema\": 2,");
   write_text(path, text);
   const FileState before = file_state(path);
-  for (const std::vector<std::string> args :
+  for (const auto& args :
        {std::vector<std::string>{"show", id}, std::vector<std::string>{"note", id, "hello"},
         std::vector<std::string>{"resolve", id, "--root-cause", "x", "--fix", "y"}}) {
     const auto result = home.run(args);
@@ -475,7 +478,7 @@ TEST_CASE("an incident file replaced by a symlink is refused and its target left
   fs::create_symlink(outside, path);
   const FileState target = file_state(outside);
 
-  for (const std::vector<std::string> args :
+  for (const auto& args :
        {std::vector<std::string>{"show", id}, std::vector<std::string>{"note", id, "through the link"},
         std::vector<std::string>{"resolve", id, "--root-cause", "x", "--fix", "y"}}) {
     const auto result = home.run(args);
