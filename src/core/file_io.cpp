@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <sys/time.h>
 #include <csignal>
+#include <cstdio>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -249,17 +250,17 @@ FileLock::FileLock(const std::filesystem::path& path, std::chrono::milliseconds 
     if (errno != EWOULDBLOCK && errno != EINTR) {
       fail("lock", path, errno);
     }
-    // The holder wrote its pid into the file when it took the lock.
-    std::string holder;
+    // A holder writes its pid into the file when it takes the lock; the pid may be stale
+    // (a holder that never wrote one, e.g. another tool), so it is named only if alive.
+    std::string holder = "another process";
     char buffer[32] = {};
     const ssize_t got = ::pread(m_fd.get(), buffer, sizeof buffer - 1, 0);
-    if (got > 0) {
-      holder = std::string(buffer, static_cast<std::size_t>(got));
-      holder.erase(holder.find_last_not_of(" \n") + 1);
+    long pid = 0;
+    if (got > 0 && std::sscanf(buffer, "%ld", &pid) == 1 && pid > 0 && ::kill(static_cast<pid_t>(pid), 0) == 0) {
+      holder = fmt::format("process {}", pid);
     }
-    throw Error(fmt::format("the incident store is busy: {} has held {} for over {} ms; try again",
-                            holder.empty() ? std::string("another process") : "process " + holder, path.string(),
-                            timeout.count()),
+    throw Error(fmt::format("the incident store is busy: {} has held {} for over {} ms; try again", holder,
+                            path.string(), timeout.count()),
                 ExitCode::busy);
   }
   // Name ourselves for a process that finds the lock busy (best effort).
