@@ -58,7 +58,8 @@ private:
 };
 
 // Reads the whole file. Throws Error("cannot read PATH: reason") when it cannot be opened
-// or read, or is not a regular file (a symbolic link is refused when no_follow), and
+// or read, or is not a regular file, DataError(corrupt_state) for a symbolic link when
+// no_follow, and
 // DataError("PATH: file is larger than N bytes") when it holds more than max_bytes;
 // never reads more than max_bytes + 1 bytes.
 std::string read_file(const std::filesystem::path& path, std::size_t max_bytes, Io& io = system_io(),

@@ -136,7 +136,9 @@ std::optional<std::string> read_file_if_exists(const std::filesystem::path& path
       return std::nullopt;
     }
     if (errno == ELOOP && no_follow) {
-      throw Error(fmt::format("refusing to read {}: it is a symbolic link", path.string()));
+      // Reported like any file that cannot be trusted: named, and left alone.
+      throw DataError({path.string(), 0, 0}, "it is a symbolic link; refusing to follow it",
+                      ExitCode::corrupt_state);
     }
     fail("read", path, errno);
   }

@@ -161,7 +161,10 @@ TEST_CASE("8 concurrent writers adding 50 notes each leave exactly 400 notes") {
   const auto started = Clock::now();
   std::vector<Child> writers;
   for (int w = 0; w < k_writers; ++w) {
-    Launch how = home.how({"-c", script, "sh", binary(), id, std::to_string(w)});
+    // The storm tests lost writes, not the bounded wait: under a loaded sanitizer build a
+    // writer may queue for longer than the default 10 s, which would be a busy error.
+    Launch how = home.how({"-c", script, "sh", binary(), id, std::to_string(w)},
+                          {{"INCIDENT_LOCK_TIMEOUT_MS", "120000"}});
     how.program = "/bin/sh";
     how.timeout = std::chrono::seconds(300);
     writers.push_back(start(how));
