@@ -22,6 +22,7 @@
 #include <tuple>
 #include <vector>
 
+#include "support/home.hpp"
 #include "support/process.hpp"
 
 using namespace incident::test;
@@ -29,59 +30,6 @@ namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
 namespace {
-
-constexpr std::chrono::seconds k_time_limit{60};
-
-// The night of the incident.
-const std::string k_t0 = "2026-11-27T03:12:00Z";
-
-// One state dir for a test: $HOME is a TempDir and $INCIDENT_HOME is <home>/state.
-class Home {
-public:
-  [[nodiscard]] const fs::path& path() const { return m_dir.path(); }
-  [[nodiscard]] fs::path state() const { return m_dir.path() / "state"; }
-  [[nodiscard]] fs::path file(const std::string& id) const { return state() / "incidents" / (id + ".json"); }
-
-  [[nodiscard]] Result run(const std::vector<std::string>& args,
-                           const std::map<std::string, std::string>& env = {}) const {
-    Launch how;
-    how.args = args;
-    how.home = m_dir.path();
-    how.env = env;
-    how.timeout = k_time_limit;
-    return launch(how);
-  }
-
-private:
-  TempDir m_dir;
-};
-
-std::string describe(const Result& result) {
-  return "exit " + std::to_string(result.exit_code) + (result.timed_out ? " (timed out)" : "") +
-         "\n--- stdout\n" + result.out + "--- stderr\n" + result.err;
-}
-
-// Runs a command that must succeed.
-Result ok(const Home& home, const std::vector<std::string>& args) {
-  auto result = home.run(args);
-  INFO("incident " << Catch::Detail::stringify(args) << "\n" << describe(result));
-  REQUIRE(result.exit_code == 0);
-  return result;
-}
-
-// `open` with a fixed time unless args has its own --at; returns the new id (from stderr).
-std::string open_incident(const Home& home, std::vector<std::string> args) {
-  args.insert(args.begin(), "open");
-  if (std::find(args.begin(), args.end(), "--at") == args.end()) {
-    args.insert(args.end(), {"--at", k_t0});
-  }
-  const auto result = ok(home, args);
-  const std::string marker = "Opened ";
-  REQUIRE(result.err.rfind(marker, 0) == 0);
-  const auto end = result.err.find(' ', marker.size());
-  REQUIRE(end != std::string::npos);
-  return result.err.substr(marker.size(), end - marker.size());
-}
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
@@ -101,13 +49,6 @@ bool has_line(const std::string& text, const std::string& pattern) {
     start = end + 1;
   }
   return false;
-}
-
-Json parse_json(const std::string& text) {
-  INFO("not one JSON document:\n" << text);
-  Json document;
-  REQUIRE_NOTHROW(document = Json::parse(text));
-  return document;
 }
 
 Json show_json(const Home& home, const std::string& id) { return parse_json(ok(home, {"show", id, "--json"}).out); }

@@ -19,13 +19,13 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
-#include <map>
 #include <random>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "support/home.hpp"
 #include "support/process.hpp"
 
 using namespace incident::test;
@@ -34,57 +34,6 @@ using Json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-constexpr std::chrono::seconds k_time_limit{60};
-const std::string k_t0 = "2026-11-27T03:12:00Z";
-
-class Home {
-public:
-  [[nodiscard]] const fs::path& path() const { return m_dir.path(); }
-  [[nodiscard]] fs::path state() const { return m_dir.path() / "state"; }
-  [[nodiscard]] fs::path file(const std::string& id) const { return state() / "incidents" / (id + ".json"); }
-
-  [[nodiscard]] Launch how(const std::vector<std::string>& args,
-                           const std::map<std::string, std::string>& env = {}) const {
-    Launch how;
-    how.args = args;
-    how.home = m_dir.path();
-    how.env = env;
-    how.timeout = k_time_limit;
-    return how;
-  }
-  [[nodiscard]] Result run(const std::vector<std::string>& args,
-                           const std::map<std::string, std::string>& env = {}) const {
-    return launch(how(args, env));
-  }
-
-private:
-  TempDir m_dir;
-};
-
-std::string describe(const Result& result) {
-  return "exit " + std::to_string(result.exit_code) + (result.timed_out ? " (timed out)" : "") +
-         "\n--- stdout\n" + result.out + "--- stderr\n" + result.err;
-}
-
-Result ok(const Home& home, const std::vector<std::string>& args) {
-  auto result = home.run(args);
-  INFO("incident " << Catch::Detail::stringify(args) << "\n" << describe(result));
-  REQUIRE(result.exit_code == 0);
-  return result;
-}
-
-std::string open_incident(const Home& home, const std::string& title, const std::string& at = k_t0) {
-  const auto result = ok(home, {"open", title, "-s", "P1", "--at", at, "--json"});
-  return Json::parse(result.out)["id"].get<std::string>();
-}
-
-Json parse_json(const std::string& text) {
-  INFO("not one JSON document:\n" << text);
-  Json document;
-  REQUIRE_NOTHROW(document = Json::parse(text));
-  return document;
-}
 
 // The texts of the incident's notes, as `show --json` reports them.
 std::multiset<std::string> notes_of(const Json& incident) {
@@ -148,7 +97,7 @@ private:
 
 TEST_CASE("8 concurrent writers adding 50 notes each leave exactly 400 notes") {
   Home home;
-  const std::string id = open_incident(home, "Concurrent notes");
+  const std::string id = open_incident(home, {"Concurrent notes", "-s", "P1", "--at", k_t0, "--json"});
   constexpr int k_writers = 8;
   constexpr int k_notes = 50;
   // Each writer is a shell running its 50 `note` commands one after another and printing
@@ -214,7 +163,7 @@ TEST_CASE("8 concurrent writers adding 50 notes each leave exactly 400 notes") {
 
 TEST_CASE("notes killed at random moments leave a valid file with every acknowledged note") {
   Home home;
-  const std::string id = open_incident(home, "Killed writers");
+  const std::string id = open_incident(home, {"Killed writers", "-s", "P1", "--at", k_t0, "--json"});
   // How long one note takes here (a sanitizer build is several times slower), so that the
   // kills land before, during and after the write.
   std::vector<std::chrono::microseconds> samples;
@@ -311,7 +260,7 @@ TEST_CASE("a corrupt incident file is reported with its position and never rewri
   for (const std::string kind : {"truncated", "garbage", "conflict markers"}) {
     DYNAMIC_SECTION(kind) {
       Home home;
-      const std::string id = open_incident(home, "Victim");
+      const std::string id = open_incident(home, {"Victim", "-s", "P1", "--at", k_t0, "--json"});
       ok(home, {"note", id, "a note", "--at", "2026-11-27T03:13:00Z"});
       const fs::path path = home.file(id);
       const std::string good = read_text(path);
@@ -354,8 +303,8 @@ TEST_CASE("a corrupt incident file is reported with its position and never rewri
 
 TEST_CASE("list warns about a corrupt incident and lists the good ones") {
   Home home;
-  const std::string good = open_incident(home, "Good one", "2026-11-27T03:00:00Z");
-  const std::string victim = open_incident(home, "Victim");
+  const std::string good = open_incident(home, {"Good one", "-s", "P1", "--at", "2026-11-27T03:00:00Z", "--json"});
+  const std::string victim = open_incident(home, {"Victim", "-s", "P1", "--at", k_t0, "--json"});
   const fs::path path = home.file(victim);
   write_text(path, "{\"schema\": 1, \"id\": \"" + victim + "\", \"events\": [");
   const FileState before = file_state(path);
@@ -382,8 +331,8 @@ TEST_CASE("a corrupt open incident is still reported after another write rebuild
   // A writer that finds no index rebuilds it from the files; the corrupt incident must not
   // silently drop out of `list` for good.
   Home home;
-  const std::string good = open_incident(home, "Good one", "2026-11-27T03:00:00Z");
-  const std::string victim = open_incident(home, "Victim");
+  const std::string good = open_incident(home, {"Good one", "-s", "P1", "--at", "2026-11-27T03:00:00Z", "--json"});
+  const std::string victim = open_incident(home, {"Victim", "-s", "P1", "--at", k_t0, "--json"});
   const fs::path path = home.file(victim);
   write_text(path, "<<<<<<< HEAD\n");
   fs::remove_all(home.state() / "index");
@@ -398,7 +347,7 @@ TEST_CASE("a corrupt open incident is still reported after another write rebuild
 
 TEST_CASE("an incident file from a newer schema is refused untouched") {
   Home home;
-  const std::string id = open_incident(home, "From the future");
+  const std::string id = open_incident(home, {"From the future", "-s", "P1", "--at", k_t0, "--json"});
   const fs::path path = home.file(id);
   std::string text = read_text(path);
   const auto at = text.find("\"schema\": 1,");
@@ -424,7 +373,7 @@ TEST_CASE("an incident file from a newer schema is refused untouched") {
 
 TEST_CASE("a writer gives up with exit 6 when the lock stays held") {
   Home home;
-  const std::string id = open_incident(home, "Busy store");
+  const std::string id = open_incident(home, {"Busy store", "-s", "P1", "--at", k_t0, "--json"});
   const std::string before = read_text(home.file(id));
   {
     HeldLock lock(home.state() / "lock");
@@ -456,7 +405,7 @@ TEST_CASE("the busy message does not blame a process that is gone") {
   // Earlier writers left their pid in the lock file; the holder now is this test process,
   // which never wrote one. Naming a dead process would send the user chasing a ghost.
   Home home;
-  const std::string id = open_incident(home, "Busy store");
+  const std::string id = open_incident(home, {"Busy store", "-s", "P1", "--at", k_t0, "--json"});
   ok(home, {"note", id, "leaves a pid behind"});
   HeldLock lock(home.state() / "lock");
   const Result result = home.run({"note", id, "blocked"}, {{"INCIDENT_LOCK_TIMEOUT_MS", "100"}});
@@ -480,7 +429,7 @@ TEST_CASE("the busy message does not blame a process that is gone") {
 
 TEST_CASE("an incident file replaced by a symlink is refused and its target left alone") {
   Home home;
-  const std::string id = open_incident(home, "Linked");
+  const std::string id = open_incident(home, {"Linked", "-s", "P1", "--at", k_t0, "--json"});
   const fs::path path = home.file(id);
   const fs::path outside = home.path() / "outside.json";
   fs::rename(path, outside);

@@ -1,0 +1,44 @@
+#include "support/home.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+namespace incident::test {
+
+std::string describe(const Result& result) {
+  return "exit " + std::to_string(result.exit_code) + (result.timed_out ? " (timed out)" : "") + "\n--- stdout\n" +
+         result.out + "--- stderr\n" + result.err;
+}
+
+Result ok(const Home& home, const std::vector<std::string>& args) {
+  auto result = home.run(args);
+  INFO("incident " << Catch::Detail::stringify(args) << "\n" << describe(result));
+  REQUIRE(result.exit_code == 0);
+  return result;
+}
+
+std::string open_incident(const Home& home, std::vector<std::string> args) {
+  args.insert(args.begin(), "open");
+  if (std::find(args.begin(), args.end(), "--at") == args.end()) {
+    args.insert(args.end(), {"--at", k_t0});
+  }
+  const auto result = ok(home, args);
+  if (std::find(args.begin(), args.end(), "--json") != args.end()) {
+    return nlohmann::json::parse(result.out)["id"].get<std::string>();
+  }
+  const std::string marker = "Opened ";
+  REQUIRE(result.err.rfind(marker, 0) == 0);
+  const auto end = result.err.find(' ', marker.size());
+  REQUIRE(end != std::string::npos);
+  return result.err.substr(marker.size(), end - marker.size());
+}
+
+nlohmann::json parse_json(const std::string& text) {
+  INFO("not one JSON document:\n" << text);
+  nlohmann::json document;
+  REQUIRE_NOTHROW(document = nlohmann::json::parse(text));
+  return document;
+}
+
+}  // namespace incident::test
