@@ -23,7 +23,9 @@ inline constexpr std::size_t k_max_incident_file_bytes = std::size_t{16} * 1024 
 // with_events, the events. Keys in a stable order.
 nlohmann::ordered_json incident_json(const Incident& incident, bool with_events);
 nlohmann::ordered_json event_json(const Event& event);
-// The fields of incident_json() that a Summary has (what `list --json` prints).
+// The fields of incident_json() that a Summary has (what `list --json` prints), written
+// straight to text: compact, or pretty (nlohmann's dump(2) layout) at nesting `depth`.
+void append_summary_json(std::string& out, const Summary& summary, bool pretty, int depth);
 nlohmann::ordered_json summary_json(const Summary& summary);
 
 // The file's text: incident_json plus "schema", ending in a newline.

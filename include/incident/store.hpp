@@ -8,6 +8,8 @@
 // incident under the lock, append their events and replace the file atomically.
 
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -50,8 +52,14 @@ public:
   // unique prefix. Throws UsageError (malformed, ambiguous, several open) or NotFoundError.
   [[nodiscard]] std::string resolve_id(std::string_view user_text) const;
 
-  // Open incidents (not closed), or all of them.
+  // Open incidents (not closed), or all of them, newest first.
   [[nodiscard]] Listing list(bool include_closed) const;
+
+  // The same, handed to `visit` one at a time and decoded from the index only then (into
+  // one reused Summary): output in bulk in memory that does not grow with the store.
+  // Returns the warnings (files that could not be read, a malformed index line).
+  using Visit = std::function<void(const Summary&)>;
+  std::vector<std::string> visit(bool include_closed, const Visit& visit) const;
 
   // --- writing (under the lock) ---
 
@@ -71,20 +79,35 @@ private:
   };
   struct Index {
     std::vector<Summary> open;
-    std::vector<Summary> closed;  // append-only log: the last line of an id wins
-    std::vector<std::string> warnings;
+    // The closed incidents, as a scan finds them or as lines of the append-only log
+    // (decoded only when listed; the last line of an id wins).
+    std::vector<Summary> closed;
+    std::string closed_log;
+    std::vector<std::string_view> closed_lines;  // into closed_log
+    std::vector<SkippedFile> skipped;  // files the last scan could not read
+    std::vector<std::string> warnings;  // files a scan could not read now (not written)
+    // The incidents directory's mtime when the index was written: a change made
+    // without the lock (a sync, a crashed writer) changes it and the index is rebuilt.
+    std::int64_t directory_mtime_ns = 0;
   };
 
   void check_root() const;
+  // Hands the index's incidents to `visit`, newest first, each id once.
+  void walk(Index& index, bool include_closed, const Visit& visit) const;
   void prepare_for_write() const;
   [[nodiscard]] Loaded load_file(std::string_view id) const;
-  [[nodiscard]] std::optional<Index> read_index(bool with_closed) const;
-  [[nodiscard]] Index scan_all() const;
-  void write_index(const Index& index) const;
-  void write_open_index(const std::vector<Summary>& open) const;
+  [[nodiscard]] std::int64_t directory_mtime() const;
+  // The index when it can be trusted: whole, not marked dirty, written after the last
+  // change to the incidents directory, and naming each open file as it is now.
+  [[nodiscard]] std::optional<Index> read_current_index(bool with_closed) const;
+  // Under the lock: removes stale temp files, scans every file.
+  [[nodiscard]] Index scan_all(bool locked) const;
+  // Under the lock: scans and writes the index; false when it could not be written.
+  bool rebuild_index(Index& index) const;
+  void write_open_index(const Index& index) const;
   void append_closed(const Summary& summary) const;
-  // Brings the index up to date after a write; false when it may still be behind.
-  bool update_index(const Summary& summary, bool now_open) const;
+  // Records a write in an index that was current before it.
+  bool update_index(Index& index, const Summary& summary, bool now_open) const;
   Incident commit(const Incident* before, Incident after);
   [[nodiscard]] std::filesystem::path index_path(std::string_view name) const;
 

@@ -2,6 +2,7 @@
 // Points in time: whole seconds, UTC. Parsed from RFC 3339 and shown as RFC 3339 UTC
 // ("2026-11-27T03:12:00Z"), the only forms the tool reads and writes.
 
+#include <array>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -18,6 +19,9 @@ std::optional<Timestamp> parse_rfc3339(std::string_view text);
 
 // "2026-11-27T03:12:00Z"
 std::string format_rfc3339(Timestamp at);
+// The same, written into `buffer` (no allocation, for output in bulk).
+using Rfc3339Buffer = std::array<char, 32>;
+std::string_view format_rfc3339(Timestamp at, Rfc3339Buffer& buffer);
 
 // "2026-11-27 03:12Z", for tables.
 std::string format_minute(Timestamp at);

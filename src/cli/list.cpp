@@ -3,7 +3,6 @@
 // Reads the store's summary index, never every incident file.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "common.hpp"
@@ -38,27 +37,52 @@ void register_list(CLI::App& app, Context& ctx) {
     }
     // The runbook is parsed only to check a --severity filter.
     const std::string severity = o->severity.empty() ? std::string() : ctx.runbook().severity(o->severity).id;
-    Listing listing = open_store(ctx).list(o->all || status == Status::closed);
+    const bool include_closed = o->all || status == Status::closed;
+    auto wanted = [&](const Summary& summary) {
+      return (severity.empty() || summary.severity == severity) && (!status || summary.status == *status);
+    };
+    const Store store = open_store(ctx);
+    if (o->ndjson || ctx.options.json) {
+      // Streamed: at 10,000 incidents an nlohmann tree per summary cost ten times the
+      // rest of the command, and holding them all, a few megabytes.
+      constexpr std::size_t k_chunk = 64 * 1024;
+      const bool array = !o->ndjson;
+      std::string out;
+      out.reserve(k_chunk + 4096);
+      out += array ? "[" : "";
+      bool first = true;
+      const auto warnings = store.visit(include_closed, [&](const Summary& summary) {
+        if (!wanted(summary)) {
+          return;
+        }
+        if (array) {
+          out += first ? "\n  " : ",\n  ";
+        }
+        first = false;
+        append_summary_json(out, summary, array, 1);
+        if (!array) {
+          out += '\n';
+        }
+        if (out.size() >= k_chunk) {
+          ctx.out(out);
+          out.clear();
+        }
+      });
+      if (array) {
+        out += first ? "]\n" : "\n]\n";
+      }
+      ctx.out(out);
+      for (const auto& warning : warnings) {
+        ctx.warn(warning);
+      }
+      return;
+    }
+    Listing listing = store.list(include_closed);
     for (const auto& warning : listing.warnings) {
       ctx.warn(warning);
     }
-    std::erase_if(listing.incidents, [&](const Summary& summary) {
-      return (!severity.empty() && summary.severity != severity) || (status && summary.status != *status);
-    });
-    if (o->ndjson) {
-      std::string out;
-      for (const auto& summary : listing.incidents) {
-        out += summary_json(summary).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-        out += '\n';
-      }
-      ctx.out(out);
-    } else if (ctx.options.json) {
-      nlohmann::ordered_json array = nlohmann::ordered_json::array();
-      for (const auto& summary : listing.incidents) {
-        array.push_back(summary_json(summary));
-      }
-      ctx.out_json(array);
-    } else if (listing.incidents.empty()) {
+    std::erase_if(listing.incidents, [&](const Summary& summary) { return !wanted(summary); });
+    if (listing.incidents.empty()) {
       ctx.hint(o->all ? "No incidents.\n" : "No open incidents.\n");
     } else {
       ctx.out(render_list(listing.incidents));

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "incident/error.hpp"
+#include "incident/json_writer.hpp"
 #include "incident/text.hpp"
 
 namespace incident {
@@ -53,22 +54,43 @@ Json event_json(const Event& event) {
   return out;
 }
 
-Json summary_json(const Summary& summary) {
-  return Json{
-      {"id", summary.id},
-      {"title", summary.title},
-      {"severity", summary.severity},
-      {"severity_name", summary.severity_name},
-      {"status", status_name(summary.status)},
-      {"impact", optional_text(summary.impact)},
-      {"commander", optional_text(summary.commander)},
-      {"started_at", format_rfc3339(summary.started_at)},
-      {"acknowledged_at", optional_time(summary.acknowledged_at)},
-      {"resolved_at", optional_time(summary.resolved_at)},
-      {"closed_at", optional_time(summary.closed_at)},
-      {"response_time_seconds", summary.response_time.count()},
-      {"ack_due_at", format_rfc3339(summary.started_at + summary.response_time)},
+void append_summary_json(std::string& out, const Summary& summary, bool pretty, int depth) {
+  json::ObjectWriter object(out, pretty, depth);
+  auto text = [&](std::string_view key, const std::string& value) {
+    if (value.empty()) {
+      object.null_field(key);
+    } else {
+      object.field(key, value);
+    }
   };
+  Rfc3339Buffer buffer;
+  auto time = [&](std::string_view key, const std::optional<Timestamp>& at) {
+    if (at) {
+      object.field(key, format_rfc3339(*at, buffer));
+    } else {
+      object.null_field(key);
+    }
+  };
+  object.field("id", summary.id);
+  object.field("title", summary.title);
+  object.field("severity", summary.severity);
+  object.field("severity_name", summary.severity_name);
+  object.field("status", status_name(summary.status));
+  text("impact", summary.impact);
+  text("commander", summary.commander);
+  time("started_at", summary.started_at);
+  time("acknowledged_at", summary.acknowledged_at);
+  time("resolved_at", summary.resolved_at);
+  time("closed_at", summary.closed_at);
+  object.field("response_time_seconds", std::int64_t{summary.response_time.count()});
+  time("ack_due_at", summary.started_at + summary.response_time);
+  object.close();
+}
+
+Json summary_json(const Summary& summary) {
+  std::string text;
+  append_summary_json(text, summary, false, 0);
+  return Json::parse(text);
 }
 
 Json incident_json(const Incident& incident, bool with_events) {

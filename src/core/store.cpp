@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
+#include <unordered_map>
 #include <random>
 #include <set>
 
@@ -23,7 +23,7 @@ namespace {
 constexpr std::string_view k_id_alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
 constexpr std::size_t k_id_length = 8;
 constexpr std::size_t k_max_id_length = 16;
-constexpr std::string_view k_index_header = "incident-index 1";
+constexpr std::string_view k_index_header = "incident-index 2";
 constexpr std::size_t k_max_index_bytes = std::size_t{256} * 1024 * 1024;
 constexpr mode_t k_dir_mode = 0700;
 
@@ -32,8 +32,9 @@ std::mt19937_64& generator() {
   return engine;
 }
 
-// The ids of the files in `dir` named <id>.json.
-std::vector<std::string> list_ids(const std::filesystem::path& dir) {
+// The ids of the files in `dir` named <id>.json, and the names of the temp files that
+// an atomic write killed mid-way left behind (.<id>.json.tmp-<random>).
+std::vector<std::string> list_ids(const std::filesystem::path& dir, std::vector<std::string>* temp_files = nullptr) {
   std::vector<std::string> ids;
   DIR* handle = ::opendir(dir.c_str());
   if (handle == nullptr) {
@@ -44,7 +45,9 @@ std::vector<std::string> list_ids(const std::filesystem::path& dir) {
   }
   while (const dirent* entry = ::readdir(handle)) {
     std::string_view name = entry->d_name;
-    if (name.size() > 5 && name.substr(name.size() - 5) == ".json") {
+    if (temp_files != nullptr && name.starts_with('.') && name.find(".json.tmp-") != std::string_view::npos) {
+      temp_files->emplace_back(name);
+    } else if (name.size() > 5 && name.ends_with(".json")) {
       name.remove_suffix(5);
       if (is_valid_incident_id(name)) {
         ids.emplace_back(name);
@@ -55,49 +58,19 @@ std::vector<std::string> list_ids(const std::filesystem::path& dir) {
   return ids;
 }
 
-std::optional<std::vector<Summary>> parse_index(std::string_view text) {
-  std::vector<Summary> out;
-  std::size_t start = 0;
-  bool header = true;
-  while (start < text.size()) {
-    auto end = text.find('\n', start);
-    if (end == std::string_view::npos) {
-      return std::nullopt;  // a torn last line: rebuild
-    }
-    const auto line = text.substr(start, end - start);
-    start = end + 1;
-    if (header) {
-      if (line != k_index_header) {
-        return std::nullopt;
-      }
-      header = false;
-      continue;
-    }
-    auto summary = decode_summary(line);
-    if (!summary) {
-      return std::nullopt;
-    }
-    out.push_back(std::move(*summary));
-  }
-  if (header) {
+// The lines of an index file, header first; nullopt for an empty or torn file (the
+// last line has no newline: a write was cut short).
+std::optional<std::vector<std::string_view>> index_lines(std::string_view text) {
+  if (text.empty() || text.back() != '\n') {
     return std::nullopt;
   }
-  return out;
-}
-
-std::string format_index(const std::vector<Summary>& summaries) {
-  std::string out = std::string(k_index_header) + "\n";
-  for (const auto& summary : summaries) {
-    out += encode_summary(summary);
-    out += '\n';
+  std::vector<std::string_view> lines;
+  while (!text.empty()) {
+    const auto end = text.find('\n');
+    lines.push_back(text.substr(0, end));
+    text.remove_prefix(end + 1);
   }
-  return out;
-}
-
-void newest_first(std::vector<Summary>& summaries) {
-  std::sort(summaries.begin(), summaries.end(), [](const Summary& a, const Summary& b) {
-    return a.started_at != b.started_at ? a.started_at > b.started_at : a.id < b.id;
-  });
+  return lines;
 }
 
 }  // namespace
@@ -212,52 +185,146 @@ std::string Store::resolve_id(std::string_view user_text) const {
   return matches.front();
 }
 
-std::optional<Store::Index> Store::read_index(bool with_closed) const {
+std::int64_t Store::directory_mtime() const {
+  struct stat info {};
+  if (m_io.lstat((m_root / "incidents").c_str(), &info) != 0) {
+    return 0;
+  }
+  return identity_of(info).mtime_ns;
+}
+
+std::optional<Store::Index> Store::read_current_index(bool with_closed) const {
   struct stat info {};
   if (m_io.lstat(index_path("dirty").c_str(), &info) == 0 || errno != ENOENT) {
     return std::nullopt;  // a write did not finish: the index may miss an incident
   }
-  Index index;
   auto open_text = read_file_if_exists(index_path("open.tsv"), k_max_index_bytes, m_io, true);
-  auto open = open_text ? parse_index(*open_text) : std::nullopt;
-  if (!open) {
+  auto lines = open_text ? index_lines(*open_text) : std::nullopt;
+  const std::string_view header = lines ? lines->front() : std::string_view();
+  if (!header.starts_with(k_index_header) || header.size() < k_index_header.size() + 2 ||
+      header[k_index_header.size()] != '\t') {
     return std::nullopt;
   }
-  index.open = std::move(*open);
-  if (with_closed) {
-    auto closed_text = read_file_if_exists(index_path("closed.tsv"), k_max_index_bytes, m_io, true);
-    auto closed = closed_text ? parse_index(*closed_text) : std::nullopt;
-    if (!closed) {
+  Index index;
+  const auto mtime = decode_index_number(header.substr(k_index_header.size() + 1));
+  if (!mtime || *mtime != directory_mtime()) {
+    return std::nullopt;  // the directory changed behind the index
+  }
+  index.directory_mtime_ns = *mtime;
+  for (std::size_t i = 1; i < lines->size(); ++i) {
+    const std::string_view line = (*lines)[i];
+    if (is_skipped_line(line)) {
+      auto skipped = decode_skipped(line);
+      if (!skipped || !is_valid_incident_id(skipped->id)) {
+        return std::nullopt;
+      }
+      index.skipped.push_back(std::move(*skipped));
+    } else {
+      auto summary = decode_summary(line);
+      if (!summary || !is_valid_incident_id(summary->id)) {
+        return std::nullopt;
+      }
+      index.open.push_back(std::move(*summary));
+    }
+  }
+  // A file changed in place (not by rename) leaves the directory as it was.
+  auto unchanged = [&](std::string_view id, const FileIdentity& file) {
+    struct stat now {};
+    return m_io.lstat(incident_path(id).c_str(), &now) == 0 && identity_of(now) == file;
+  };
+  for (const auto& summary : index.open) {
+    if (!unchanged(summary.id, summary.file)) {
       return std::nullopt;
     }
-    index.closed = std::move(*closed);
+  }
+  for (const auto& skipped : index.skipped) {
+    if (!unchanged(skipped.id, skipped.file)) {
+      return std::nullopt;
+    }
+  }
+  if (with_closed) {
+    auto closed_text = read_file_if_exists(index_path("closed.tsv"), k_max_index_bytes, m_io, true);
+    if (!closed_text) {
+      return std::nullopt;
+    }
+    index.closed_log = std::move(*closed_text);
+    auto closed_lines = index_lines(index.closed_log);
+    if (!closed_lines || closed_lines->front() != k_index_header) {
+      return std::nullopt;
+    }
+    closed_lines->erase(closed_lines->begin());
+    index.closed_lines = std::move(*closed_lines);
   }
   return index;
 }
 
-Store::Index Store::scan_all() const {
+Store::Index Store::scan_all(bool locked) const {
+  const auto dir = m_root / "incidents";
   Index index;
-  for (const auto& id : list_ids(m_root / "incidents")) {
+  std::vector<std::string> temp_files;
+  std::vector<std::string> ids = list_ids(dir, locked ? &temp_files : nullptr);
+  // Every writer holds the lock while its temp file exists: under the lock, any temp
+  // file is what a killed writer left.
+  for (const auto& name : temp_files) {
+    m_io.unlink((dir / name).c_str());
+  }
+  index.directory_mtime_ns = directory_mtime();
+  for (const auto& id : ids) {
     try {
       Loaded loaded = load_file(id);
       auto& bucket = is_open(loaded.incident.status) ? index.open : index.closed;
       bucket.push_back(summarize(loaded.incident, loaded.file));
     } catch (const NotFoundError&) {
       // Removed while we listed: nothing to show.
+    } catch (const DataError& e) {
+      // A file that cannot be understood is remembered, with its identity, so that
+      // readers report it without re-reading it until it changes.
+      struct stat info {};
+      if (m_io.lstat(incident_path(id).c_str(), &info) == 0) {
+        index.skipped.push_back({id, identity_of(info), e.what()});
+      } else {
+        index.warnings.push_back(fmt::format("skipping {}", e.what()));
+      }
     } catch (const Error& e) {
+      // Could not be read now (an I/O error): not written to the index.
       index.warnings.push_back(fmt::format("skipping {}", e.what()));
     }
   }
   return index;
 }
 
-void Store::write_open_index(const std::vector<Summary>& open) const {
-  write_file_atomic(index_path("open.tsv"), format_index(open), m_io, false);
+void Store::write_open_index(const Index& index) const {
+  std::string text = fmt::format("{}\t{}\n", k_index_header, index.directory_mtime_ns);
+  for (const auto& summary : index.open) {
+    text += encode_summary(summary);
+    text += '\n';
+  }
+  for (const auto& skipped : index.skipped) {
+    text += encode_skipped(skipped);
+    text += '\n';
+  }
+  write_file_atomic(index_path("open.tsv"), text, m_io, false);
 }
 
-void Store::write_index(const Index& index) const {
-  write_open_index(index.open);
-  write_file_atomic(index_path("closed.tsv"), format_index(index.closed), m_io, false);
+bool Store::rebuild_index(Index& index) const {
+  index = scan_all(true);
+  if (!index.warnings.empty()) {
+    return false;  // an incomplete scan is not written
+  }
+  try {
+    make_directories(m_root / "index", k_dir_mode, m_io);
+    write_open_index(index);
+    std::string closed = std::string(k_index_header) + "\n";
+    for (const auto& summary : index.closed) {
+      closed += encode_summary(summary);
+      closed += '\n';
+    }
+    write_file_atomic(index_path("closed.tsv"), closed, m_io, false);
+    m_io.unlink(index_path("dirty").c_str());
+    return true;
+  } catch (const Error&) {
+    return false;  // a cache that could not be written: the next command tries again
+  }
 }
 
 void Store::append_closed(const Summary& summary) const {
@@ -277,58 +344,100 @@ void Store::append_closed(const Summary& summary) const {
   }
 }
 
-Listing Store::list(bool include_closed) const {
-  check_root();
-  Listing listing;
-  auto index = read_index(include_closed);
-  if (!index) {
-    index = scan_all();
-  } else {
-    // The index may be behind an incident file changed outside the lock protocol (a
-    // crash, a sync, an editor): re-read the open ones whose file is not the indexed one.
-    for (auto& summary : index->open) {
-      struct stat info {};
-      const auto path = incident_path(summary.id);
-      if (m_io.lstat(path.c_str(), &info) != 0) {
-        summary.id.clear();
-        continue;
-      }
-      if (identity_of(info) == summary.file) {
-        continue;
-      }
-      try {
-        Loaded loaded = load_file(summary.id);
-        summary = summarize(loaded.incident, loaded.file);
-      } catch (const Error& e) {
-        index->warnings.push_back(fmt::format("skipping {}", e.what()));
-        summary.id.clear();
-      }
-    }
-    std::erase_if(index->open, [](const Summary& s) { return s.id.empty(); });
+void Store::walk(Index& index, bool include_closed, const Visit& visit) const {
+  // What to list, as (start, id, where it is), sorted before anything is decoded: at
+  // 10,000 incidents, decoding is most of the cost, and only the lines listed are.
+  struct Pending {
+    Timestamp started_at;
+    std::string_view id;
+    const Summary* summary = nullptr;  // or:
+    std::string_view line;
+  };
+  std::vector<Pending> entries;
+  for (const auto& summary : index.open) {
+    entries.push_back({summary.started_at, summary.id, &summary, {}});
   }
-  listing.warnings = std::move(index->warnings);
-  std::set<std::string> seen;
-  for (auto& summary : index->open) {
-    seen.insert(summary.id);
-    if (include_closed || is_open(summary.status)) {
-      listing.incidents.push_back(std::move(summary));
-    }
-  }
+  bool malformed = false;
   if (include_closed) {
     // The closed log may hold several lines for an id (closed, reopened, closed again):
     // the last one wins, and an id in the open index is newer than any of them.
-    std::map<std::string, std::size_t> last;
-    for (std::size_t i = 0; i < index->closed.size(); ++i) {
-      last[index->closed[i].id] = i;
+    const std::size_t open_count = entries.size();
+    for (const auto& summary : index.closed) {
+      entries.push_back({summary.started_at, summary.id, &summary, {}});
     }
-    for (std::size_t i = 0; i < index->closed.size(); ++i) {
-      auto& summary = index->closed[i];
-      if (last[summary.id] == i && seen.count(summary.id) == 0) {
-        listing.incidents.push_back(std::move(summary));
+    entries.reserve(entries.size() + index.closed_lines.size());
+    for (const auto line : index.closed_lines) {
+      if (const auto key = decode_summary_key(line)) {
+        entries.push_back({key->started_at, key->id, nullptr, line});
+      } else {
+        malformed = true;
+      }
+    }
+    std::unordered_map<std::string_view, std::size_t> last;
+    last.reserve(entries.size());
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      auto [it, inserted] = last.try_emplace(entries[i].id, i);
+      if (!inserted && it->second >= open_count) {
+        it->second = i;
+      }
+    }
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (last[entries[i].id] == i) {
+        entries[kept++] = entries[i];
+      }
+    }
+    entries.resize(kept);
+  }
+  std::sort(entries.begin(), entries.end(), [](const Pending& a, const Pending& b) {
+    return a.started_at != b.started_at ? a.started_at > b.started_at : a.id < b.id;
+  });
+  Summary decoded;
+  for (const auto& entry : entries) {
+    if (entry.summary != nullptr) {
+      visit(*entry.summary);
+    } else if (decode_summary(entry.line, decoded) && is_valid_incident_id(decoded.id)) {
+      visit(decoded);
+    } else {
+      malformed = true;
+    }
+  }
+  if (malformed) {
+    // Found only while listing, too late to rebuild: the next command will.
+    index.warnings.push_back(fmt::format("skipping a malformed line of {}; the index is rebuilt by the next command",
+                                         index_path("closed.tsv").string()));
+    Fd marker(m_io, m_io.open(index_path("dirty").c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
+  }
+}
+
+std::vector<std::string> Store::visit(bool include_closed, const Visit& visit) const {
+  check_root();
+  auto index = read_current_index(include_closed);
+  if (!index) {
+    index.emplace();
+    struct stat info {};
+    if (m_io.lstat((m_root / "incidents").c_str(), &info) == 0) {
+      // Rebuild the index for the next reader when no writer is busy; otherwise the
+      // writer will, and this listing comes from the files alone.
+      try {
+        const FileLock lock(m_root / "lock", std::chrono::milliseconds{0}, m_io);
+        rebuild_index(*index);
+      } catch (const Error&) {
+        *index = scan_all(false);
       }
     }
   }
-  newest_first(listing.incidents);
+  walk(*index, include_closed, visit);
+  std::vector<std::string> warnings = std::move(index->warnings);
+  for (const auto& skipped : index->skipped) {
+    warnings.push_back(fmt::format("skipping {}", skipped.message));
+  }
+  return warnings;
+}
+
+Listing Store::list(bool include_closed) const {
+  Listing listing;
+  listing.warnings = visit(include_closed, [&](const Summary& summary) { listing.incidents.push_back(summary); });
   return listing;
 }
 
@@ -343,6 +452,8 @@ Incident Store::commit(const Incident* before, Incident after) {
   const bool was_open = before != nullptr && is_open(before->status);
   const bool now_open = is_open(after.status);
   const auto dirty = index_path("dirty");
+  // Read before our own write changes the directory: is the index current?
+  std::optional<Index> index = read_current_index(false);
   // While an incident enters the open index, a crash between the two writes would leave
   // it out of `list`: the marker makes the next reader rebuild instead of trusting it.
   const bool entering = now_open && !was_open;
@@ -355,10 +466,10 @@ Incident Store::commit(const Incident* before, Incident after) {
   const FileIdentity file = write_file_atomic(incident_path(after.id), serialize_incident(after), m_io, true);
   // The incident is safely written: the command has succeeded. What follows only updates
   // the cache; when any of it fails the dirty marker stays (or is made) so that readers
-  // rescan the files instead of trusting the index.
+  // rebuild the index instead of trusting it.
   bool index_current = false;
   try {
-    index_current = update_index(summarize(after, file), now_open);
+    index_current = index ? update_index(*index, summarize(after, file), now_open) : rebuild_index(index.emplace());
   } catch (const Error&) {
     index_current = false;
   }
@@ -370,20 +481,13 @@ Incident Store::commit(const Incident* before, Incident after) {
   return after;
 }
 
-bool Store::update_index(const Summary& summary, bool now_open) const {
-  auto index = read_index(false);
-  if (!index) {
-    // Missing, torn or marked dirty: rebuild it from the files (ours included). A file
-    // that cannot be read keeps it dirty, so that every reader reports it until fixed.
-    const Index rebuilt = scan_all();
-    write_index(rebuilt);
-    return rebuilt.warnings.empty();
-  }
-  std::erase_if(index->open, [&](const Summary& s) { return s.id == summary.id; });
+bool Store::update_index(Index& index, const Summary& summary, bool now_open) const {
+  std::erase_if(index.open, [&](const Summary& s) { return s.id == summary.id; });
   if (now_open) {
-    index->open.push_back(summary);
+    index.open.push_back(summary);
   }
-  write_open_index(index->open);
+  index.directory_mtime_ns = directory_mtime();
+  write_open_index(index);
   if (!now_open) {
     append_closed(summary);  // the last line of an id wins
   }

@@ -2,16 +2,101 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
-#include <vector>
+#include <array>
+#include <limits>
+#include <type_traits>
 
 namespace incident {
 
 namespace {
 
 constexpr std::size_t k_fields = 15;
+constexpr std::int64_t k_max_response_seconds = std::int64_t{100} * 366 * 24 * 3600;  // as durations
 
-std::string escape(std::string_view text) {
+std::string time_field(const std::optional<Timestamp>& at) {
+  return at ? std::to_string(at->time_since_epoch().count()) : "-";
+}
+
+// Splits `line` at tabs into `parts`; returns the number of fields, or N + 1 as soon as
+// there are more than N (the rest is not scanned). A loop, not find(): fields are short.
+template <std::size_t N>
+std::size_t split_fields(std::string_view line, std::array<std::string_view, N>& parts) {
+  std::size_t count = 0;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= line.size(); ++i) {
+    if (i < line.size() && line[i] != '\t') {
+      continue;
+    }
+    if (count == N) {
+      return N + 1;
+    }
+    parts[count++] = line.substr(start, i - start);
+    start = i + 1;
+  }
+  return count;
+}
+
+// A decimal number, optionally negative for a signed type; nothing else (no spaces,
+// no '+'), and nullopt on overflow. By hand: from_chars was a tenth of `list --all`.
+template <typename Int>
+std::optional<Int> number(std::string_view text) {
+  bool negative = false;
+  if constexpr (std::is_signed_v<Int>) {
+    negative = !text.empty() && text.front() == '-';
+    if (negative) {
+      text.remove_prefix(1);
+    }
+  }
+  if (text.empty() || text.size() > 19) {
+    return std::nullopt;  // 19 digits always fit in 64 bits unsigned
+  }
+  std::uint64_t value = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') {
+      return std::nullopt;
+    }
+    value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (value > static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) {
+    return std::nullopt;
+  }
+  const auto result = static_cast<Int>(value);
+  return negative ? static_cast<Int>(-result) : result;
+}
+
+// Seconds since the epoch for the years the tool reads and writes, 1970..9999.
+std::optional<Timestamp> parse_seconds(std::string_view text) {
+  constexpr std::int64_t k_last = 253'402'300'799;  // 9999-12-31T23:59:59Z
+  auto value = number<std::int64_t>(text);
+  if (!value || *value < 0 || *value > k_last) {
+    return std::nullopt;
+  }
+  return Timestamp{Seconds{*value}};
+}
+
+std::optional<Seconds> parse_response(std::string_view text) {
+  auto value = number<std::int64_t>(text);
+  if (!value || *value < 0 || *value > k_max_response_seconds) {
+    return std::nullopt;
+  }
+  return Seconds{*value};
+}
+
+// nullopt: malformed; optional<nullopt>: "-".
+std::optional<std::optional<Timestamp>> parse_time(std::string_view text) {
+  if (text == "-") {
+    return std::optional<Timestamp>{};
+  }
+  auto value = parse_seconds(text);
+  if (!value) {
+    return std::nullopt;
+  }
+  return std::optional<Timestamp>{*value};
+}
+
+}  // namespace
+
+std::string escape_field(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
@@ -26,55 +111,38 @@ std::string escape(std::string_view text) {
   return out;
 }
 
-std::optional<std::string> unescape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+bool unescape_field(std::string_view text, std::string& out) {
+  out.clear();
+  if (text.find('\\') == std::string_view::npos) {
+    out.assign(text);
+    return true;
+  }
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] != '\\') {
       out += text[i];
       continue;
     }
     if (++i == text.size()) {
-      return std::nullopt;
+      return false;
     }
     switch (text[i]) {
       case '\\': out += '\\'; break;
       case 't': out += '\t'; break;
       case 'n': out += '\n'; break;
       case 'r': out += '\r'; break;
-      default: return std::nullopt;
+      default: return false;
     }
+  }
+  return true;
+}
+
+std::optional<std::string> unescape_field(std::string_view text) {
+  std::string out;
+  if (!unescape_field(text, out)) {
+    return std::nullopt;
   }
   return out;
 }
-
-std::string time_field(const std::optional<Timestamp>& at) {
-  return at ? std::to_string(at->time_since_epoch().count()) : "-";
-}
-
-template <typename Int>
-std::optional<Int> number(std::string_view text) {
-  Int value{};
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || ptr != text.data() + text.size()) {
-    return std::nullopt;
-  }
-  return value;
-}
-
-// nullopt: malformed; optional<nullopt>: "-".
-std::optional<std::optional<Timestamp>> parse_time(std::string_view text) {
-  if (text == "-") {
-    return std::optional<Timestamp>{};
-  }
-  auto value = number<std::int64_t>(text);
-  if (!value) {
-    return std::nullopt;
-  }
-  return std::optional<Timestamp>{Timestamp{Seconds{*value}}};
-}
-
-}  // namespace
 
 Summary summarize(const Incident& incident, const FileIdentity& file) {
   return Summary{incident.id,         incident.status,       incident.severity,    incident.severity_name,
@@ -83,61 +151,89 @@ Summary summarize(const Incident& incident, const FileIdentity& file) {
                  file};
 }
 
+// Fields: id, started_at first (what sorting needs, read without splitting the rest),
+// then status, severity, severity_name, response_time, acknowledged_at, resolved_at,
+// closed_at, commander, title, impact, and the file's inode, size and mtime.
 std::string encode_summary(const Summary& s) {
-  return fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}", s.id, status_name(s.status),
-                     escape(s.severity), escape(s.severity_name), s.response_time.count(),
-                     s.started_at.time_since_epoch().count(), time_field(s.acknowledged_at),
-                     time_field(s.resolved_at), time_field(s.closed_at), escape(s.commander), escape(s.title),
-                     escape(s.impact), s.file.inode, s.file.size, s.file.mtime_ns);
+  return fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}", s.id,
+                     s.started_at.time_since_epoch().count(), status_name(s.status), escape_field(s.severity),
+                     escape_field(s.severity_name), s.response_time.count(), time_field(s.acknowledged_at),
+                     time_field(s.resolved_at), time_field(s.closed_at), escape_field(s.commander), escape_field(s.title),
+                     escape_field(s.impact), s.file.inode, s.file.size, s.file.mtime_ns);
 }
 
-std::optional<Summary> decode_summary(std::string_view line) {
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  for (;;) {
-    const auto tab = line.find('\t', start);
-    parts.push_back(line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
-    if (tab == std::string_view::npos) {
-      break;
-    }
-    start = tab + 1;
-  }
-  if (parts.size() != k_fields) {
+std::string encode_skipped(const SkippedFile& skipped) {
+  return fmt::format("!\t{}\t{}\t{}\t{}\t{}", skipped.id, skipped.file.inode, skipped.file.size,
+                     skipped.file.mtime_ns, escape_field(skipped.message));
+}
+
+bool is_skipped_line(std::string_view line) { return line.starts_with("!\t"); }
+
+std::optional<SkippedFile> decode_skipped(std::string_view line) {
+  std::array<std::string_view, 6> parts;
+  if (!is_skipped_line(line) || split_fields(line, parts) != parts.size() || parts[1].empty()) {
     return std::nullopt;
   }
-  Summary s;
-  s.id = std::string(parts[0]);
-  auto status = parse_status(parts[1]);
-  auto severity = unescape(parts[2]);
-  auto severity_name = unescape(parts[3]);
-  auto response = number<std::int64_t>(parts[4]);
-  auto started = number<std::int64_t>(parts[5]);
+  auto inode = number<std::uint64_t>(parts[2]);
+  auto size = number<std::uint64_t>(parts[3]);
+  auto mtime = number<std::int64_t>(parts[4]);
+  auto message = unescape_field(parts[5]);
+  if (!inode || !size || !mtime || !message) {
+    return std::nullopt;
+  }
+  return SkippedFile{std::string(parts[1]), {*inode, *size, *mtime}, std::move(*message)};
+}
+
+std::optional<std::int64_t> decode_index_number(std::string_view text) { return number<std::int64_t>(text); }
+
+std::optional<SummaryKey> decode_summary_key(std::string_view line) {
+  std::array<std::string_view, 2> parts;
+  if (split_fields(line, parts) <= parts.size()) {
+    return std::nullopt;  // a whole line has more fields than these
+  }
+  auto started = parse_seconds(parts[1]);
+  if (parts[0].empty() || !started) {
+    return std::nullopt;
+  }
+  return SummaryKey{parts[0], *started};
+}
+
+bool decode_summary(std::string_view line, Summary& s) {
+  std::array<std::string_view, k_fields> parts;
+  if (split_fields(line, parts) != k_fields || parts[0].empty()) {
+    return false;
+  }
+  auto started = parse_seconds(parts[1]);
+  auto status = parse_status(parts[2]);
+  auto response = parse_response(parts[5]);
   auto acked = parse_time(parts[6]);
   auto resolved = parse_time(parts[7]);
   auto closed = parse_time(parts[8]);
-  auto commander = unescape(parts[9]);
-  auto title = unescape(parts[10]);
-  auto impact = unescape(parts[11]);
   auto inode = number<std::uint64_t>(parts[12]);
   auto size = number<std::uint64_t>(parts[13]);
   auto mtime = number<std::int64_t>(parts[14]);
-  if (s.id.empty() || !status || !severity || !severity_name || !response || !started || !acked || !resolved ||
-      !closed || !commander || !title || !impact || !inode || !size || !mtime) {
-    return std::nullopt;
+  if (!status || !response || !started || !acked || !resolved || !closed || !inode || !size || !mtime) {
+    return false;
   }
+  s.id.assign(parts[0]);
   s.status = *status;
-  s.severity = std::move(*severity);
-  s.severity_name = std::move(*severity_name);
-  s.response_time = Seconds{*response};
-  s.started_at = Timestamp{Seconds{*started}};
+  s.response_time = *response;
+  s.started_at = *started;
   s.acknowledged_at = *acked;
   s.resolved_at = *resolved;
   s.closed_at = *closed;
-  s.commander = std::move(*commander);
-  s.title = std::move(*title);
-  s.impact = std::move(*impact);
   s.file = {*inode, *size, *mtime};
-  return s;
+  return unescape_field(parts[3], s.severity) && unescape_field(parts[4], s.severity_name) &&
+         unescape_field(parts[9], s.commander) && unescape_field(parts[10], s.title) &&
+         unescape_field(parts[11], s.impact);
+}
+
+std::optional<Summary> decode_summary(std::string_view line) {
+  Summary summary;
+  if (!decode_summary(line, summary)) {
+    return std::nullopt;
+  }
+  return summary;
 }
 
 }  // namespace incident

@@ -3,6 +3,9 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdint>
+
 namespace incident {
 
 namespace {
@@ -24,6 +27,36 @@ std::optional<int> digits(std::string_view text, std::size_t pos, std::size_t co
 
 bool is(std::string_view text, std::size_t pos, char expected) {
   return pos < text.size() && text[pos] == expected;
+}
+
+// Writes `value` as exactly `width` digits.
+char* put(char* out, unsigned value, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  return out + width;
+}
+
+// The broken-down UTC time, for the years the tool reads and writes (1970..9999);
+// nullopt outside them.
+struct Civil {
+  unsigned year, month, day, hour, minute, second;
+};
+
+std::optional<Civil> civil(Timestamp at) {
+  using namespace std::chrono;
+  constexpr std::int64_t k_last = 253'402'300'799;  // 9999-12-31T23:59:59Z
+  const std::int64_t count = at.time_since_epoch().count();
+  if (count < 0 || count > k_last) {
+    return std::nullopt;
+  }
+  const auto day = floor<days>(at);
+  const year_month_day date{day};
+  const auto second_of_day = static_cast<unsigned>((at - day).count());
+  return Civil{static_cast<unsigned>(static_cast<int>(date.year())), static_cast<unsigned>(date.month()),
+               static_cast<unsigned>(date.day()), second_of_day / 3600, second_of_day / 60 % 60,
+               second_of_day % 60};
 }
 
 }  // namespace
@@ -79,9 +112,46 @@ std::optional<Timestamp> parse_rfc3339(std::string_view text) {
   return std::nullopt;
 }
 
-std::string format_rfc3339(Timestamp at) { return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", at); }
+// Hand-written: `list --json` formats four times per incident, and fmt's chrono
+// formatting was a tenth of its cost at 10,000 incidents.
+std::string_view format_rfc3339(Timestamp at, Rfc3339Buffer& buffer) {
+  const auto c = civil(at);
+  if (!c) {
+    const auto written = fmt::format_to_n(buffer.data(), buffer.size(), "{:%Y-%m-%dT%H:%M:%SZ}", at);
+    return {buffer.data(), std::min(buffer.size(), written.size)};
+  }
+  char* p = put(buffer.data(), c->year, 4);
+  *p++ = '-';
+  p = put(p, c->month, 2);
+  *p++ = '-';
+  p = put(p, c->day, 2);
+  *p++ = 'T';
+  p = put(p, c->hour, 2);
+  *p++ = ':';
+  p = put(p, c->minute, 2);
+  *p++ = ':';
+  p = put(p, c->second, 2);
+  *p = 'Z';
+  return {buffer.data(), 20};
+}
 
-std::string format_minute(Timestamp at) { return fmt::format("{:%Y-%m-%d %H:%MZ}", at); }
+std::string format_rfc3339(Timestamp at) {
+  Rfc3339Buffer buffer;
+  return std::string(format_rfc3339(at, buffer));
+}
+
+std::string format_minute(Timestamp at) {
+  const std::string full = format_rfc3339(at);  // "2026-11-27T03:12:00Z"
+  if (full.size() != 20) {
+    return full;
+  }
+  char text[17];  // "2026-11-27 03:12Z"
+  std::copy_n(full.data(), 10, text);
+  text[10] = ' ';
+  std::copy_n(full.data() + 11, 5, text + 11);
+  text[16] = 'Z';
+  return std::string(text, sizeof text);
+}
 
 std::string format_clock(Timestamp at, Timestamp reference) {
   using namespace std::chrono;

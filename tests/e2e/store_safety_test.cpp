@@ -345,6 +345,31 @@ TEST_CASE("a corrupt open incident is still reported after another write rebuild
   CHECK(read_text(path) == "<<<<<<< HEAD\n");
 }
 
+TEST_CASE("the first list after a lost index rebuilds it, remembering a corrupt file") {
+  Home home;
+  const std::string good = open_incident(home, {"Good one", "-s", "P1", "--at", "2026-11-27T03:00:00Z", "--json"});
+  const std::string victim = open_incident(home, {"Victim", "-s", "P1", "--at", k_t0, "--json"});
+  const fs::path path = home.file(victim);
+  write_text(path, "{\"schema\": 1,");
+  fs::remove_all(home.state() / "index");
+  // A killed writer's temp file, left beside the incidents.
+  const fs::path stale = home.state() / "incidents" / ("." + good + ".json.tmp-0123456789");
+  write_text(stale, "{\"half");
+  for (int i = 0; i < 2; ++i) {
+    INFO("list number " << i + 1);
+    const auto result = home.run({"list"});
+    INFO(describe(result));
+    CHECK(result.exit_code == 0);
+    CHECK_THAT(result.out, Catch::Contains(good));
+    CHECK_THAT(result.err, Catch::StartsWith("incident: warning: skipping " + path.string() + ":1:"));
+    // The reader rebuilt the index: the corrupt file is in it, nothing is marked dirty.
+    CHECK_THAT(read_text(home.state() / "index" / "open.tsv"), Catch::Contains("!\t" + victim + "\t"));
+    CHECK_FALSE(fs::exists(home.state() / "index" / "dirty"));
+    CHECK_FALSE(fs::exists(stale));
+  }
+  CHECK(read_text(path) == "{\"schema\": 1,");
+}
+
 TEST_CASE("an incident file from a newer schema is refused untouched") {
   Home home;
   const std::string id = open_incident(home, {"From the future", "-s", "P1", "--at", k_t0, "--json"});

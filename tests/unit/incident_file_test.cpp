@@ -4,6 +4,7 @@
 
 #include "incident/error.hpp"
 #include "incident/incident_file.hpp"
+#include "incident/summary.hpp"
 
 using namespace incident;
 
@@ -89,4 +90,54 @@ TEST_CASE("deep nesting and invalid UTF-8 are refused without crashing") {
         "/s/k3x9m2qa.json: nesting deeper than 16 levels");
   CHECK(parse_error("{\"schema\": 1, \"id\": \"\xff\"}").exit_code() == ExitCode::corrupt_state);
   CHECK(parse_error(std::string("{\"schema\"\0: 1}", 14)).exit_code() == ExitCode::corrupt_state);
+}
+
+TEST_CASE("a summary written straight to text is what nlohmann writes for it") {
+  Summary summary = summarize(sample(), {});
+  const std::string all_controls = [] {
+    std::string text;
+    for (char c = 1; c < 0x20; ++c) {
+      text += c;
+    }
+    return text + "\x7f \"quoted\" back\\slash naïve ✓";
+  }();
+  for (const std::string& title : {std::string("plain"), all_controls, std::string()}) {
+    summary.title = title;
+    summary.acknowledged_at = *parse_rfc3339("2026-11-27T03:20:05Z");
+    summary.commander = title.empty() ? "" : "alice";
+    INFO(title);
+    // Built independently of append_summary_json, from the contract's key order.
+    nlohmann::ordered_json expected = {
+        {"id", summary.id},
+        {"title", summary.title},
+        {"severity", "P1"},
+        {"severity_name", "High"},
+        {"status", "investigating"},
+        {"impact", nullptr},
+        {"commander", title.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json("alice")},
+        {"started_at", "2026-11-27T03:12:00Z"},
+        {"acknowledged_at", "2026-11-27T03:20:05Z"},
+        {"resolved_at", nullptr},
+        {"closed_at", nullptr},
+        {"response_time_seconds", 3600},
+        {"ack_due_at", "2026-11-27T04:12:00Z"},
+    };
+    std::string compact;
+    append_summary_json(compact, summary, false, 0);
+    CHECK(compact == expected.dump());
+    std::string pretty;
+    append_summary_json(pretty, summary, true, 0);
+    CHECK(pretty == expected.dump(2));
+    CHECK(summary_json(summary) == expected);
+  }
+}
+
+TEST_CASE("invalid UTF-8 in a summary (an untrusted index) still gives valid JSON") {
+  Summary summary = summarize(sample(), {});
+  summary.title = std::string("bad \xff\xfe end \xc3", 12) + std::string(1, '\0') + "nul";
+  std::string text;
+  append_summary_json(text, summary, false, 0);
+  nlohmann::json parsed;
+  REQUIRE_NOTHROW(parsed = nlohmann::json::parse(text));
+  CHECK(parsed["title"] == "bad \xEF\xBF\xBD\xEF\xBF\xBD end \xEF\xBF\xBD\xEF\xBF\xBDnul");
 }

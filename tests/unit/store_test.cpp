@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "incident/error.hpp"
@@ -223,6 +224,23 @@ TEST_CASE("list shows open incidents from the index and every incident with --al
     CHECK(store.list(false).incidents.size() == 1);
     CHECK(store.list(true).incidents.size() == 2);
   }
+  SECTION("a missing index is rebuilt by the first reader") {
+    std::filesystem::remove_all(home.path() / "state" / "index");
+    CHECK(store.list(false).incidents.size() == 1);
+    CHECK(std::filesystem::exists(home.path() / "state" / "index" / "open.tsv"));
+    CHECK(std::filesystem::exists(home.path() / "state" / "index" / "closed.tsv"));
+    CHECK(store.list(true).incidents.size() == 2);
+  }
+  SECTION("a reader that finds the lock held lists from the files and leaves the index alone") {
+    std::filesystem::remove_all(home.path() / "state" / "index");
+    {
+      FileLock held(home.path() / "state" / "lock", std::chrono::milliseconds(0));
+      CHECK(store.list(true).incidents.size() == 2);
+      CHECK_FALSE(std::filesystem::exists(home.path() / "state" / "index"));
+    }
+    CHECK(store.list(false).incidents.size() == 1);
+    CHECK(std::filesystem::exists(home.path() / "state" / "index" / "open.tsv"));
+  }
   SECTION("a missing index is rebuilt from the files") {
     std::filesystem::remove_all(home.path() / "state" / "index");
     CHECK(store.list(false).incidents.size() == 1);
@@ -235,7 +253,7 @@ TEST_CASE("list shows open incidents from the index and every incident with --al
     const Incident c = store.create(opened_event("c"));
     // Simulate the crash: the file is there, the index never heard of it.
     std::ofstream(home.path() / "state" / "index" / "dirty");
-    std::ofstream(home.path() / "state" / "index" / "open.tsv", std::ios::trunc) << "incident-index 1\n";
+    std::ofstream(home.path() / "state" / "index" / "open.tsv", std::ios::trunc) << "incident-index 2\t0\n";
     CHECK(store.list(false).incidents.size() == 2);
     (void)c;
   }
@@ -248,6 +266,36 @@ TEST_CASE("list shows open incidents from the index and every incident with --al
     CHECK_FALSE(std::filesystem::exists(home.path() / "state" / "index" / "dirty"));
     CHECK(store.list(true).incidents.size() == 2);
     CHECK(store.list(false).incidents.empty());
+  }
+  SECTION("an incident file added behind the index (a sync) is found") {
+    Store other(home.path() / "elsewhere");
+    const Incident synced = other.create(opened_event("synced"));
+    const auto dir = home.path() / "state" / "incidents";
+    std::filesystem::copy_file(other.incident_path(synced.id), store.incident_path(synced.id));
+    // The sync happens later than the last write here: a later directory mtime.
+    std::filesystem::last_write_time(dir, std::filesystem::last_write_time(dir) + std::chrono::seconds(2));
+    auto listing = store.list(false);
+    CHECK(listing.incidents.size() == 2);
+    CHECK(store.list(true).incidents.size() == 3);
+  }
+  SECTION("a temp file left by a killed writer is removed by the next rebuild") {
+    const auto dir = home.path() / "state" / "incidents";
+    const auto stale = dir / ("." + a.id + ".json.tmp-deadbeef");
+    std::ofstream(stale) << "{\"half";
+    std::filesystem::last_write_time(dir, std::filesystem::last_write_time(dir) + std::chrono::seconds(2));
+    CHECK(store.list(false).incidents.size() == 1);
+    CHECK_FALSE(std::filesystem::exists(stale));
+  }
+  SECTION("an index naming a path outside the store is not trusted") {
+    const auto open_index = home.path() / "state" / "index" / "open.tsv";
+    std::string text = slurp(open_index);
+    const auto at = text.find(a.id);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, a.id.size(), "../../x");
+    std::ofstream(open_index, std::ios::trunc) << text;
+    auto listing = store.list(false);
+    REQUIRE(listing.incidents.size() == 1);
+    CHECK(listing.incidents[0].id == a.id);
   }
   SECTION("a torn index line is not trusted") {
     std::ofstream(home.path() / "state" / "index" / "open.tsv", std::ios::app) << "garbage";
@@ -292,6 +340,40 @@ TEST_CASE("a corrupt incident file is reported and never rewritten") {
   // The good one is still writable.
   store.append(good.id, add(event_type::noted, {{"text", "still fine"}}));
   CHECK(slurp(path) == garbage);
+}
+
+TEST_CASE("a corrupt file is remembered by the index: readers warn without rescanning the store") {
+  ScratchDir home;
+  Store store(home.path() / "state");
+  for (int i = 0; i < 20; ++i) {
+    store.create(opened_event("good " + std::to_string(i)));
+  }
+  const Incident bad = store.create(opened_event("bad"));
+  const auto path = store.incident_path(bad.id);
+  const std::string original = slurp(path);
+  std::ofstream(path, std::ios::trunc) << "{\"schema\": 1, \"id\": ";
+  std::filesystem::remove_all(home.path() / "state" / "index");
+  CHECK(store.list(true).warnings.size() == 1);  // the rebuild, with the corrupt file noted
+  CHECK_FALSE(std::filesystem::exists(home.path() / "state" / "index" / "dirty"));
+
+  FaultyIo counting(std::numeric_limits<int>::max());
+  const Listing listing = Store(home.path() / "state", counting).list(false);
+  CHECK(listing.incidents.size() == 20);
+  REQUIRE(listing.warnings.size() == 1);
+  CHECK_THAT(listing.warnings[0], Catch::Contains(path.string() + ":1:") && Catch::Contains("not a valid"));
+  // One read of the index and a stat per open incident; reading 21 files costs ~6 each.
+  CHECK(counting.calls < 40);
+
+  SECTION("once repaired, it is listed again") {
+    std::ofstream(path, std::ios::trunc) << original;
+    const Listing repaired = store.list(false);
+    CHECK(repaired.warnings.empty());
+    CHECK(repaired.incidents.size() == 21);
+  }
+  SECTION("a writer keeps it in the index") {
+    store.append(store.list(false).incidents[0].id, add(event_type::noted, {{"text", "n"}}));
+    CHECK(store.list(false).warnings.size() == 1);
+  }
 }
 
 TEST_CASE("a symbolic link in place of an incident file is refused and its target untouched") {

@@ -25,10 +25,56 @@ TEST_CASE("summaries round-trip through their index line, whatever the text hold
 }
 
 TEST_CASE("malformed index lines are refused") {
+  // id, started, status, severity, severity_name, response, acked, resolved, closed,
+  // commander, title, impact, inode, size, mtime
+  auto line = [](const std::string& started, const std::string& status, const std::string& response,
+                 const std::string& title, const std::string& mtime) {
+    return "id\t" + started + "\t" + status + "\tP1\tHigh\t" + response + "\t-\t-\t-\t\t" + title + "\t\t1\t2\t" +
+           mtime;
+  };
+  CHECK(decode_summary(line("0", "closed", "1", "ok", "3")).has_value());
+  CHECK(decode_summary(line("0", "closed", "1", "ok", "-3")).has_value());  // a file from before 1970
   CHECK_FALSE(decode_summary("").has_value());
   CHECK_FALSE(decode_summary("a\tb").has_value());
-  CHECK_FALSE(decode_summary("id\tbogus\tP1\tHigh\t3600\t0\t-\t-\t-\t\tt\t\t1\t2\t3").has_value());
-  CHECK_FALSE(decode_summary("id\tclosed\tP1\tHigh\tx\t0\t-\t-\t-\t\tt\t\t1\t2\t3").has_value());
-  CHECK_FALSE(decode_summary("id\tclosed\tP1\tHigh\t1\t0\t-\t-\t-\t\tbad\\q\t\t1\t2\t3").has_value());
-  CHECK(decode_summary("id\tclosed\tP1\tHigh\t1\t0\t-\t-\t-\t\tok\t\t1\t2\t3").has_value());
+  CHECK_FALSE(decode_summary(line("0", "bogus", "1", "ok", "3")).has_value());
+  CHECK_FALSE(decode_summary(line("0", "closed", "x", "ok", "3")).has_value());
+  CHECK_FALSE(decode_summary(line("0", "closed", "1", "bad\\q", "3")).has_value());
+  CHECK_FALSE(decode_summary(line("0", "closed", "1", "ok", "3") + "\textra").has_value());
+  for (const char* number : {"", "+1", " 1", "1 ", "0x1", "-", "99999999999999999999", "9223372036854775808"}) {
+    INFO(number);
+    CHECK_FALSE(decode_summary(line("0", "closed", "1", "ok", number)).has_value());
+  }
+  CHECK(decode_summary(line("0", "closed", "1", "ok", "9223372036854775807")).has_value());
+  // Times outside 1970..9999 and responses outside 0..100 years are not believed.
+  CHECK_FALSE(decode_summary(line("-1", "closed", "1", "ok", "3")).has_value());
+  CHECK_FALSE(decode_summary(line("253402300800", "closed", "1", "ok", "3")).has_value());
+  CHECK(decode_summary(line("253402300799", "closed", "1", "ok", "3")).has_value());
+  CHECK_FALSE(decode_summary(line("0", "closed", "-1", "ok", "3")).has_value());
+  CHECK_FALSE(decode_summary(line("0", "closed", "3162240001", "ok", "3")).has_value());
+}
+
+TEST_CASE("the key of an index line is read without decoding the rest") {
+  const auto key = decode_summary_key("k3x9m2qa\t1795800000\tanything at all");
+  REQUIRE(key);
+  CHECK(key->id == "k3x9m2qa");
+  CHECK(key->started_at.time_since_epoch().count() == 1795800000);
+  CHECK_FALSE(decode_summary_key("k3x9m2qa\t1795800000").has_value());  // no other field
+  CHECK_FALSE(decode_summary_key("\t1795800000\tx").has_value());
+  CHECK_FALSE(decode_summary_key("k3x9m2qa\tsoon\tx").has_value());
+}
+
+TEST_CASE("a skipped file's line round-trips and is never taken for a summary") {
+  const SkippedFile skipped{"k3x9m2qa", {1, 2, -3}, "/s/k3x9m2qa.json:1:2: not a valid incident file:\ttab\nnewline"};
+  const std::string line = encode_skipped(skipped);
+  CHECK(line.find('\n') == std::string::npos);
+  CHECK(is_skipped_line(line));
+  const auto decoded = decode_skipped(line);
+  REQUIRE(decoded);
+  CHECK(decoded->id == skipped.id);
+  CHECK(decoded->file == skipped.file);
+  CHECK(decoded->message == skipped.message);
+  CHECK_FALSE(decode_summary(line).has_value());
+  CHECK_FALSE(decode_skipped("!\tk3x9m2qa\t1\t2\t3").has_value());
+  CHECK_FALSE(decode_skipped("!\t\t1\t2\t3\tm").has_value());
+  CHECK_FALSE(decode_skipped("k3x9m2qa\t1\t2\t3\t4\tm").has_value());
 }

@@ -32,3 +32,16 @@ TEST_CASE("format_clock shows the day only when it differs") {
   CHECK(format_clock(at, *parse_rfc3339("2026-11-26T23:12:00Z")) == "Nov 27 03:27Z");
   CHECK(format_minute(at) == "2026-11-27 03:27Z");
 }
+
+TEST_CASE("RFC 3339 formatting covers the whole range the tool reads") {
+  for (const char* text : {"1970-01-01T00:00:00Z", "1999-12-31T23:59:59Z", "2000-02-29T12:00:00Z",
+                           "2100-03-01T00:00:01Z", "9999-12-31T23:59:59Z"}) {
+    CHECK(format_rfc3339(*parse_rfc3339(text)) == text);
+  }
+  // Every day for ten years round-trips (the hand-written formatter against the parser).
+  Timestamp at = *parse_rfc3339("2024-01-01T07:08:09Z");
+  for (int day = 0; day < 3660; ++day, at += std::chrono::hours(24) + std::chrono::seconds(61)) {
+    const std::string text = format_rfc3339(at);
+    REQUIRE(parse_rfc3339(text) == at);
+  }
+}
