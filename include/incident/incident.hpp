@@ -37,6 +37,10 @@ struct Incident {
   Timestamp started_at;
   std::optional<Timestamp> acknowledged_at;
   std::string acknowledged_by;
+  // The SLA the acknowledgement is judged against: that of the severity in force at
+  // acknowledged_at (by event time), so a later re-grade does not rewrite the verdict.
+  Seconds ack_response_time{0};
+  std::string ack_severity_name;
   std::optional<Timestamp> resolved_at;
   std::optional<Timestamp> closed_at;
   std::optional<Timestamp> last_update_at;  // the latest `updated` event
@@ -51,8 +55,15 @@ struct Incident {
   std::vector<Event> events;  // in fold order
   std::uint64_t max_seq = 0;
 
-  // When the acknowledge SLA runs out.
+  // When the acknowledge SLA of the current severity runs out (for an unacknowledged one).
   [[nodiscard]] Timestamp ack_due() const { return started_at + response_time; }
+  // Whether the acknowledgement met its SLA; nullopt while unacknowledged.
+  [[nodiscard]] std::optional<bool> ack_met() const {
+    if (!acknowledged_at) {
+      return std::nullopt;
+    }
+    return *acknowledged_at - started_at <= ack_response_time;
+  }
 };
 
 // Folds events into an incident. The events may come in any order; they are sorted into

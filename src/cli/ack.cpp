@@ -31,14 +31,14 @@ void register_ack(CLI::App& app, Context& ctx) {
       return std::vector<Event>{make_event(ctx, event_type::acknowledged, event_time(o->at, current.started_at))};
     });
     const Seconds taken = *incident.acknowledged_at - incident.started_at;
-    const bool met = taken <= incident.response_time;
     const std::string verdict =
-        met ? "met" : fmt::format("breached by {}", format_duration_short(taken - incident.response_time));
+        *incident.ack_met() ? "met"
+                            : fmt::format("breached by {}", format_duration_short(taken - incident.ack_response_time));
     print_result(ctx, incident,
                  fmt::format("{} acknowledged {} after {} (SLA {} for {}: {})\n",
                              text::escape_control(incident.acknowledged_by), incident.id,
-                             format_duration_short(taken), format_duration_short(incident.response_time),
-                             incident.severity_name, verdict));
+                             format_duration_short(taken), format_duration_short(incident.ack_response_time),
+                             text::escape_control(incident.ack_severity_name), verdict));
     if (!incident.commander.empty()) {
       ctx.hint(fmt::format("Commander: {}\n", text::escape_control(incident.commander)));
     }

@@ -124,6 +124,14 @@ Incident fold(std::string id, std::vector<Event> events) {
   if (first_open == events.end()) {
     throw Error(fmt::format("incident {} has no 'opened' event", incident.id));
   }
+  // Each grading (opened, severity changed) in fold order, to find the one in force
+  // when the incident was acknowledged.
+  struct Grade {
+    Timestamp at;
+    Seconds response_time;
+    std::string severity_name;
+  };
+  std::vector<Grade> grades;
   bool opened_seen = false;
   for (const auto& event : events) {
     // A second `opened` (two machines that both created the same id) is kept on the
@@ -135,7 +143,22 @@ Incident fold(std::string id, std::vector<Event> events) {
       opened_seen = true;
     }
     apply(incident, event);
+    if (event.type == event_type::opened || event.type == event_type::severity_changed) {
+      grades.push_back({event.at, incident.response_time, incident.severity_name});
+    }
     incident.max_seq = std::max(incident.max_seq, event.seq);
+  }
+  if (incident.acknowledged_at) {
+    // The latest grading at or before the acknowledgement, by event time (a backfilled
+    // re-grade may come later in fold order); the first one when all are later.
+    const Grade* in_force = &grades.front();
+    for (const auto& grade : grades) {
+      if (grade.at <= *incident.acknowledged_at && grade.at >= in_force->at) {
+        in_force = &grade;
+      }
+    }
+    incident.ack_response_time = in_force->response_time;
+    incident.ack_severity_name = in_force->severity_name;
   }
   incident.events = std::move(events);
   return incident;

@@ -131,10 +131,11 @@ std::string render_show(const Incident& incident) {
   out += line("Commander:", incident.commander.empty() ? "unassigned" : incident.commander);
   out += line("Started:", format_rfc3339(incident.started_at));
   if (incident.acknowledged_at) {
-    out += line("Acknowledged:", fmt::format("{} by {} (after {}; SLA {})", format_rfc3339(*incident.acknowledged_at),
-                                             incident.acknowledged_by,
-                                             format_duration_short(*incident.acknowledged_at - incident.started_at),
-                                             format_duration_short(incident.response_time)));
+    out += line("Acknowledged:",
+                fmt::format("{} by {} (after {}; SLA {}: {})", format_rfc3339(*incident.acknowledged_at),
+                            incident.acknowledged_by,
+                            format_duration_short(*incident.acknowledged_at - incident.started_at),
+                            format_duration_short(incident.ack_response_time), *incident.ack_met() ? "met" : "breached"));
   } else {
     out += line("Acknowledged:", fmt::format("no (due {})", format_rfc3339(incident.ack_due())));
   }

@@ -146,8 +146,10 @@ std::string format_duration_short(Seconds duration) {
   if (total < 60) {
     return out + fmt::format("{}s", total);
   }
-  const std::uint64_t days = total / 86400;
-  const std::uint64_t hours = total % 86400 / 3600;
+  // As in format_duration_words: "24h" (the runbook's Low SLA) rather than "1d"; days
+  // from two on.
+  const std::uint64_t days = total >= 2 * 86400 ? total / 86400 : 0;
+  const std::uint64_t hours = (total - days * 86400) / 3600;
   const std::uint64_t minutes = total % 3600 / 60;
   if (days > 0) {
     out += fmt::format("{}d", days);

@@ -141,3 +141,39 @@ TEST_CASE("status names round-trip") {
   CHECK(is_open(Status::resolved));
   CHECK_FALSE(is_active(Status::resolved));
 }
+
+TEST_CASE("the acknowledgement is judged against the SLA in force when it happened") {
+  auto opened = [] {
+    return make(1, "b00000000001", event_type::opened, "2026-11-27T03:12:00Z", "pager",
+                {{"title", "t"}, {"severity", "P1"}, {"severity_name", "High"}, {"response_time_seconds", "3600"}});
+  };
+  auto raise = [](std::uint64_t seq, const char* when) {
+    return make(seq, "b0000000000" + std::to_string(seq), event_type::severity_changed, when, "bob",
+                {{"severity", "P0"}, {"severity_name", "Critical"}, {"response_time_seconds", "900"}});
+  };
+  auto ack = [](std::uint64_t seq, const char* when) {
+    return make(seq, "b0000000000" + std::to_string(seq), event_type::acknowledged, when, "alice");
+  };
+  SECTION("raised to P0 after a P1 ack at +38m: met, against 1h") {
+    const Incident incident = fold("k3x9m2qa", {opened(), ack(2, "2026-11-27T03:50:00Z"), raise(3, "2026-11-27T04:00:00Z")});
+    CHECK(incident.response_time == Seconds{900});
+    CHECK(incident.ack_response_time == Seconds{3600});
+    CHECK(incident.ack_severity_name == "High");
+    CHECK(incident.ack_met() == true);
+  }
+  SECTION("raised to P0 at +10m, before the ack at +38m: breached, against 15m") {
+    const Incident incident = fold("k3x9m2qa", {opened(), raise(2, "2026-11-27T03:22:00Z"), ack(3, "2026-11-27T03:50:00Z")});
+    CHECK(incident.ack_response_time == Seconds{900});
+    CHECK(incident.ack_met() == false);
+  }
+  SECTION("a re-grade backfilled after the ack was recorded still counts by its time") {
+    // Recorded later (seq 3) but it happened at +10m, before the ack at +38m.
+    const Incident incident = fold("k3x9m2qa", {opened(), ack(2, "2026-11-27T03:50:00Z"), raise(3, "2026-11-27T03:22:00Z")});
+    CHECK(incident.ack_response_time == Seconds{900});
+    CHECK(incident.ack_severity_name == "Critical");
+    CHECK(incident.ack_met() == false);
+  }
+  SECTION("unacknowledged: no verdict") {
+    CHECK_FALSE(fold("k3x9m2qa", {opened()}).ack_met().has_value());
+  }
+}

@@ -96,10 +96,13 @@ TEST_CASE("format_duration_short is compact") {
   CHECK(format_duration_short(900s) == "15m");
   CHECK(format_duration_short(3600s) == "1h");
   CHECK(format_duration_short(5400s) == "1h30m");
-  CHECK(format_duration_short(86400s) == "1d");
-  CHECK(format_duration_short(90000s) == "1d1h");
-  CHECK(format_duration_short(90060s) == "1d1h");  // minutes are dropped once there are days
-  CHECK(format_duration_short(86460s) == "1d");
+  CHECK(format_duration_short(86400s) == "24h");  // the Low SLA, as the runbook says it
+  CHECK(format_duration_short(90000s) == "25h");
+  CHECK(format_duration_short(90060s) == "25h1m");
+  CHECK(format_duration_short(172800s) == "2d");
+  CHECK(format_duration_short(176400s) == "2d1h");
+  CHECK(format_duration_short(176460s) == "2d1h");  // minutes are dropped once there are days
+  CHECK(format_duration_short(172860s) == "2d");
   CHECK(format_duration_short(-900s) == "-15m");
   CHECK(format_duration_short(-5s) == "-5s");
   CHECK(format_duration_short(Seconds{std::numeric_limits<std::int64_t>::max()}) == "106751991167300d15h");
