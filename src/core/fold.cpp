@@ -148,17 +148,17 @@ Incident fold(std::string id, std::vector<Event> events) {
     }
     incident.max_seq = std::max(incident.max_seq, event.seq);
   }
-  if (incident.acknowledged_at) {
+  if (incident.acknowledged_at && !grades.empty()) {
     // The latest grading at or before the acknowledgement, by event time (a backfilled
     // re-grade may come later in fold order); the first one when all are later.
-    const Grade* in_force = &grades.front();
-    for (const auto& grade : grades) {
-      if (grade.at <= *incident.acknowledged_at && grade.at >= in_force->at) {
-        in_force = &grade;
+    std::size_t in_force = 0;
+    for (std::size_t i = 1; i < grades.size(); ++i) {
+      if (grades[i].at <= *incident.acknowledged_at && grades[i].at >= grades[in_force].at) {
+        in_force = i;
       }
     }
-    incident.ack_response_time = in_force->response_time;
-    incident.ack_severity_name = in_force->severity_name;
+    incident.ack_response_time = grades[in_force].response_time;
+    incident.ack_severity_name = grades[in_force].severity_name;
   }
   incident.events = std::move(events);
   return incident;
