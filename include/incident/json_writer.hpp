@@ -31,7 +31,7 @@ private:
 
   std::string& m_out;
   bool m_pretty;
-  std::string m_indent;  // before each key: newline and indentation when pretty
+  std::string m_before_key;  // ",", newline and indentation when pretty, '"'
   bool m_empty = true;
 };
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdint>
 
 #include "incident/text.hpp"
@@ -74,27 +75,23 @@ void append_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
-ObjectWriter::ObjectWriter(std::string& out, bool pretty, int depth) : m_out(out), m_pretty(pretty) {
+// m_before_key is what goes before every key but the first: a comma, and when pretty a
+// newline and the indentation; then the quote.
+ObjectWriter::ObjectWriter(std::string& out, bool pretty, int depth)
+    : m_out(out), m_pretty(pretty), m_before_key(1, ',') {
   m_out += '{';
   if (m_pretty) {
-    m_indent.assign(1, '\n');
-    m_indent.append(static_cast<std::size_t>(depth + 1) * 2, ' ');
+    m_before_key += '\n';
+    m_before_key.append(static_cast<std::size_t>(depth + 1) * 2, ' ');
   }
+  m_before_key += '"';
 }
 
 void ObjectWriter::key(std::string_view key) {
-  // Keys are the program's own identifiers: nothing to escape. Written in place with
-  // one resize: this runs 130,000 times for `list --all --json` at 10,000 incidents.
-  const std::string_view comma = m_empty ? std::string_view() : std::string_view(",");
-  const std::string_view colon = m_pretty ? std::string_view("\": ") : std::string_view("\":");
-  const std::size_t start = m_out.size();
-  m_out.resize(start + comma.size() + m_indent.size() + 1 + key.size() + colon.size());
-  char* out = m_out.data() + start;
-  out = std::copy(comma.begin(), comma.end(), out);
-  out = std::copy(m_indent.begin(), m_indent.end(), out);
-  *out++ = '"';
-  out = std::copy(key.begin(), key.end(), out);
-  std::copy(colon.begin(), colon.end(), out);
+  // Keys are the program's own identifiers: nothing to escape.
+  m_out.append(m_before_key, m_empty ? 1 : 0);
+  m_out += key;
+  m_out += m_pretty ? std::string_view("\": ") : std::string_view("\":");
   m_empty = false;
 }
 
@@ -105,7 +102,9 @@ void ObjectWriter::field(std::string_view key, std::string_view value) {
 
 void ObjectWriter::field(std::string_view key, std::int64_t value) {
   this->key(key);
-  fmt::format_to(std::back_inserter(m_out), "{}", value);
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  m_out.append(digits, static_cast<std::size_t>(end - digits));
 }
 
 void ObjectWriter::null_field(std::string_view key) {
@@ -115,7 +114,8 @@ void ObjectWriter::null_field(std::string_view key) {
 
 void ObjectWriter::close() {
   if (m_pretty && !m_empty) {
-    m_out.append(m_indent.data(), m_indent.size() - 2);  // one level less
+    // The newline and one level less of indentation than the keys.
+    m_out.append(m_before_key, 1, m_before_key.size() - 4);
   }
   m_out += '}';
 }
