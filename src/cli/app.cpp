@@ -2,13 +2,16 @@
 
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
+#include <iterator>
 #include <new>
+#include <string_view>
 
 #include "commands.hpp"
 #include "context.hpp"
@@ -78,7 +81,33 @@ std::string usage_message(const CLI::App& app, const CLI::ParseError& error) {
   return error.what();
 }
 
-void build(CLI::App& app, Context& ctx) {
+struct Command {
+  std::string_view name;
+  void (*add)(CLI::App&, Context&);
+};
+
+// In the order they are listed in --help: during an incident, in the order they are
+// reached for; then the runbook as a reference.
+constexpr Command k_commands[] = {
+    {"open", register_open},
+    {"ack", register_ack},
+    {"update", register_update},
+    {"note", register_note},
+    {"resolve", register_resolve},
+    {"close", register_close},
+    {"reopen", register_reopen},
+    {"severity", register_severity},
+    {"handoff", register_handoff},
+    {"list", register_list},
+    {"show", register_show},
+    {"render", register_render},
+    {"severities", register_severities},
+    {"scenario", register_scenario},
+    {"escalation", register_escalation},
+    {"runbook", register_runbook},
+};
+
+void build(CLI::App& app, Context& ctx, std::string_view command_word) {
   app.set_version_flag("--version", std::string(k_version));
   app.footer(k_examples);
   app.require_subcommand(1);
@@ -92,33 +121,45 @@ void build(CLI::App& app, Context& ctx) {
   app.add_option("--runbook", options.runbook, "Runbook YAML to use")
       ->envname("INCIDENT_RUNBOOK")
       ->type_name("FILE")
-      ->check(CLI::Validator([](const std::string& value) { return value.empty() ? "is empty" : ""; }, "", "not empty"));
-  app.get_option("--state-dir")->check(
-      CLI::Validator([](const std::string& value) { return value.empty() ? "is empty" : ""; }, "", "not empty"));
-  app.add_option("--as", options.actor, "Who is acting (default: $USER)")
-      ->envname("INCIDENT_USER")
-      ->type_name("NAME");
+      ->check(
+          CLI::Validator([](const std::string& value) { return value.empty() ? "is empty" : ""; }, "", "not empty"));
+  app.get_option("--state-dir")
+      ->check(
+          CLI::Validator([](const std::string& value) { return value.empty() ? "is empty" : ""; }, "", "not empty"));
+  app.add_option("--as", options.actor, "Who is acting (default: $USER)")->envname("INCIDENT_USER")->type_name("NAME");
   app.add_flag("--json", options.json, "Print one JSON document on stdout instead of text");
   app.add_flag("-v,--verbose", options.verbose, "Log decisions and timings on stderr");
 
-  // During an incident, in the order they are reached for.
-  register_open(app, ctx);
-  register_ack(app, ctx);
-  register_update(app, ctx);
-  register_note(app, ctx);
-  register_resolve(app, ctx);
-  register_close(app, ctx);
-  register_reopen(app, ctx);
-  register_severity(app, ctx);
-  register_handoff(app, ctx);
-  register_list(app, ctx);
-  register_show(app, ctx);
-  register_render(app, ctx);
-  // The runbook as a reference.
-  register_severities(app, ctx);
-  register_scenario(app, ctx);
-  register_escalation(app, ctx);
-  register_runbook(app, ctx);
+  // Only the command named on the line is registered: setting up all of them was half
+  // of what `show` costs. Help, a mistyped or a missing command get them all.
+  const auto named = std::find_if(std::begin(k_commands), std::end(k_commands),
+                                  [&](const Command& command) { return command.name == command_word; });
+  if (named != std::end(k_commands)) {
+    named->add(app, ctx);
+    return;
+  }
+  for (const auto& command : k_commands) {
+    command.add(app, ctx);
+  }
+}
+
+// The command's name on the line: the first word that is neither a global option nor
+// the value of one; "" when there is none. A guess that only saves work: a word that
+// names no command means every command is registered and CLI11 decides.
+std::string_view find_command_word(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") {
+      break;
+    }
+    if (!arg.starts_with('-')) {
+      return arg;
+    }
+    if (arg == "--state-dir" || arg == "--runbook" || arg == "--as") {
+      ++i;  // its value
+    }
+  }
+  return {};
 }
 
 }  // namespace
@@ -127,7 +168,7 @@ int run(int argc, char** argv) {
   CLI::App app{"incident: incident command from the terminal, driven by the team's runbook", "incident"};
   Context ctx;
   try {
-    build(app, ctx);
+    build(app, ctx, find_command_word(argc, argv));
     // The callbacks run the command once parsing is complete; set logging up first.
     app.parse_complete_callback([&ctx] { setup_logging(ctx.options.verbose); });
     app.parse(argc, argv);
