@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "incident/incident.hpp"
+#include "incident/json_writer.hpp"
 #include "incident/summary.hpp"
 
 namespace incident {
@@ -25,7 +26,7 @@ nlohmann::ordered_json incident_json(const Incident& incident, bool with_events)
 nlohmann::ordered_json event_json(const Event& event);
 // The fields of incident_json() that a Summary has (what `list --json` prints), written
 // straight to text: compact, or pretty (nlohmann's dump(2) layout) at nesting `depth`.
-void append_summary_json(std::string& out, const Summary& summary, bool pretty, int depth);
+void append_summary_json(json::Buffer& out, const Summary& summary, bool pretty, int depth);
 nlohmann::ordered_json summary_json(const Summary& summary);
 
 // The file's text: incident_json plus "schema", ending in a newline.

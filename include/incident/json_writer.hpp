@@ -11,14 +11,31 @@
 
 namespace incident::json {
 
-// Appends `text` as a JSON string, quotes included.
-void append_string(std::string& out, std::string_view text);
+// Text built in place: a writer asks for room for the most a piece can take and commits
+// what it wrote. The storage grows geometrically and is never cleared or copied per
+// piece (std::string appends, one call per piece, cost more than the bytes).
+class Buffer {
+public:
+  // Where to write at most `most` bytes.
+  char* room(std::size_t most);
+  // The bytes written from room() end at `end`.
+  void commit(const char* end) { m_size = static_cast<std::size_t>(end - m_data.data()); }
+  void append(std::string_view text);
 
-// Writes one object, field by field, into `out`.
+  [[nodiscard]] std::string_view view() const { return {m_data.data(), m_size}; }
+  [[nodiscard]] std::size_t size() const { return m_size; }
+  void clear() { m_size = 0; }
+
+private:
+  std::string m_data;  // its size is the capacity; what lies past m_size is scratch
+  std::size_t m_size = 0;
+};
+
+// Writes one object, field by field.
 class ObjectWriter {
 public:
   // pretty: newline and 2 spaces per level, the object itself at nesting `depth`.
-  ObjectWriter(std::string& out, bool pretty, int depth = 0);
+  ObjectWriter(Buffer& out, bool pretty, int depth = 0);
 
   void field(std::string_view key, std::string_view value);
   void field(std::string_view key, std::int64_t value);
@@ -27,9 +44,10 @@ public:
   void close();
 
 private:
-  void key(std::string_view key);
+  // Writes the key and returns room for a value of at most value_room bytes after it.
+  char* key(std::string_view key, std::size_t value_room);
 
-  std::string& m_out;
+  Buffer& m_out;
   bool m_pretty;
   std::string m_before_key;  // ",", newline and indentation when pretty, '"'
   bool m_empty = true;

@@ -47,31 +47,30 @@ void register_list(CLI::App& app, Context& ctx) {
       // rest of the command, and holding them all, a few megabytes.
       constexpr std::size_t k_chunk = 64 * 1024;
       const bool array = !o->ndjson;
-      std::string out;
-      out.reserve(k_chunk + 4096);
-      out += array ? "[" : "";
+      json::Buffer out;
+      out.append(array ? "[" : "");
       bool first = true;
       const auto warnings = store.visit(include_closed, [&](const Summary& summary) {
         if (!wanted(summary)) {
           return;
         }
         if (array) {
-          out += first ? "\n  " : ",\n  ";
+          out.append(first ? "\n  " : ",\n  ");
         }
         first = false;
         append_summary_json(out, summary, array, 1);
         if (!array) {
-          out += '\n';
+          out.append("\n");
         }
         if (out.size() >= k_chunk) {
-          ctx.out(out);
+          ctx.out(out.view());
           out.clear();
         }
       });
       if (array) {
-        out += first ? "]\n" : "\n]\n";
+        out.append(first ? "]\n" : "\n]\n");
       }
-      ctx.out(out);
+      ctx.out(out.view());
       for (const auto& warning : warnings) {
         ctx.warn(warning);
       }

@@ -54,7 +54,7 @@ Json event_json(const Event& event) {
   return out;
 }
 
-void append_summary_json(std::string& out, const Summary& summary, bool pretty, int depth) {
+void append_summary_json(json::Buffer& out, const Summary& summary, bool pretty, int depth) {
   json::ObjectWriter object(out, pretty, depth);
   auto text = [&](std::string_view key, const std::string& value) {
     if (value.empty()) {
@@ -88,9 +88,9 @@ void append_summary_json(std::string& out, const Summary& summary, bool pretty, 
 }
 
 Json summary_json(const Summary& summary) {
-  std::string text;
+  json::Buffer text;
   append_summary_json(text, summary, false, 0);
-  return Json::parse(text);
+  return Json::parse(text.view());
 }
 
 Json incident_json(const Incident& incident, bool with_events) {

@@ -1,11 +1,10 @@
 #include "incident/json_writer.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 
 #include "incident/text.hpp"
 
@@ -29,57 +28,79 @@ constexpr std::array<std::uint8_t, 256> k_class = [] {
 
 std::uint8_t class_of(char c) { return k_class[static_cast<unsigned char>(c)]; }
 
-// Appends valid UTF-8 text, escaped as nlohmann's dump() does; the characters that need
-// no escape are copied in runs.
-void append_escaped(std::string& out, std::string_view text) {
+char* put(char* at, std::string_view text) {
+  std::memcpy(at, text.data(), text.size());
+  return at + text.size();
+}
+
+// The most put_string() writes for `text`: quotes, and \u00XX for every byte.
+std::size_t string_room(std::string_view text) { return 2 + 6 * text.size(); }
+
+// Writes valid UTF-8 text as a JSON string, escaped as nlohmann's dump() does.
+char* put_string(char* at, std::string_view text) {
   constexpr std::string_view k_hex = "0123456789abcdef";
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (class_of(text[i]) != 1) {
+  *at++ = '"';
+  for (const char ch : text) {
+    if (class_of(ch) != 1) {
+      *at++ = ch;
       continue;
     }
-    out.append(text.data() + run, i - run);
-    run = i + 1;
-    const auto c = static_cast<unsigned char>(text[i]);
+    const auto c = static_cast<unsigned char>(ch);
+    *at++ = '\\';
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"': *at++ = '"'; break;
+      case '\\': *at++ = '\\'; break;
+      case '\b': *at++ = 'b'; break;
+      case '\f': *at++ = 'f'; break;
+      case '\n': *at++ = 'n'; break;
+      case '\r': *at++ = 'r'; break;
+      case '\t': *at++ = 't'; break;
       default:
-        out += "\\u00";
-        out += k_hex[c >> 4U];
-        out += k_hex[c & 0xFU];
+        at = put(at, "u00");
+        *at++ = k_hex[c >> 4U];
+        *at++ = k_hex[c & 0xFU];
     }
   }
-  out.append(text.data() + run, text.size() - run);
+  *at++ = '"';
+  return at;
+}
+
+// What a string needs: 0 nothing (copied as it is), else bit 1 escaping, bit 2 a UTF-8
+// check (bytes above 0x7F).
+unsigned needs(std::string_view text) {
+  unsigned found = 0;
+  for (const char c : text) {
+    found |= class_of(c);
+  }
+  return found;
+}
+
+// `text`, or when it is not valid UTF-8, `storage` holding it with U+FFFD for each bad
+// byte (a NUL byte in ASCII text is kept, and escaped as \u0000, as nlohmann does).
+std::string_view valid_utf8(std::string_view text, unsigned needed, std::string& storage) {
+  if ((needed & 2U) != 0 && text::find_invalid_text(text)) {
+    storage = text::replace_invalid_utf8(text);
+    return storage;
+  }
+  return text;
 }
 
 }  // namespace
 
-void append_string(std::string& out, std::string_view text) {
-  out += '"';
-  // Text that is plain ASCII (the usual case) is copied whole; other text is checked
-  // for invalid UTF-8 (a NUL byte in ASCII text is escaped as \u0000, as nlohmann does).
-  if (std::none_of(text.begin(), text.end(), [](char c) { return class_of(c) != 0; })) {
-    out += text;
-  } else if (std::any_of(text.begin(), text.end(), [](char c) { return class_of(c) == 2; }) &&
-             text::find_invalid_text(text)) {
-    append_escaped(out, text::replace_invalid_utf8(text));
-  } else {
-    append_escaped(out, text);
+char* Buffer::room(std::size_t most) {
+  if (m_data.size() - m_size < most) {
+    m_data.resize(std::max(m_data.size() * 2, m_size + most));
   }
-  out += '"';
+  return m_data.data() + m_size;
 }
+
+void Buffer::append(std::string_view text) { commit(put(room(text.size()), text)); }
 
 // m_before_key is what goes before every key but the first: a comma, and when pretty a
 // newline and the indentation; then the quote.
-ObjectWriter::ObjectWriter(std::string& out, bool pretty, int depth)
+ObjectWriter::ObjectWriter(Buffer& out, bool pretty, int depth)
     : m_out(out), m_pretty(pretty), m_before_key(1, ',') {
-  m_out += '{';
+  m_out.append("{");
   if (m_pretty) {
     m_before_key += '\n';
     m_before_key.append(static_cast<std::size_t>(depth + 1) * 2, ' ');
@@ -87,37 +108,44 @@ ObjectWriter::ObjectWriter(std::string& out, bool pretty, int depth)
   m_before_key += '"';
 }
 
-void ObjectWriter::key(std::string_view key) {
+char* ObjectWriter::key(std::string_view key, std::size_t value_room) {
   // Keys are the program's own identifiers: nothing to escape.
-  m_out.append(m_before_key, m_empty ? 1 : 0);
-  m_out += key;
-  m_out += m_pretty ? std::string_view("\": ") : std::string_view("\":");
+  char* at = m_out.room(m_before_key.size() + key.size() + 3 + value_room);
+  at = put(at, std::string_view(m_before_key).substr(m_empty ? 1 : 0));
+  at = put(at, key);
+  at = put(at, m_pretty ? std::string_view("\": ") : std::string_view("\":"));
   m_empty = false;
+  return at;
 }
 
 void ObjectWriter::field(std::string_view key, std::string_view value) {
-  this->key(key);
-  append_string(m_out, value);
+  const unsigned needed = needs(value);
+  if (needed == 0) {
+    char* at = this->key(key, value.size() + 2);
+    *at++ = '"';
+    at = put(at, value);
+    *at++ = '"';
+    m_out.commit(at);
+    return;
+  }
+  std::string storage;
+  value = valid_utf8(value, needed, storage);
+  m_out.commit(put_string(this->key(key, string_room(value)), value));
 }
 
 void ObjectWriter::field(std::string_view key, std::int64_t value) {
-  this->key(key);
-  char digits[24];
-  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-  m_out.append(digits, static_cast<std::size_t>(end - digits));
+  char* at = this->key(key, 20);  // "-9223372036854775808"
+  m_out.commit(std::to_chars(at, at + 20, value).ptr);
 }
 
-void ObjectWriter::null_field(std::string_view key) {
-  this->key(key);
-  m_out += "null";
-}
+void ObjectWriter::null_field(std::string_view key) { m_out.commit(put(this->key(key, 4), "null")); }
 
 void ObjectWriter::close() {
   if (m_pretty && !m_empty) {
     // The newline and one level less of indentation than the keys.
-    m_out.append(m_before_key, 1, m_before_key.size() - 4);
+    m_out.append(std::string_view(m_before_key).substr(1, m_before_key.size() - 4));
   }
-  m_out += '}';
+  m_out.append("}");
 }
 
 }  // namespace incident::json

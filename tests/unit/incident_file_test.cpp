@@ -122,12 +122,12 @@ TEST_CASE("a summary written straight to text is what nlohmann writes for it") {
         {"response_time_seconds", 3600},
         {"ack_due_at", "2026-11-27T04:12:00Z"},
     };
-    std::string compact;
+    json::Buffer compact;
     append_summary_json(compact, summary, false, 0);
-    CHECK(compact == expected.dump());
-    std::string pretty;
+    CHECK(compact.view() == expected.dump());
+    json::Buffer pretty;
     append_summary_json(pretty, summary, true, 0);
-    CHECK(pretty == expected.dump(2));
+    CHECK(pretty.view() == expected.dump(2));
     CHECK(summary_json(summary) == expected);
   }
 }
@@ -135,9 +135,9 @@ TEST_CASE("a summary written straight to text is what nlohmann writes for it") {
 TEST_CASE("invalid UTF-8 in a summary (an untrusted index) still gives valid JSON") {
   Summary summary = summarize(sample(), {});
   summary.title = std::string("bad \xff\xfe end \xc3", 12) + std::string(1, '\0') + "nul";
-  std::string text;
+  json::Buffer text;
   append_summary_json(text, summary, false, 0);
   nlohmann::json parsed;
-  REQUIRE_NOTHROW(parsed = nlohmann::json::parse(text));
+  REQUIRE_NOTHROW(parsed = nlohmann::json::parse(text.view()));
   CHECK(parsed["title"] == "bad \xEF\xBF\xBD\xEF\xBF\xBD end \xEF\xBF\xBD\xEF\xBF\xBDnul");
 }
