@@ -18,22 +18,21 @@ std::string time_field(const std::optional<Timestamp>& at) {
 }
 
 // Splits `line` at tabs into `parts`; returns the number of fields, or N + 1 as soon as
-// there are more than N (the rest is not scanned). A loop, not find(): fields are short.
+// there are more than N (the rest is not scanned).
 template <std::size_t N>
 std::size_t split_fields(std::string_view line, std::array<std::string_view, N>& parts) {
   std::size_t count = 0;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= line.size(); ++i) {
-    if (i < line.size() && line[i] != '\t') {
-      continue;
-    }
+  for (;;) {
     if (count == N) {
       return N + 1;
     }
-    parts[count++] = line.substr(start, i - start);
-    start = i + 1;
+    const auto tab = line.find('\t');
+    parts[count++] = line.substr(0, tab);
+    if (tab == std::string_view::npos) {
+      return count;
+    }
+    line.remove_prefix(tab + 1);
   }
-  return count;
 }
 
 // A decimal number, optionally negative for a signed type; nothing else (no spaces,

@@ -141,3 +141,33 @@ TEST_CASE("invalid UTF-8 in a summary (an untrusted index) still gives valid JSO
   REQUIRE_NOTHROW(parsed = nlohmann::json::parse(text.view()));
   CHECK(parsed["title"] == "bad \xEF\xBF\xBD\xEF\xBF\xBD end \xEF\xBF\xBD\xEF\xBF\xBDnul");
 }
+
+TEST_CASE("every character that needs escaping is escaped wherever it stands in a string") {
+  // The writer checks strings eight bytes at a time: each special character, at each
+  // position of a 21-byte string, must come out as nlohmann writes it.
+  Summary summary = summarize(sample(), {});
+  std::vector<std::string> specials = {"\"", "\\", "\x7f", "\xc3\xa9", "\xff"};
+  for (char c = 1; c < 0x20; ++c) {
+    specials.emplace_back(1, c);
+  }
+  for (const auto& special : specials) {
+    for (std::size_t at = 0; at <= 20; ++at) {
+      std::string title(21, 'a');
+      title.replace(at, 1, special);
+      summary.title = title;
+      json::Buffer written;
+      append_summary_json(written, summary, false, 0);
+      INFO("byte " << static_cast<int>(static_cast<unsigned char>(special[0])) << " at " << at);
+      nlohmann::json parsed;
+      REQUIRE_NOTHROW(parsed = nlohmann::json::parse(written.view()));
+      if (special == "\xff") {
+        CHECK(parsed["title"] == std::string(title).replace(at, 1, "\xEF\xBF\xBD"));
+      } else {
+        CHECK(parsed["title"] == title);
+        // Byte for byte as nlohmann escapes the same string.
+        const std::string expected = "\"title\":" + nlohmann::json(title).dump() + ",";
+        CHECK(written.view().find(expected) != std::string_view::npos);
+      }
+    }
+  }
+}
