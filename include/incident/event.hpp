@@ -24,6 +24,9 @@ inline constexpr std::string_view reopened = "reopened";
 inline constexpr std::string_view noted = "noted";
 inline constexpr std::string_view severity_changed = "severity_changed";
 inline constexpr std::string_view handed_off = "handed_off";
+inline constexpr std::string_view checked = "checked";  // item
+inline constexpr std::string_view unchecked = "unchecked";  // item
+inline constexpr std::string_view skipped = "skipped";  // item, reason
 }  // namespace event_type
 
 struct Event {

@@ -1,6 +1,7 @@
 #pragma once
 // The incident: a pure fold over its events. Nothing here touches the disk.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,15 @@ std::optional<Status> parse_status(std::string_view text);
 // `close`); "active" ones are also not resolved.
 bool is_open(Status status);
 bool is_active(Status status);
+
+// A checklist item's state on an incident, from its latest checked, unchecked or skipped
+// event.
+struct ItemState {
+  bool checked = false;
+  std::string skipped;  // the reason; "" when not skipped
+  Timestamp at;
+  std::string by;
+};
 
 struct Incident {
   std::string id;
@@ -52,6 +62,7 @@ struct Incident {
   std::string root_cause;
   std::string fix;
   std::string monitoring;
+  std::map<std::string, ItemState, std::less<>> items;  // by checklist item id
   std::vector<Event> events;  // in fold order
   std::uint64_t max_seq = 0;
 

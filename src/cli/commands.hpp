@@ -31,5 +31,9 @@ void register_handoff(CLI::App& app, Context& ctx);
 void register_list(CLI::App& app, Context& ctx);
 void register_show(CLI::App& app, Context& ctx);
 void register_render(CLI::App& app, Context& ctx);
+void register_checklist(CLI::App& app, Context& ctx);
+void register_check(CLI::App& app, Context& ctx);  // check.cpp: check, uncheck and skip
+void register_uncheck(CLI::App& app, Context& ctx);
+void register_skip(CLI::App& app, Context& ctx);
 
 }  // namespace incident::cli

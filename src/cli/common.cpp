@@ -39,25 +39,32 @@ void add_at_option(CLI::App& command, std::string& at) {
       ->type_name("TIME");
 }
 
-Timestamp event_time(const std::string& at_option, std::optional<Timestamp> not_before) {
-  const Timestamp current = now();
+Timestamp as_of(const std::string& at_option) {
   if (at_option.empty()) {
-    return not_before && current < *not_before ? *not_before : current;
+    return now();
   }
   auto at = parse_rfc3339(at_option);
   if (!at) {
     throw UsageError(fmt::format("--at '{}' is not an RFC 3339 time (e.g. 2026-11-27T03:12:00Z)",
                                  text::escape_control(at_option)));
   }
-  if (*at > current + k_future_slack) {
-    throw UsageError(fmt::format("--at {} is in the future (now is {})", format_rfc3339(*at),
-                                 format_rfc3339(current)));
+  return *at;
+}
+
+Timestamp event_time(const std::string& at_option, std::optional<Timestamp> not_before) {
+  const Timestamp current = now();
+  if (at_option.empty()) {
+    return not_before && current < *not_before ? *not_before : current;
   }
-  if (not_before && *at < *not_before) {
-    throw UsageError(fmt::format("--at {} is before the incident started ({})", format_rfc3339(*at),
+  const Timestamp at = as_of(at_option);
+  if (at > current + k_future_slack) {
+    throw UsageError(fmt::format("--at {} is in the future (now is {})", format_rfc3339(at), format_rfc3339(current)));
+  }
+  if (not_before && at < *not_before) {
+    throw UsageError(fmt::format("--at {} is before the incident started ({})", format_rfc3339(at),
                                  format_rfc3339(*not_before)));
   }
-  return *at;
+  return at;
 }
 
 std::string clean_text(std::string_view value, std::string_view what, std::size_t max_bytes, bool allow_empty) {

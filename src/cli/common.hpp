@@ -29,6 +29,10 @@ Store open_store(const Context& ctx);
 // Adds --at TIME to a command that records an event.
 void add_at_option(CLI::App& command, std::string& at);
 
+// "As of" for a command that evaluates rather than records: now, or any --at (RFC 3339).
+// Throws UsageError.
+Timestamp as_of(const std::string& at_option);
+
 // The time an event happened: now, or --at (RFC 3339), which may not be more than 5
 // minutes in the future nor, when given, before `not_before`. Throws UsageError.
 Timestamp event_time(const std::string& at_option, std::optional<Timestamp> not_before = std::nullopt);

@@ -73,6 +73,11 @@ void apply(Incident& incident, const Event& event) {
     incident.response_time = seconds_field(event, "response_time_seconds");
   } else if (type == handed_off) {
     incident.commander = event.field("commander");
+  } else if (type == checked || type == unchecked || type == skipped) {
+    if (!event.field("item").empty()) {
+      incident.items[event.field("item")] =
+          ItemState{type == checked, type == skipped ? event.field("reason") : std::string(), event.at, event.by};
+    }
   }
   // `noted` and unknown types (from a newer version) change nothing derived.
 }

@@ -9,9 +9,13 @@ namespace incident {
 
 namespace {
 
-std::string or_tbd(const std::string& value) { return value.empty() ? "TBD" : value; }
+std::string or_tbd(const std::string& value) {
+  return value.empty() ? "TBD" : value;
+}
 
-std::string optional_time(const std::optional<Timestamp>& at) { return at ? format_rfc3339(*at) : std::string(); }
+std::string optional_time(const std::optional<Timestamp>& at) {
+  return at ? format_rfc3339(*at) : std::string();
+}
 
 // One-line form of user text for tables.
 std::string cell(std::string_view value, std::size_t width) {
@@ -30,22 +34,38 @@ std::string cell(std::string_view value, std::size_t width) {
 }  // namespace
 
 std::string placeholder_value(const Incident& incident, std::string_view name) {
-  if (name == "id") return incident.id;
-  if (name == "title") return incident.title;
-  if (name == "severity") return incident.severity;
-  if (name == "severity_name") return incident.severity_name;
-  if (name == "status") return status_title(incident.status);
-  if (name == "impact") return or_tbd(incident.impact);
-  if (name == "started_at") return format_rfc3339(incident.started_at);
-  if (name == "acknowledged_at") return optional_time(incident.acknowledged_at);
-  if (name == "resolved_at") return optional_time(incident.resolved_at);
-  if (name == "commander") return incident.commander.empty() ? "unassigned" : incident.commander;
-  if (name == "findings") return or_tbd(incident.findings);
-  if (name == "next_steps") return or_tbd(incident.next_steps);
-  if (name == "eta") return or_tbd(incident.eta);
-  if (name == "root_cause") return or_tbd(incident.root_cause);
-  if (name == "fix") return or_tbd(incident.fix);
-  if (name == "monitoring") return or_tbd(incident.monitoring);
+  if (name == "id")
+    return incident.id;
+  if (name == "title")
+    return incident.title;
+  if (name == "severity")
+    return incident.severity;
+  if (name == "severity_name")
+    return incident.severity_name;
+  if (name == "status")
+    return status_title(incident.status);
+  if (name == "impact")
+    return or_tbd(incident.impact);
+  if (name == "started_at")
+    return format_rfc3339(incident.started_at);
+  if (name == "acknowledged_at")
+    return optional_time(incident.acknowledged_at);
+  if (name == "resolved_at")
+    return optional_time(incident.resolved_at);
+  if (name == "commander")
+    return incident.commander.empty() ? "unassigned" : incident.commander;
+  if (name == "findings")
+    return or_tbd(incident.findings);
+  if (name == "next_steps")
+    return or_tbd(incident.next_steps);
+  if (name == "eta")
+    return or_tbd(incident.eta);
+  if (name == "root_cause")
+    return or_tbd(incident.root_cause);
+  if (name == "fix")
+    return or_tbd(incident.fix);
+  if (name == "monitoring")
+    return or_tbd(incident.monitoring);
   return {};
 }
 
@@ -63,8 +83,8 @@ std::string render_list(const std::vector<Summary>& incidents) {
   if (incidents.empty()) {
     return {};
   }
-  std::string out = fmt::format("{:<10} {:<4} {:<13} {:<18} {:<14} {}\n", "ID", "SEV", "STATUS", "STARTED",
-                                "COMMANDER", "TITLE");
+  std::string out =
+      fmt::format("{:<10} {:<4} {:<13} {:<18} {:<14} {}\n", "ID", "SEV", "STATUS", "STARTED", "COMMANDER", "TITLE");
   for (const auto& summary : incidents) {
     out += fmt::format("{:<10} {:<4} {:<13} {:<18} {:<14} {}\n", summary.id, cell(summary.severity, 4),
                        status_name(summary.status), format_minute(summary.started_at),
@@ -114,6 +134,12 @@ std::string describe_event(const Event& event) {
   if (type == severity_changed) {
     return fmt::format("{} changed the severity to {} ({})", by, field("severity"), field("severity_name"));
   }
+  if (type == checked || type == unchecked) {
+    return fmt::format("{} {} {}", by, type, field("item"));
+  }
+  if (type == skipped) {
+    return fmt::format("{} skipped {}: {}", by, field("item"), field("reason"));
+  }
   if (type == handed_off) {
     return fmt::format("{} handed command to {}", by, field("commander"));
   }
@@ -131,11 +157,11 @@ std::string render_show(const Incident& incident) {
   out += line("Commander:", incident.commander.empty() ? "unassigned" : incident.commander);
   out += line("Started:", format_rfc3339(incident.started_at));
   if (incident.acknowledged_at) {
-    out += line("Acknowledged:",
-                fmt::format("{} by {} (after {}; SLA {}: {})", format_rfc3339(*incident.acknowledged_at),
-                            incident.acknowledged_by,
-                            format_duration_short(*incident.acknowledged_at - incident.started_at),
-                            format_duration_short(incident.ack_response_time), *incident.ack_met() ? "met" : "breached"));
+    out += line(
+        "Acknowledged:",
+        fmt::format("{} by {} (after {}; SLA {}: {})", format_rfc3339(*incident.acknowledged_at),
+                    incident.acknowledged_by, format_duration_short(*incident.acknowledged_at - incident.started_at),
+                    format_duration_short(incident.ack_response_time), *incident.ack_met() ? "met" : "breached"));
   } else {
     out += line("Acknowledged:", fmt::format("no (due {})", format_rfc3339(incident.ack_due())));
   }

@@ -24,7 +24,8 @@ TEST_CASE("a mistyped command is a usage error with a suggestion") {
   auto result = run({"severites"}, home.path());
   CHECK(result.exit_code == 2);
   CHECK(result.out.empty());
-  CHECK_THAT(result.err, Catch::StartsWith("incident: error: unknown command 'severites' (did you mean 'severities'?)"));
+  CHECK_THAT(result.err,
+             Catch::StartsWith("incident: error: unknown command 'severites' (did you mean 'severities'?)"));
 }
 
 // Only the command named on the line is set up; each must still be found under its
@@ -33,17 +34,17 @@ TEST_CASE("every command listed in --help answers to its name, global options be
   TempDir home;
   const auto help = run({"--help"}, home.path());
   REQUIRE(help.exit_code == 0);
-  const std::vector<std::string> commands = {"open",   "ack",    "update",     "note",     "resolve",    "close",
-                                             "reopen", "severity", "handoff",  "list",     "show",       "render",
-                                             "severities", "scenario", "escalation", "runbook"};
+  const std::vector<std::string> commands = {
+      "open", "ack",    "update",     "note",     "resolve",    "close",   "reopen",    "severity", "handoff", "list",
+      "show", "render", "severities", "scenario", "escalation", "runbook", "checklist", "check",    "uncheck", "skip"};
   for (const auto& command : commands) {
     INFO(command);
     CHECK_THAT(help.out, Catch::Contains("  " + command + " "));
     const auto own = run({command, "--help"}, home.path());
     CHECK(own.exit_code == 0);
     CHECK_THAT(own.out, Catch::Contains(command));
-    const auto after = run({"--as", "list", "--state-dir", (home.path() / "s").string(), "-v", command, "--help"},
-                           home.path());
+    const auto after =
+        run({"--as", "list", "--state-dir", (home.path() / "s").string(), "-v", command, "--help"}, home.path());
     CHECK(after.exit_code == 0);
   }
   // A global option's value that happens to be a command's name is not taken for it.

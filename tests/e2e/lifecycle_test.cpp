@@ -31,7 +31,9 @@ using Json = nlohmann::json;
 
 namespace {
 
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+std::string first_line(const std::string& text) {
+  return text.substr(0, text.find('\n'));
+}
 
 // Whether a line of `text` matches the regular expression as a whole.
 bool has_line(const std::string& text, const std::string& pattern) {
@@ -51,7 +53,9 @@ bool has_line(const std::string& text, const std::string& pattern) {
   return false;
 }
 
-Json show_json(const Home& home, const std::string& id) { return parse_json(ok(home, {"show", id, "--json"}).out); }
+Json show_json(const Home& home, const std::string& id) {
+  return parse_json(ok(home, {"show", id, "--json"}).out);
+}
 
 // The text with each id replaced by a same-width placeholder (INC-0001, INC-0002, ...),
 // in the order given, so tables keep their alignment.
@@ -139,10 +143,10 @@ Snapshot snapshot(const fs::path& root) {
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
     struct stat info {};
     REQUIRE(::lstat(entry.path().c_str(), &info) == 0);
-    out[entry.path().string()] = {static_cast<int>(info.st_mode & S_IFMT), static_cast<std::int64_t>(info.st_size),
-                                  static_cast<unsigned>(info.st_mode & 07777),
-                                  static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 +
-                                      info.st_mtim.tv_nsec};
+    out[entry.path().string()] = {
+        static_cast<int>(info.st_mode & S_IFMT), static_cast<std::int64_t>(info.st_size),
+        static_cast<unsigned>(info.st_mode & 07777),
+        static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec};
   }
   return out;
 }
@@ -155,8 +159,8 @@ unsigned mode_of(const fs::path& path) {
 
 // The incident of the PRODUCT.md example.
 std::string open_checkout(const Home& home) {
-  return open_incident(home, {"Checkout API 500s", "-s", "P1", "--impact", "50% of checkouts fail", "--commander",
-                              "alice"});
+  return open_incident(home,
+                       {"Checkout API 500s", "-s", "P1", "--impact", "50% of checkouts fail", "--commander", "alice"});
 }
 
 }  // namespace
@@ -180,11 +184,12 @@ TEST_CASE("open prints the Initial Status Update exactly as in the product defin
   check_golden("lifecycle_open_initial.txt", result.out);
 
   // stderr: the id, the ack deadline, the Initial Response checklist for High, what next.
-  REQUIRE_THAT(first_line(result.err), Catch::Matches("Opened [0-9a-z]{8} \\(P1 High\\); ack by 04:12Z: 1h for High\\."));
+  REQUIRE_THAT(first_line(result.err),
+               Catch::Matches("Opened [0-9a-z]{8} \\(P1 High\\); ack by 04:12Z: 1h for High\\."));
   const std::string id = result.err.substr(7, 8);
   CHECK(fs::is_regular_file(home.file(id)));
-  CHECK_THAT(result.err, Catch::Contains("Initial Response (0-15 minutes)") &&
-                             Catch::Contains("Critical/High Severity:"));
+  CHECK_THAT(result.err,
+             Catch::Contains("Initial Response (0-15 minutes)") && Catch::Contains("Critical/High Severity:"));
   CHECK(has_line(result.err, " +\\[ \\] initial\\.acknowledge +Acknowledge the incident in the incident channel"));
   CHECK(has_line(result.err, " +\\[ \\] initial\\.notify-stakeholders +Notify stakeholders if critical"));
   CHECK_THAT(result.err, !Catch::Contains("initial.create-ticket"));
@@ -212,8 +217,7 @@ TEST_CASE("open of a P0 at 03:12 must be acked by 03:27Z and gets the Critical/H
 
 TEST_CASE("open of a P2 or P3 gets the Medium/Low checklist") {
   Home home;
-  for (const auto& [severity, name, deadline] :
-       std::vector<std::tuple<std::string, std::string, std::string>>{
+  for (const auto& [severity, name, deadline] : std::vector<std::tuple<std::string, std::string, std::string>>{
            {"medium", "Medium", "ack by 07:12Z: 4h for Medium"}, {"P3", "Low", "ack by Nov 28 03:12Z: 24h for Low"}}) {
     const auto result = home.run({"open", "Slow avatars", "-s", severity, "--at", k_t0});
     INFO(describe(result));
@@ -249,17 +253,17 @@ TEST_CASE("open takes the severity by id or name in any case and refuses anythin
 TEST_CASE("update prints the Investigation Update") {
   Home home;
   const std::string id = open_checkout(home);
-  const auto result = home.run({"update", id, "--findings", "Payments v2.3 deploy broke the card form", "--next",
-                                "Roll back to v2.2", "--eta", "30 minutes", "--status", "identified", "--at",
-                                "2026-11-27T03:40:00Z"});
+  const auto result =
+      home.run({"update", id, "--findings", "Payments v2.3 deploy broke the card form", "--next", "Roll back to v2.2",
+                "--eta", "30 minutes", "--status", "identified", "--at", "2026-11-27T03:40:00Z"});
   INFO(describe(result));
   REQUIRE(result.exit_code == 0);
   check_golden("lifecycle_update_investigation.txt", result.out);
   CHECK(result.err.empty());
 
   // Without --eta or --status: ETA is TBD and the status stays as it was.
-  const auto second = home.run({"update", "--findings", "Rollback at 50%", "--next", "Finish it", "--at",
-                                "2026-11-27T03:50:00Z"});
+  const auto second =
+      home.run({"update", "--findings", "Rollback at 50%", "--next", "Finish it", "--at", "2026-11-27T03:50:00Z"});
   INFO(describe(second));
   REQUIRE(second.exit_code == 0);
   CHECK(second.out ==
@@ -279,9 +283,9 @@ TEST_CASE("update prints the Investigation Update") {
 TEST_CASE("resolve prints the Resolution Update and tells how to close") {
   Home home;
   const std::string id = open_checkout(home);
-  const auto result = home.run({"resolve", id, "--root-cause", "A null card token in payments v2.3", "--fix",
-                                "Rolled back to v2.2", "--monitoring", "Checkout error rate for 1h", "--at",
-                                "2026-11-27T04:05:00Z"});
+  const auto result =
+      home.run({"resolve", id, "--root-cause", "A null card token in payments v2.3", "--fix", "Rolled back to v2.2",
+                "--monitoring", "Checkout error rate for 1h", "--at", "2026-11-27T04:05:00Z"});
   INFO(describe(result));
   REQUIRE(result.exit_code == 0);
   check_golden("lifecycle_resolve_resolution.txt", result.out);
@@ -305,11 +309,11 @@ TEST_CASE("render re-renders each message from the incident's current state") {
         "Next Steps: TBD\n"
         "ETA: TBD\n");
 
-  const auto update = ok(home, {"update", id, "--findings", "Card form 500s since the v2.3 deploy", "--next",
-                                "Roll back", "--eta", "04:00Z", "--status", "identified", "--at",
-                                "2026-11-27T03:40:00Z"});
-  const auto resolve = ok(home, {"resolve", id, "--root-cause", "Null card token", "--fix", "Rolled back", "--at",
-                                 "2026-11-27T04:05:00Z"});
+  const auto update =
+      ok(home, {"update", id, "--findings", "Card form 500s since the v2.3 deploy", "--next", "Roll back", "--eta",
+                "04:00Z", "--status", "identified", "--at", "2026-11-27T03:40:00Z"});
+  const auto resolve = ok(
+      home, {"resolve", id, "--root-cause", "Null card token", "--fix", "Rolled back", "--at", "2026-11-27T04:05:00Z"});
 
   const auto initial = ok(home, {"render", id, "initial"});
   CHECK(initial.err.empty());
@@ -330,8 +334,8 @@ TEST_CASE("render re-renders each message from the incident's current state") {
 
 TEST_CASE("show prints the details and the whole timeline") {
   Home home;
-  const std::string id = open_incident(home, {"Checkout API 500s", "-s", "P1", "--impact", "50% of checkouts fail",
-                                              "--as", "alert-hook"});
+  const std::string id =
+      open_incident(home, {"Checkout API 500s", "-s", "P1", "--impact", "50% of checkouts fail", "--as", "alert-hook"});
   const std::vector<std::vector<std::string>> steps = {
       {"ack", id, "--as", "bob", "--at", "2026-11-27T03:20:00Z"},
       {"note", id, "Card form returns 500 for every Visa card", "--as", "bob", "--at", "2026-11-27T03:22:00Z"},
@@ -339,8 +343,8 @@ TEST_CASE("show prints the details and the whole timeline") {
       {"handoff", id, "carol", "--as", "bob", "--at", "2026-11-27T03:30:00Z"},
       {"update", id, "--findings", "Payments v2.3 deploy", "--next", "Roll back", "--eta", "20 minutes", "--status",
        "identified", "--as", "carol", "--at", "2026-11-27T03:40:00Z"},
-      {"resolve", id, "--root-cause", "Null card token", "--fix", "Rolled back to v2.2", "--monitoring",
-       "Error rate", "--as", "carol", "--at", "2026-11-27T04:05:00Z"},
+      {"resolve", id, "--root-cause", "Null card token", "--fix", "Rolled back to v2.2", "--monitoring", "Error rate",
+       "--as", "carol", "--at", "2026-11-27T04:05:00Z"},
       {"close", id, "--as", "carol", "--at", "2026-11-27T04:35:00Z"},
   };
   for (const auto& step : steps) {
@@ -358,8 +362,8 @@ TEST_CASE("show prints the details and the whole timeline") {
 
 TEST_CASE("list prints a table of the open incidents newest first") {
   Home home;
-  const std::string first = open_incident(home, {"Checkout API 500s", "-s", "P1", "--commander", "alice", "--at",
-                                                 "2026-11-27T01:00:00Z"});
+  const std::string first =
+      open_incident(home, {"Checkout API 500s", "-s", "P1", "--commander", "alice", "--at", "2026-11-27T01:00:00Z"});
   const std::string second = open_incident(home, {"Search is slow", "-s", "P2", "--at", "2026-11-27T02:00:00Z"});
   const std::string third = open_incident(home, {"Login page typo", "-s", "low", "--at", "2026-11-27T02:30:00Z"});
   const std::string fourth = open_incident(home, {"Database down", "-s", "P0", "--at", k_t0});
@@ -389,8 +393,8 @@ TEST_CASE("list prints a table of the open incidents newest first") {
 
 TEST_CASE("every command prints one JSON document with the incident fields under --json") {
   Home home;
-  const auto opened = ok(home, {"open", "Checkout API 500s", "-s", "P1", "--impact", "50% of checkouts fail",
-                                "--at", k_t0, "--as", "alert-hook", "--json"});
+  const auto opened = ok(home, {"open", "Checkout API 500s", "-s", "P1", "--impact", "50% of checkouts fail", "--at",
+                                k_t0, "--as", "alert-hook", "--json"});
   Json incident = parse_json(opened.out);
   check_incident_object(incident, true);
   const std::string id = incident["id"].get<std::string>();
@@ -448,8 +452,8 @@ TEST_CASE("every command prints one JSON document with the incident fields under
   CHECK(incident["acknowledged_at"] == "2026-11-27T03:20:00Z");
   CHECK(incident["resolved_at"].is_null());  // reopened
 
-  for (const auto& args : {std::vector<std::string>{"show", id, "--json"},
-                                              std::vector<std::string>{"render", id, "initial", "--json"}}) {
+  for (const auto& args :
+       {std::vector<std::string>{"show", id, "--json"}, std::vector<std::string>{"render", id, "initial", "--json"}}) {
     const Json shown = parse_json(ok(home, args).out);
     check_incident_object(shown, true);
     CHECK(shown["events"].size() == events);
@@ -625,9 +629,8 @@ TEST_CASE("a unique prefix of the id works in any case") {
   const std::string id = open_incident(home, {"Database down", "-s", "P0"});
   ok(home, {"note", id.substr(0, 3), "by prefix", "--at", "2026-11-27T03:13:00Z"});
   std::string upper = id.substr(0, 4);
-  std::transform(upper.begin(), upper.end(), upper.begin(), [](char c) {
-    return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-  });
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; });
   ok(home, {"note", upper, "by upper-case prefix", "--at", "2026-11-27T03:14:00Z"});
   const auto types = event_types(show_json(home, id.substr(0, 1)));
   CHECK(types == std::vector<std::string>{"opened", "noted", "noted"});
@@ -653,14 +656,14 @@ TEST_CASE("an ambiguous prefix is a usage error listing the candidates") {
   REQUIRE(pair.size() == 2);
   const std::string prefix(1, pair[0][0]);
   const std::string before = read_text(home.file(pair[0]));
-  for (const auto& args : {std::vector<std::string>{"show", prefix},
-                                              std::vector<std::string>{"note", prefix, "which one?"}}) {
+  for (const auto& args :
+       {std::vector<std::string>{"show", prefix}, std::vector<std::string>{"note", prefix, "which one?"}}) {
     const auto result = home.run(args);
     INFO(describe(result));
     CHECK(result.exit_code == 2);
     CHECK(result.out.empty());
-    CHECK_THAT(result.err, Catch::Contains("matches 2 incidents") && Catch::Contains(pair[0]) &&
-                               Catch::Contains(pair[1]));
+    CHECK_THAT(result.err,
+               Catch::Contains("matches 2 incidents") && Catch::Contains(pair[0]) && Catch::Contains(pair[1]));
   }
   CHECK(read_text(home.file(pair[0])) == before);
 }
@@ -684,7 +687,7 @@ TEST_CASE("without an ID two open incidents are a usage error listing both") {
 TEST_CASE("without an ID and no open incident the command exits 4") {
   Home home;
   for (const auto& args : {std::vector<std::string>{"ack"}, std::vector<std::string>{"show"},
-                                              std::vector<std::string>{"note", "anyone?"}}) {
+                           std::vector<std::string>{"note", "anyone?"}}) {
     const auto result = home.run(args);
     INFO(describe(result));
     CHECK(result.exit_code == 4);
@@ -711,9 +714,8 @@ TEST_CASE("ids with path characters are refused before they touch the file syste
   write_text(home.state() / "incidents" / "a" / "b.json", decoy);
   const Snapshot before = snapshot(home.path());
   for (const std::string bad : {"../etc", "a/b", "../../etc", "/etc/passwd", "..", ".", "a.b", "-"}) {
-    for (const auto& args : {std::vector<std::string>{"show", bad},
-                                                std::vector<std::string>{"note", bad, "text"},
-                                                std::vector<std::string>{"ack", bad}}) {
+    for (const auto& args : {std::vector<std::string>{"show", bad}, std::vector<std::string>{"note", bad, "text"},
+                             std::vector<std::string>{"ack", bad}}) {
       const auto result = home.run(args);
       INFO(Catch::Detail::stringify(args) << "\n" << describe(result));
       CHECK(result.exit_code == 2);
@@ -896,8 +898,8 @@ TEST_CASE("a title containing a placeholder prints literally") {
         "Impact: {{impact}}\n"
         "Started: 2026-11-27T03:12:00Z\n"
         "Commander: alice\n");
-  const auto update = ok(home, {"update", "--findings", "{{next_steps}}", "--next", "{{findings}}", "--at",
-                                "2026-11-27T03:20:00Z"});
+  const auto update =
+      ok(home, {"update", "--findings", "{{next_steps}}", "--next", "{{findings}}", "--at", "2026-11-27T03:20:00Z"});
   CHECK_THAT(update.out, Catch::Contains("Findings: {{next_steps}}\nNext Steps: {{findings}}\n"));
 }
 
@@ -1006,4 +1008,71 @@ TEST_CASE("the modes do not depend on a permissive umask") {
     INFO(entry.path().string());
     CHECK((mode_of(entry.path()) & 077) == 0);
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// Checklists
+
+TEST_CASE("check, skip and uncheck record checklist items; checklist shows them as of --at") {
+  Home home;
+  const std::string id = open_incident(home, {"Checkout API 500s", "-s", "P1"});
+  ok(home, {"ack", id, "--as", "bob", "--at", "2026-11-27T03:14:00Z"});
+  // By number and by stable id; the same item twice is marked once.
+  const auto checked = ok(home, {"check", id, "1", "initial.acknowledge", "2", "--at", "2026-11-27T03:15:00Z"});
+  CHECK(checked.out.empty());
+  CHECK_THAT(checked.err, Catch::Contains("Checked 1. Acknowledge") && Catch::Contains("Checked 2. "));
+  ok(home, {"skip", id, "3", "--reason", "no status page for internal API", "--at", "2026-11-27T03:16:00Z"});
+  ok(home, {"uncheck", id, "2", "--at", "2026-11-27T03:17:00Z"});
+  const Json shown = parse_json(ok(home, {"show", id, "--json"}).out);
+  int marks = 0;
+  for (const auto& event : shown["events"]) {
+    const std::string type = event["type"];
+    marks += type == "checked" || type == "unchecked" || type == "skipped" ? 1 : 0;
+  }
+  CHECK(marks == 4);  // check 1, check 2, skip 3, uncheck 2
+  const std::string timeline = ok(home, {"show", id}).out;
+  CHECK_THAT(timeline, Catch::Contains("tester checked initial.acknowledge") &&
+                           Catch::Contains("skipped initial.verify-handled: no status page for internal API") &&
+                           Catch::Contains("unchecked initial.check-dashboard"));
+
+  const auto text = ok(home, {"checklist", id, "--at", "2026-11-27T03:30:00Z"});
+  check_golden("lifecycle_checklist.txt", text.out);
+  const Json json = parse_json(ok(home, {"checklist", id, "--at", "2026-11-27T03:30:00Z", "--json"}).out);
+  CHECK(json["current_phase"] == "investigation");
+  const Json& items = json["phases"][0]["groups"][0]["items"];
+  REQUIRE(items.size() == 4);
+  CHECK(items[0]["id"] == "initial.acknowledge");
+  CHECK(items[0]["checked"] == true);
+  CHECK(items[0]["skipped"].is_null());
+  CHECK(items[1]["checked"] == false);
+  CHECK(items[2]["skipped"] == "no status page for internal API");
+  // As of +5m the incident is still in its first phase; one phase only when named.
+  const Json early = parse_json(ok(home, {"checklist", id, "initial", "--at", "2026-11-27T03:17:00Z", "--json"}).out);
+  CHECK(early["current_phase"] == "initial");
+  CHECK(early["phases"].size() == 1);
+}
+
+TEST_CASE("an unknown checklist item is a usage error with a suggestion, and nothing is recorded") {
+  Home home;
+  const std::string id = open_incident(home, {"Checkout API 500s", "-s", "P1"});
+  const std::string before = read_text(home.file(id));
+  auto result = home.run({"check", id, "initial.acknowlege"});
+  CHECK(result.exit_code == 2);
+  CHECK_THAT(result.err, Catch::Contains("did you mean 'initial.acknowledge'?"));
+  result = home.run({"check", id, "1", "99"});
+  CHECK(result.exit_code == 2);
+  CHECK_THAT(result.err, Catch::Contains("no item 99"));
+  CHECK(home.run({"skip", id, "1"}).exit_code == 2);  // --reason is required
+  CHECK(read_text(home.file(id)) == before);
+}
+
+TEST_CASE("a resolved incident is in the last phase; a P3 gets the Medium/Low checklist") {
+  Home home;
+  const std::string id = open_incident(home, {"Slow reports", "-s", "P3"});
+  Json json = parse_json(ok(home, {"checklist", id, "--at", "2026-11-27T09:00:00Z", "--json"}).out);
+  CHECK(json["current_phase"] == "resolution");  // hours later, but not resolved
+  CHECK(json["phases"][0]["groups"][0]["items"][0]["id"] != "initial.acknowledge");
+  ok(home, {"resolve", id, "--root-cause", "a", "--fix", "b", "--at", "2026-11-27T03:40:00Z"});
+  json = parse_json(ok(home, {"checklist", id, "--at", "2026-11-27T03:41:00Z", "--json"}).out);
+  CHECK(json["current_phase"] == "post-incident");
 }

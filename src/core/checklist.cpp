@@ -1,0 +1,180 @@
+#include "incident/checklist.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+
+#include "incident/error.hpp"
+#include "incident/render_runbook.hpp"
+#include "incident/text.hpp"
+
+namespace incident {
+
+namespace {
+
+const ItemState* state_of(const Incident& incident, const ChecklistItem& item) {
+  const auto it = incident.items.find(item.id);
+  return it == incident.items.end() ? nullptr : &it->second;
+}
+
+// Done items: checked or skipped (a skip with its reason is a decision, not a gap).
+struct Progress {
+  int done = 0;
+  int total = 0;
+};
+
+Progress progress(const Incident& incident, const std::vector<ChecklistItem>& items) {
+  Progress out;
+  for (const auto& item : items) {
+    const ItemState* state = state_of(incident, item);
+    out.done += state != nullptr && (state->checked || !state->skipped.empty()) ? 1 : 0;
+    ++out.total;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<ChecklistEntry> checklist_entries(const Runbook& runbook, std::string_view severity_id) {
+  std::vector<ChecklistEntry> entries;
+  int number = 0;
+  for (const auto& phase : runbook.phases) {
+    const Checklist* checklist = phase.checklist_for(severity_id);
+    if (checklist == nullptr) {
+      continue;
+    }
+    for (const auto& group : checklist->groups) {
+      for (const auto& item : group.items) {
+        entries.push_back({++number, &phase, &group, &item});
+      }
+    }
+  }
+  return entries;
+}
+
+const Phase& current_phase(const Runbook& runbook, const Incident& incident, Timestamp at) {
+  const auto& phases = runbook.phases;  // the loader guarantees at least one
+  if (incident.status == Status::resolved || incident.status == Status::closed) {
+    return phases.back();
+  }
+  const Seconds elapsed = at - incident.started_at;
+  const std::size_t last = phases.size() > 1 ? phases.size() - 2 : 0;
+  std::size_t current = 0;
+  for (std::size_t i = 0; i <= last; ++i) {
+    if (phases[i].window.from <= elapsed) {
+      current = i;
+    }
+  }
+  return phases[current];
+}
+
+const Phase* find_phase(const Runbook& runbook, std::string_view text) {
+  for (const auto& phase : runbook.phases) {
+    if (text::iequals(phase.id, text) || text::iequals(phase.name, text)) {
+      return &phase;
+    }
+  }
+  return nullptr;
+}
+
+const ChecklistEntry& find_entry(const std::vector<ChecklistEntry>& entries, std::string_view text) {
+  int number = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (error == std::errc{} && end == text.data() + text.size()) {
+    if (number >= 1 && number <= static_cast<int>(entries.size())) {
+      return entries[static_cast<std::size_t>(number - 1)];
+    }
+    throw UsageError(
+        fmt::format("there is no item {} (this incident's checklists have 1 to {})", number, entries.size()));
+  }
+  for (const auto& entry : entries) {
+    if (entry.item->id == text) {
+      return entry;
+    }
+  }
+  std::vector<std::string> ids;
+  ids.reserve(entries.size());
+  for (const auto& entry : entries) {
+    ids.push_back(entry.item->id);
+  }
+  throw UsageError(fmt::format("no checklist item '{}' for this incident{}", text::escape_control(text),
+                               text::did_you_mean(text, ids)));
+}
+
+std::string render_incident_checklist(const Runbook& runbook, const Incident& incident, Timestamp at,
+                                      const Phase* only) {
+  const Phase& current = current_phase(runbook, incident, at);
+  const auto entries = checklist_entries(runbook, incident.severity);
+  std::size_t width = 0;
+  for (const auto& entry : entries) {
+    width = std::max(width, std::to_string(entry.number).size());
+  }
+  std::string out;
+  std::size_t next = 0;
+  for (const auto& phase : runbook.phases) {
+    const Checklist* checklist = phase.checklist_for(incident.severity);
+    if (checklist == nullptr || (only != nullptr && only != &phase)) {
+      while (next < entries.size() && entries[next].phase == &phase) {
+        ++next;
+      }
+      continue;
+    }
+    std::vector<ChecklistItem> all;
+    for (const auto& group : checklist->groups) {
+      all.insert(all.end(), group.items.begin(), group.items.end());
+    }
+    const Progress phase_progress = progress(incident, all);
+    if (!out.empty()) {
+      out += '\n';
+    }
+    out += fmt::format("{} ({}){}: {}/{}{}\n", phase.name, format_window(phase.window),
+                       checklist->severities.empty() ? "" : ", " + checklist_label(runbook, *checklist),
+                       phase_progress.done, phase_progress.total, &phase == &current ? "  <- current phase" : "");
+    for (const auto& group : checklist->groups) {
+      const Progress group_progress = progress(incident, group.items);
+      out += fmt::format("  {}: {}/{}\n", group.name, group_progress.done, group_progress.total);
+      for (const auto& item : group.items) {
+        const ItemState* state = state_of(incident, item);
+        const char* mark = state == nullptr ? "[ ]" : state->checked ? "[x]" : !state->skipped.empty() ? "[-]" : "[ ]";
+        out += fmt::format("    {} {:>{}}. {}", mark, entries[next++].number, width, item.text);
+        if (state != nullptr && !state->skipped.empty()) {
+          out += fmt::format(" (skipped: {})", text::escape_control(state->skipped));
+        }
+        out += '\n';
+      }
+    }
+  }
+  return out;
+}
+
+nlohmann::ordered_json incident_checklist_json(const Runbook& runbook, const Incident& incident, Timestamp at,
+                                               const Phase* only) {
+  using Json = nlohmann::ordered_json;
+  const Phase& current = current_phase(runbook, incident, at);
+  Json phases = Json::array();
+  for (const auto& entry : checklist_entries(runbook, incident.severity)) {
+    if (only != nullptr && entry.phase != only) {
+      continue;
+    }
+    if (phases.empty() || phases.back()["id"] != entry.phase->id) {
+      phases.push_back({{"id", entry.phase->id}, {"name", entry.phase->name}, {"groups", Json::array()}});
+    }
+    Json& groups = phases.back()["groups"];
+    if (groups.empty() || groups.back()["name"] != entry.group->name) {
+      groups.push_back({{"name", entry.group->name}, {"items", Json::array()}});
+    }
+    const ItemState* state = state_of(incident, *entry.item);
+    groups.back()["items"].push_back({
+        {"id", entry.item->id},
+        {"number", entry.number},
+        {"text", entry.item->text},
+        {"checked", state != nullptr && state->checked},
+        {"skipped", state != nullptr && !state->skipped.empty() ? Json(state->skipped) : Json(nullptr)},
+    });
+  }
+  return Json{{"id", incident.id}, {"severity", incident.severity}, {"current_phase", current.id}, {"phases", phases}};
+}
+
+}  // namespace incident
