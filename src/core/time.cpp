@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 
 namespace incident {
@@ -29,13 +30,25 @@ bool is(std::string_view text, std::size_t pos, char expected) {
   return pos < text.size() && text[pos] == expected;
 }
 
-// Writes `value` as exactly `width` digits.
-char* put(char* out, unsigned value, int width) {
-  for (int i = width - 1; i >= 0; --i) {
-    out[i] = static_cast<char>('0' + value % 10);
-    value /= 10;
+// "00" to "99": two digits at a time (formatting four times per incident listed).
+constexpr std::array<char, 200> k_pairs = [] {
+  std::array<char, 200> pairs{};
+  for (std::size_t i = 0; i < 100; ++i) {
+    pairs[2 * i] = static_cast<char>('0' + i / 10);
+    pairs[2 * i + 1] = static_cast<char>('0' + i % 10);
   }
-  return out + width;
+  return pairs;
+}();
+
+// Writes `value` (below 10^width) as exactly `width` (2 or 4) digits.
+char* put(char* out, unsigned value, int width) {
+  if (width == 4) {
+    out = put(out, value / 100, 2);
+    value %= 100;
+  }
+  out[0] = k_pairs[2 * value];
+  out[1] = k_pairs[2 * value + 1];
+  return out + 2;
 }
 
 // The broken-down UTC time, for the years the tool reads and writes (1970..9999);
