@@ -1,17 +1,18 @@
 #pragma once
 // The incident store: one JSON file per incident under <root>/incidents, a summary
-// index under <root>/index (a cache, rebuilt when missing or marked dirty, never the
-// truth) and one lock file, <root>/lock, that serialises every write.
+// index under <root>/index (a cache, rebuilt when missing or stale, never the truth) and
+// one lock file, <root>/lock, that serialises every write.
 //
-// Reading commands take no lock: files are only ever replaced by rename, so a reader
-// sees the old or the new file, never a torn one. Writing commands lock, re-read the
-// incident under the lock, append their events and replace the file atomically.
+// Reading commands never wait for the lock: files are only ever replaced by rename, so a
+// reader sees the old or the new file, never a torn one (a reader that finds the index
+// stale rebuilds it only if it can take the lock at once). Writing commands lock, re-read
+// the incident under the lock, append their events and replace the file atomically.
 
 #include <chrono>
 #include <cstdint>
-#include <optional>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -100,7 +101,8 @@ private:
   // The index when it can be trusted: whole, not marked dirty, written after the last
   // change to the incidents directory, and naming each open file as it is now.
   [[nodiscard]] std::optional<Index> read_current_index(bool with_closed) const;
-  // Under the lock: removes stale temp files, scans every file.
+  // Reads every incident file; `locked` (the caller holds the lock) also removes the
+  // temp files that killed writers left.
   [[nodiscard]] Index scan_all(bool locked) const;
   // Under the lock: scans and writes the index; false when it could not be written.
   bool rebuild_index(Index& index) const;
