@@ -2,23 +2,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include <filesystem>
-
 #include "incident/checklist.hpp"
 #include "incident/error.hpp"
 #include "incident/runbook_loader.hpp"
+#include "support/default_runbook.hpp"
 
 using namespace incident;
+using incident::test::default_runbook;
 
 namespace {
-
-namespace fs = std::filesystem;
-
-const Runbook& default_runbook() {
-  static const Runbook runbook = load_runbook(fs::path(INCIDENT_SOURCE_DIR) / "runbooks/default.yaml",
-                                              fs::path(INCIDENT_SOURCE_DIR) / "templates");
-  return runbook;
-}
 
 Timestamp at(const char* text) {
   return *parse_rfc3339(text);

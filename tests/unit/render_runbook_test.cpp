@@ -12,18 +12,15 @@
 #include "incident/error.hpp"
 #include "incident/render_runbook.hpp"
 #include "incident/runbook_loader.hpp"
+#include "support/default_runbook.hpp"
 
 using namespace incident;
+using incident::test::default_runbook;
 
 namespace {
 
 namespace fs = std::filesystem;
 
-const Runbook& default_runbook() {
-  static const Runbook runbook = load_runbook(fs::path(INCIDENT_SOURCE_DIR) / "runbooks/default.yaml",
-                                              fs::path(INCIDENT_SOURCE_DIR) / "templates");
-  return runbook;
-}
 
 std::string read_text(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
