@@ -1,0 +1,48 @@
+#include <catch2/catch.hpp>
+
+#include "incident/render.hpp"
+#include "incident/template.hpp"
+
+using namespace incident;
+
+namespace {
+
+Incident everything_set() {
+  Event opened;
+  opened.id = "d00000000001";
+  opened.seq = 1;
+  opened.type = std::string(event_type::opened);
+  opened.at = *parse_rfc3339("2026-11-27T03:12:00Z");
+  opened.by = "pager";
+  opened.fields = {{"title", "t"},  {"severity", "P1"}, {"severity_name", "High"},
+                   {"impact", "i"}, {"commander", "c"}, {"response_time_seconds", "3600"}};
+  Event acked = opened;
+  acked.id = "d00000000002";
+  acked.seq = 2;
+  acked.type = std::string(event_type::acknowledged);
+  acked.fields = {};
+  Event updated = acked;
+  updated.id = "d00000000003";
+  updated.seq = 3;
+  updated.type = std::string(event_type::updated);
+  updated.fields = {{"findings", "f"}, {"next_steps", "n"}, {"eta", "e"}};
+  Event resolved = acked;
+  resolved.id = "d00000000004";
+  resolved.seq = 4;
+  resolved.type = std::string(event_type::resolved);
+  resolved.fields = {{"root_cause", "r"}, {"fix", "x"}, {"monitoring", "m"}};
+  return fold("k3x9m2qa", {opened, acked, updated, resolved});
+}
+
+}  // namespace
+
+// The loader accepts the names template_placeholders() lists; render.cpp must have a
+// value for each, or a valid runbook would render an empty field.
+TEST_CASE("every placeholder a template may use has a value") {
+  const Incident incident = everything_set();
+  for (const auto& name : template_placeholders()) {
+    INFO(name);
+    CHECK_FALSE(placeholder_value(incident, name).empty());
+  }
+  CHECK(placeholder_value(incident, "no_such_placeholder").empty());
+}
