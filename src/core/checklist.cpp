@@ -19,20 +19,24 @@ const ItemState* state_of(const Incident& incident, const ChecklistItem& item) {
   return it == incident.items.end() ? nullptr : &it->second;
 }
 
-// Done items: checked or skipped (a skip with its reason is a decision, not a gap).
-struct Progress {
+// Done: checked or skipped (a skip with its reason is a decision, not a gap).
+bool is_done(const Incident& incident, const ChecklistItem& item) {
+  const ItemState* state = state_of(incident, item);
+  return state != nullptr && (state->checked || !state->skipped.empty());
+}
+
+// "done/total" of the entries that `in` selects.
+template <typename In>
+std::string progress(const Incident& incident, const std::vector<ChecklistEntry>& entries, In in) {
   int done = 0;
   int total = 0;
-};
-
-Progress progress(const Incident& incident, const std::vector<ChecklistItem>& items) {
-  Progress out;
-  for (const auto& item : items) {
-    const ItemState* state = state_of(incident, item);
-    out.done += state != nullptr && (state->checked || !state->skipped.empty()) ? 1 : 0;
-    ++out.total;
+  for (const auto& entry : entries) {
+    if (in(entry)) {
+      done += is_done(incident, *entry.item) ? 1 : 0;
+      ++total;
+    }
   }
-  return out;
+  return fmt::format("{}/{}", done, total);
 }
 
 }  // namespace
@@ -107,44 +111,33 @@ std::string render_incident_checklist(const Runbook& runbook, const Incident& in
                                       const Phase* only) {
   const Phase& current = current_phase(runbook, incident, at);
   const auto entries = checklist_entries(runbook, incident.severity);
-  std::size_t width = 0;
-  for (const auto& entry : entries) {
-    width = std::max(width, std::to_string(entry.number).size());
-  }
+  const std::size_t width = entries.empty() ? 1 : std::to_string(entries.back().number).size();
   std::string out;
-  std::size_t next = 0;
-  for (const auto& phase : runbook.phases) {
-    const Checklist* checklist = phase.checklist_for(incident.severity);
-    if (checklist == nullptr || (only != nullptr && only != &phase)) {
-      while (next < entries.size() && entries[next].phase == &phase) {
-        ++next;
-      }
+  const ChecklistEntry* previous = nullptr;
+  for (const auto& entry : entries) {
+    const Phase& phase = *entry.phase;
+    if (only != nullptr && only != &phase) {
       continue;
     }
-    std::vector<ChecklistItem> all;
-    for (const auto& group : checklist->groups) {
-      all.insert(all.end(), group.items.begin(), group.items.end());
+    if (previous == nullptr || previous->phase != &phase) {
+      const Checklist& checklist = *phase.checklist_for(incident.severity);
+      out += fmt::format("{}{} ({}){}: {}{}\n", out.empty() ? "" : "\n", phase.name, format_window(phase.window),
+                         checklist.severities.empty() ? "" : ", " + checklist_label(runbook, checklist),
+                         progress(incident, entries, [&](const ChecklistEntry& e) { return e.phase == &phase; }),
+                         &phase == &current ? "  <- current phase" : "");
     }
-    const Progress phase_progress = progress(incident, all);
-    if (!out.empty()) {
-      out += '\n';
+    if (previous == nullptr || previous->group != entry.group) {
+      out += fmt::format("  {}: {}\n", entry.group->name,
+                         progress(incident, entries, [&](const ChecklistEntry& e) { return e.group == entry.group; }));
     }
-    out += fmt::format("{} ({}){}: {}/{}{}\n", phase.name, format_window(phase.window),
-                       checklist->severities.empty() ? "" : ", " + checklist_label(runbook, *checklist),
-                       phase_progress.done, phase_progress.total, &phase == &current ? "  <- current phase" : "");
-    for (const auto& group : checklist->groups) {
-      const Progress group_progress = progress(incident, group.items);
-      out += fmt::format("  {}: {}/{}\n", group.name, group_progress.done, group_progress.total);
-      for (const auto& item : group.items) {
-        const ItemState* state = state_of(incident, item);
-        const char* mark = state == nullptr ? "[ ]" : state->checked ? "[x]" : !state->skipped.empty() ? "[-]" : "[ ]";
-        out += fmt::format("    {} {:>{}}. {}", mark, entries[next++].number, width, item.text);
-        if (state != nullptr && !state->skipped.empty()) {
-          out += fmt::format(" (skipped: {})", text::escape_control(state->skipped));
-        }
-        out += '\n';
-      }
+    const ItemState* state = state_of(incident, *entry.item);
+    const char* mark = state == nullptr ? "[ ]" : state->checked ? "[x]" : !state->skipped.empty() ? "[-]" : "[ ]";
+    out += fmt::format("    {} {:>{}}. {}", mark, entry.number, width, entry.item->text);
+    if (state != nullptr && !state->skipped.empty()) {
+      out += fmt::format(" (skipped: {})", text::escape_control(state->skipped));
     }
+    out += '\n';
+    previous = &entry;
   }
   return out;
 }
