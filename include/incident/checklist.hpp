@@ -33,6 +33,10 @@ const Phase& current_phase(const Runbook& runbook, const Incident& incident, Tim
 // A phase by id or name (any case); nullptr when none matches.
 const Phase* find_phase(const Runbook& runbook, std::string_view text);
 
+// An item of the runbook's post-incident checklist by its id; nullptr when none has it.
+// (Those items are named by id only: the numbers belong to the phase checklists.)
+const ChecklistItem* find_post_incident_item(const Runbook& runbook, std::string_view id);
+
 // ITEM as typed: a stable id ("initial.acknowledge") or a number from the listing.
 // Throws UsageError naming the item, with "did you mean" for a near id.
 const ChecklistEntry& find_entry(const std::vector<ChecklistEntry>& entries, std::string_view text);

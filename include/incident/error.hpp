@@ -17,6 +17,7 @@ enum class ExitCode : int {
   corrupt_state = 5,  // an incident file that cannot be read; it is left untouched
   busy = 6,           // the lock was held for longer than the bounded wait
   conflict = 7,       // the command does not apply in the incident's current state
+  attention = 8,      // status --check: an SLA is breached or due soon, or escalation is due
 };
 
 class Error : public std::runtime_error {

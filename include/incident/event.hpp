@@ -27,6 +27,11 @@ inline constexpr std::string_view handed_off = "handed_off";
 inline constexpr std::string_view checked = "checked";  // item
 inline constexpr std::string_view unchecked = "unchecked";  // item
 inline constexpr std::string_view skipped = "skipped";  // item, reason
+inline constexpr std::string_view flagged = "flagged";  // trigger: a declared escalation trigger
+inline constexpr std::string_view unflagged = "unflagged";  // trigger
+inline constexpr std::string_view escalated = "escalated";  // level, role, contact, reason
+inline constexpr std::string_view action_added = "action_added";  // text, owner, due
+inline constexpr std::string_view action_done = "action_done";  // action: the id of its action_added event
 }  // namespace event_type
 
 struct Event {

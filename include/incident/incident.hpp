@@ -35,12 +35,49 @@ struct ItemState {
   std::string by;
 };
 
+// A declared escalation trigger (`incident flag`), while it stands.
+struct Flag {
+  Timestamp at;
+  std::string by;
+};
+
+// An escalation on the record (`incident escalate`).
+struct EscalationRecord {
+  int level = 0;
+  std::string role;
+  std::string contact;  // "Secondary: [Senior engineer]", as the runbook said it then
+  std::string reason;
+  Timestamp at;
+  std::string by;
+};
+
+// A postmortem action item (`incident action add`), numbered 1.. in fold order.
+struct ActionItem {
+  std::string id;  // the id of its action_added event: stable across merges
+  std::string text;
+  std::string owner;  // "" when unassigned
+  std::string due;  // YYYY-MM-DD, or ""
+  Timestamp added_at;
+  std::string added_by;
+  std::optional<Timestamp> done_at;
+  std::string done_by;
+};
+
+// Who held the commander role, from when (opened with --commander, first ack, handoff).
+struct CommanderTerm {
+  std::string name;
+  Timestamp from;
+};
+
 struct Incident {
   std::string id;
   std::string title;
   std::string severity;  // "P1"
   std::string severity_name;  // "High", as the runbook named it when it was set
   Seconds response_time{0};  // the acknowledge SLA, fixed when the severity was set
+  // How often an update is due while the incident is active (the runbook's update_every
+  // for the severity when it was set); 0 when the runbook sets no cadence.
+  Seconds update_every{0};
   std::string impact;
   std::string commander;  // "" when unassigned
   Status status = Status::investigating;
@@ -63,11 +100,18 @@ struct Incident {
   std::string fix;
   std::string monitoring;
   std::map<std::string, ItemState, std::less<>> items;  // by checklist item id
+  std::map<std::string, Flag, std::less<>> flags;  // standing declared triggers, by trigger id
+  std::vector<EscalationRecord> escalations;  // in fold order
+  std::vector<ActionItem> actions;  // in fold order; ActionItem number = index + 1
+  std::vector<CommanderTerm> commanders;  // in fold order
+  int updates = 0;  // how many `updated` events
   std::vector<Event> events;  // in fold order
   std::uint64_t max_seq = 0;
 
   // When the acknowledge SLA of the current severity runs out (for an unacknowledged one).
   [[nodiscard]] Timestamp ack_due() const { return started_at + response_time; }
+  // The highest level escalated to; 0 when never escalated.
+  [[nodiscard]] int escalation_level() const;
   // Whether the acknowledgement met its SLA; nullopt while unacknowledged.
   [[nodiscard]] std::optional<bool> ack_met() const {
     if (!acknowledged_at) {

@@ -26,6 +26,8 @@ struct Severity {
   std::string name;  // "Critical"
   std::string definition;
   Seconds response_time{0};
+  // How often an update is due while an incident of this severity is active; 0 for none.
+  Seconds update_every{0};
   std::vector<std::string> examples;
 };
 
@@ -75,10 +77,16 @@ struct Template {
   int first_line = 1;  // line of the text's first line in `source`
 };
 
+// A reason to escalate. Two are evaluated from the timeline: `sla-exceeded` (the
+// acknowledge SLA was missed) and `no-progress` (no update for `after`); every other
+// trigger is declared by the responder (`incident flag`).
 struct EscalationTrigger {
   std::string id;
   std::string text;
   std::optional<Seconds> after;
+  int escalate_to = 2;  // the level it calls for (a level of the runbook)
+
+  [[nodiscard]] bool is_declared() const { return id != "sla-exceeded" && id != "no-progress"; }
 };
 
 struct EscalationLevel {
@@ -125,6 +133,10 @@ struct Escalation {
   std::vector<EscalationLevel> levels;
   std::vector<Contact> contacts;
 
+  // A level by number, or nullptr.
+  [[nodiscard]] const EscalationLevel* find_level(int level) const;
+  // A trigger by id, or nullptr.
+  [[nodiscard]] const EscalationTrigger* find_trigger(std::string_view id) const;
   // The contact of a level, or nullptr when it names none.
   [[nodiscard]] const Contact* contact_for(const EscalationLevel& level) const;
 };

@@ -25,6 +25,9 @@ struct Summary {
   std::string commander;
   std::string title;
   std::string impact;
+  Seconds update_every{0};  // 0: no cadence
+  std::optional<Timestamp> last_update_at;
+  Seconds ack_response_time{0};  // the SLA the ack was judged against (see Incident)
   FileIdentity file;  // the incident file this was read from
 
   bool operator==(const Summary&) const = default;

@@ -30,6 +30,10 @@ Examples:
   incident update --findings "bad deploy" --next "rolling back" --eta 30m
   incident note "rollback started"
   incident resolve --root-cause "bad config" --fix "rolled back" --monitoring "error rate"
+  incident status                          SLA clocks, escalation triggers, what to do
+  incident status --check --within 10m     for cron: exit 8 when something is overdue
+  incident escalate --reason "no progress" next level of the escalation path
+  incident report > postmortem.md          postmortem draft from the timeline
   incident list --all --json
   incident severities                      severity levels and response-time SLAs
   incident scenario database               symptoms, response and escalation for a scenario
@@ -40,7 +44,8 @@ Examples:
 
 Environment: INCIDENT_HOME (state dir), INCIDENT_RUNBOOK, INCIDENT_USER, NO_COLOR.
 Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid runbook, 4 not found,
-            5 corrupt state file, 6 busy (locked), 7 not allowed in this state.)";
+            5 corrupt state file, 6 busy (locked), 7 not allowed in this state,
+            8 status --check found something that needs attention.)";
 
 void setup_logging(bool verbose) {
   auto logger = spdlog::stderr_logger_st("incident");
@@ -105,6 +110,14 @@ constexpr Command k_commands[] = {
     {"check", register_check},
     {"uncheck", register_uncheck},
     {"skip", register_skip},
+    {"status", register_status},
+    {"flag", register_flag},
+    {"unflag", register_unflag},
+    {"escalate", register_escalate},
+    {"prompt", register_prompt},
+    {"action", register_action},
+    {"report", register_report},
+    {"stats", register_stats},
     {"severities", register_severities},
     {"scenario", register_scenario},
     {"escalation", register_escalation},
@@ -181,7 +194,7 @@ int run(int argc, char** argv) {
       print_error("cannot write to standard output");
       return static_cast<int>(ExitCode::failure);
     }
-    return 0;
+    return ctx.exit_code;
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

@@ -35,7 +35,7 @@ bool looks_like_item(const Runbook& runbook, std::string_view word) {
       }
     }
   }
-  return false;
+  return find_post_incident_item(runbook, word) != nullptr;
 }
 
 void register_marking(CLI::App& app, Context& ctx, std::string_view type) {
@@ -78,22 +78,29 @@ void register_marking(CLI::App& app, Context& ctx, std::string_view type) {
       done.clear();
       std::set<std::string_view> seen;  // an item named twice is marked once
       for (const auto& word : words) {
-        const ChecklistEntry& entry = find_entry(entries, word);
-        if (!seen.insert(entry.item->id).second) {
+        // A post-incident item by its id, or a phase item by id or number.
+        const ChecklistItem* item = find_post_incident_item(runbook, word);
+        std::string label = item != nullptr ? item->id : std::string();
+        if (item == nullptr) {
+          const ChecklistEntry& entry = find_entry(entries, word);
+          item = entry.item;
+          label = std::to_string(entry.number);
+        }
+        if (!seen.insert(item->id).second) {
           continue;
         }
-        const auto it = current.items.find(entry.item->id);
+        const auto it = current.items.find(item->id);
         const bool checked = it != current.items.end() && it->second.checked;
         const std::string skipped = it != current.items.end() ? it->second.skipped : std::string();
         const bool already = type == event_type::checked     ? checked
                              : type == event_type::unchecked ? !checked && skipped.empty()
                                                              : skipped == reason;
-        done.push_back(fmt::format("{}. {}{}", entry.number, entry.item->text, already ? " (already)" : ""));
+        done.push_back(fmt::format("{}. {}{}", label, item->text, already ? " (already)" : ""));
         if (already) {
           continue;
         }
         Event event = make_event(ctx, type, event_time(o->at, current.started_at));
-        event.fields["item"] = entry.item->id;
+        event.fields["item"] = item->id;
         if (skip) {
           event.fields["reason"] = reason;
         }

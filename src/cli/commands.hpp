@@ -35,5 +35,13 @@ void register_checklist(CLI::App& app, Context& ctx);
 void register_check(CLI::App& app, Context& ctx);  // check.cpp: check, uncheck and skip
 void register_uncheck(CLI::App& app, Context& ctx);
 void register_skip(CLI::App& app, Context& ctx);
+void register_status(CLI::App& app, Context& ctx);  // status and status --check
+void register_flag(CLI::App& app, Context& ctx);  // flag.cpp: flag and unflag
+void register_unflag(CLI::App& app, Context& ctx);
+void register_escalate(CLI::App& app, Context& ctx);
+void register_prompt(CLI::App& app, Context& ctx);
+void register_action(CLI::App& app, Context& ctx);  // action add | done | list
+void register_report(CLI::App& app, Context& ctx);
+void register_stats(CLI::App& app, Context& ctx);
 
 }  // namespace incident::cli

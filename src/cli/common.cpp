@@ -91,6 +91,15 @@ Event make_event(const Context& ctx, std::string_view type, Timestamp at) {
   return event;
 }
 
+void set_grade(Event& event, const Severity& severity) {
+  event.fields["severity"] = severity.id;
+  event.fields["severity_name"] = severity.name;
+  event.fields["response_time_seconds"] = std::to_string(severity.response_time.count());
+  if (severity.update_every.count() > 0) {
+    event.fields["update_every_seconds"] = std::to_string(severity.update_every.count());
+  }
+}
+
 IdAndValue split_id_and_value(const std::vector<std::string>& positionals) {
   if (positionals.size() == 1) {
     return {"", positionals[0]};

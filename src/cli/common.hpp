@@ -45,6 +45,10 @@ std::string clean_text(std::string_view value, std::string_view what, std::size_
 // A new event of `type` by the acting user.
 Event make_event(const Context& ctx, std::string_view type, Timestamp at);
 
+// Records a severity on an event (opened, severity_changed): its id and name, and the
+// acknowledge SLA and update cadence it carries from then on.
+void set_grade(Event& event, const Severity& severity);
+
 // Splits "[ID] VALUE" positionals: one value means no ID.
 struct IdAndValue {
   std::string id;

@@ -26,6 +26,9 @@ struct GlobalOptions {
 class Context {
 public:
   GlobalOptions options;
+  // What the process exits with when the command completes without an error (e.g.
+  // ExitCode::attention from `status --check`); 0 otherwise.
+  int exit_code = 0;
 
   // The runbook, loaded and validated on first use. Throws DataError when it is invalid.
   const Runbook& runbook();

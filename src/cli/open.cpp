@@ -30,9 +30,7 @@ void register_open(CLI::App& app, Context& ctx) {
     const Severity& severity = runbook.severity(o->severity);
     Event event = make_event(ctx, event_type::opened, event_time(o->at));
     event.fields["title"] = clean_text(o->title, "TITLE", k_max_title_bytes);
-    event.fields["severity"] = severity.id;
-    event.fields["severity_name"] = severity.name;
-    event.fields["response_time_seconds"] = std::to_string(severity.response_time.count());
+    set_grade(event, severity);
     if (auto impact = clean_text(o->impact, "--impact", k_max_text_bytes, true); !impact.empty()) {
       event.fields["impact"] = impact;
     }

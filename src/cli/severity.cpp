@@ -34,9 +34,7 @@ void register_severity(CLI::App& app, Context& ctx) {
         return std::vector<Event>{};
       }
       Event event = make_event(ctx, event_type::severity_changed, event_time(o->at, current.started_at));
-      event.fields["severity"] = severity.id;
-      event.fields["severity_name"] = severity.name;
-      event.fields["response_time_seconds"] = std::to_string(severity.response_time.count());
+      set_grade(event, severity);
       return std::vector<Event>{std::move(event)};
     });
     const std::string now_is = fmt::format("{} ({})", incident.severity_name, incident.severity);

@@ -83,6 +83,17 @@ const Phase* find_phase(const Runbook& runbook, std::string_view text) {
   return nullptr;
 }
 
+const ChecklistItem* find_post_incident_item(const Runbook& runbook, std::string_view id) {
+  for (const auto& group : runbook.post_incident) {
+    for (const auto& item : group.items) {
+      if (item.id == id) {
+        return &item;
+      }
+    }
+  }
+  return nullptr;
+}
+
 const ChecklistEntry& find_entry(const std::vector<ChecklistEntry>& entries, std::string_view text) {
   int number = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);

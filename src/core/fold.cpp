@@ -36,8 +36,12 @@ void apply(Incident& incident, const Event& event) {
     incident.response_time = seconds_field(event, "response_time_seconds");
     incident.impact = event.field("impact");
     incident.commander = event.field("commander");
+    incident.update_every = seconds_field(event, "update_every_seconds");
     incident.started_at = event.at;
     incident.status = Status::investigating;
+    if (!incident.commander.empty()) {
+      incident.commanders.push_back({incident.commander, event.at});
+    }
   } else if (type == acknowledged) {
     if (!incident.acknowledged_at) {
       incident.acknowledged_at = event.at;
@@ -45,12 +49,14 @@ void apply(Incident& incident, const Event& event) {
     }
     if (incident.commander.empty()) {
       incident.commander = event.by;
+      incident.commanders.push_back({incident.commander, event.at});
     }
   } else if (type == updated) {
     incident.findings = event.field("findings");
     incident.next_steps = event.field("next_steps");
     incident.eta = event.field("eta");
     incident.last_update_at = event.at;
+    ++incident.updates;
     if (auto status = parse_status(event.field("status")); status && is_active(*status)) {
       incident.status = *status;
     }
@@ -71,12 +77,36 @@ void apply(Incident& incident, const Event& event) {
     incident.severity = event.field("severity");
     incident.severity_name = event.field("severity_name");
     incident.response_time = seconds_field(event, "response_time_seconds");
+    incident.update_every = seconds_field(event, "update_every_seconds");
   } else if (type == handed_off) {
     incident.commander = event.field("commander");
+    incident.commanders.push_back({incident.commander, event.at});
   } else if (type == checked || type == unchecked || type == skipped) {
     if (!event.field("item").empty()) {
       incident.items[event.field("item")] =
           ItemState{type == checked, type == skipped ? event.field("reason") : std::string(), event.at, event.by};
+    }
+  } else if (type == flagged && !event.field("trigger").empty()) {
+    incident.flags[event.field("trigger")] = Flag{event.at, event.by};
+  } else if (type == unflagged) {
+    incident.flags.erase(event.field("trigger"));
+  } else if (type == escalated) {
+    int level = 0;
+    const std::string& text = event.field("level");
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), level);
+    if (error == std::errc{} && end == text.data() + text.size() && level > 0) {
+      incident.escalations.push_back({level, event.field("role"), event.field("contact"), event.field("reason"),
+                                      event.at, event.by});
+    }
+  } else if (type == action_added && !event.field("text").empty()) {
+    incident.actions.push_back(
+        {event.id, event.field("text"), event.field("owner"), event.field("due"), event.at, event.by, {}, {}});
+  } else if (type == action_done) {
+    for (auto& action : incident.actions) {
+      if (action.id == event.field("action") && !action.done_at) {
+        action.done_at = event.at;
+        action.done_by = event.by;
+      }
     }
   }
   // `noted` and unknown types (from a newer version) change nothing derived.
@@ -112,6 +142,14 @@ std::optional<Status> parse_status(std::string_view text) {
     }
   }
   return std::nullopt;
+}
+
+int Incident::escalation_level() const {
+  int level = 0;
+  for (const auto& record : escalations) {
+    level = std::max(level, record.level);
+  }
+  return level;
 }
 
 bool is_open(Status status) { return status != Status::closed; }

@@ -84,6 +84,12 @@ void append_summary_json(json::Buffer& out, const Summary& summary, bool pretty,
   time("closed_at", summary.closed_at);
   object.field("response_time_seconds", std::int64_t{summary.response_time.count()});
   time("ack_due_at", summary.started_at + summary.response_time);
+  if (summary.update_every.count() > 0) {
+    object.field("update_every_seconds", std::int64_t{summary.update_every.count()});
+  } else {
+    object.null_field("update_every_seconds");
+  }
+  time("last_update_at", summary.last_update_at);
   object.close();
 }
 
@@ -96,13 +102,30 @@ Json summary_json(const Summary& summary) {
 Json incident_json(const Incident& incident, bool with_events) {
   Json out = summary_json(summarize(incident, {}));
   out["acknowledged_by"] = optional_text(incident.acknowledged_by);
-  out["last_update_at"] = optional_time(incident.last_update_at);
   out["findings"] = optional_text(incident.findings);
   out["next_steps"] = optional_text(incident.next_steps);
   out["eta"] = optional_text(incident.eta);
   out["root_cause"] = optional_text(incident.root_cause);
   out["fix"] = optional_text(incident.fix);
   out["monitoring"] = optional_text(incident.monitoring);
+  Json flags = Json::array();
+  for (const auto& [trigger, flag] : incident.flags) {
+    flags.push_back(trigger);
+  }
+  out["flags"] = std::move(flags);
+  out["escalation_level"] = incident.escalation_level();
+  Json actions = Json::array();
+  for (std::size_t i = 0; i < incident.actions.size(); ++i) {
+    const ActionItem& action = incident.actions[i];
+    actions.push_back({{"number", i + 1},
+                       {"id", action.id},
+                       {"text", action.text},
+                       {"owner", optional_text(action.owner)},
+                       {"due", optional_text(action.due)},
+                       {"done", action.done_at.has_value()},
+                       {"done_at", optional_time(action.done_at)}});
+  }
+  out["actions"] = std::move(actions);
   if (with_events) {
     Json events = Json::array();
     for (const auto& event : incident.events) {

@@ -89,6 +89,9 @@ std::string severities_text(const Runbook& runbook) {
     out += fmt::format("{} ({})\n", severity.name, severity.id);
     out += fmt::format("  Definition: {}\n", severity.definition);
     out += fmt::format("  Response Time: {}\n", format_duration_words(severity.response_time));
+    if (severity.update_every.count() > 0) {
+      out += fmt::format("  Updates: every {}\n", format_duration_words(severity.update_every));
+    }
     if (!severity.examples.empty()) {
       out += "  Examples:\n";
       bullets(out, severity.examples, "    ");
@@ -104,6 +107,9 @@ Json severities_json(const Runbook& runbook) {
                    {"definition", severity.definition},
                    {"response_time_seconds", severity.response_time.count()},
                    {"response_time", format_duration_words(severity.response_time)},
+                   {"update_every_seconds", severity.update_every.count() > 0
+                                                ? Json(severity.update_every.count())
+                                                : Json(nullptr)},
                    {"examples", severity.examples}});
   }
   return out;
@@ -205,7 +211,11 @@ Json escalation_json(const Runbook& runbook) {
   const Escalation& escalation = runbook.escalation;
   Json triggers = Json::array();
   for (const auto& trigger : escalation.triggers) {
-    Json item = {{"id", trigger.id}, {"text", trigger.text}, {"after_seconds", nullptr}};
+    Json item = {{"id", trigger.id},
+                 {"text", trigger.text},
+                 {"after_seconds", nullptr},
+                 {"declared", trigger.is_declared()},
+                 {"escalate_to", trigger.escalate_to}};
     if (trigger.after) {
       item["after_seconds"] = trigger.after->count();
     }

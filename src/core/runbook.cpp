@@ -69,6 +69,24 @@ const Checklist* Phase::checklist_for(std::string_view severity_id) const {
   return nullptr;
 }
 
+const EscalationLevel* Escalation::find_level(int level) const {
+  for (const auto& candidate : levels) {
+    if (candidate.level == level) {
+      return &candidate;
+    }
+  }
+  return nullptr;
+}
+
+const EscalationTrigger* Escalation::find_trigger(std::string_view id) const {
+  for (const auto& trigger : triggers) {
+    if (trigger.id == id) {
+      return &trigger;
+    }
+  }
+  return nullptr;
+}
+
 const Contact* Escalation::contact_for(const EscalationLevel& level) const {
   for (const auto& contact : contacts) {
     if (contact.id == level.contact) {

@@ -299,7 +299,7 @@ void Loader::read_severities(const Node& node, Runbook& runbook) const {
   std::map<std::string, const Node*> ids;
   std::map<std::string, const Node*> names;
   for (const auto& item : list(node, "severities")) {
-    MapReader reader(*this, item, "a severity", {"id", "name", "definition", "response_time", "examples"});
+    MapReader reader(*this, item, "a severity", {"id", "name", "definition", "response_time", "update_every", "examples"});
     Severity severity;
     const Node& id_node = reader.require("id");
     severity.id = text(id_node, "severity id");
@@ -318,6 +318,9 @@ void Loader::read_severities(const Node& node, Runbook& runbook) const {
     claim(names, name_node, text::to_lower(severity.name), "severity name", severity.name);
     severity.definition = text(reader.require("definition"), "definition");
     severity.response_time = duration(reader.require("response_time"), "response_time");
+    if (const Node* every = reader.find("update_every")) {
+      severity.update_every = duration(*every, "update_every");
+    }
     if (const Node* examples = reader.find("examples")) {
       severity.examples = text_list(*examples, "examples");
     }
@@ -484,10 +487,11 @@ void Loader::read_escalation(const Node& node, Runbook& runbook) const {
       escalation.contacts.push_back(std::move(contact));
     }
   }
+  std::vector<const Node*> escalate_to_nodes;  // per trigger; checked once the levels are known
   if (const Node* triggers = reader.find("triggers")) {
     std::map<std::string, const Node*> ids;
     for (const auto& item : list(*triggers, "triggers")) {
-      MapReader trigger_reader(*this, item, "a trigger", {"id", "text", "after"});
+      MapReader trigger_reader(*this, item, "a trigger", {"id", "text", "after", "escalate_to"});
       EscalationTrigger trigger;
       trigger.id = id(trigger_reader.require("id"), "trigger id");
       claim(ids, trigger_reader.require("id"), trigger.id, "trigger id");
@@ -495,6 +499,7 @@ void Loader::read_escalation(const Node& node, Runbook& runbook) const {
       if (const Node* after = trigger_reader.find("after")) {
         trigger.after = duration(*after, "after");
       }
+      escalate_to_nodes.push_back(trigger_reader.find("escalate_to"));
       escalation.triggers.push_back(std::move(trigger));
     }
   }
@@ -524,6 +529,24 @@ void Loader::read_escalation(const Node& node, Runbook& runbook) const {
       }
       escalation.levels.push_back(std::move(level));
     }
+  }
+  const int top = static_cast<int>(escalation.levels.size());
+  for (std::size_t i = 0; i < escalation.triggers.size(); ++i) {
+    EscalationTrigger& trigger = escalation.triggers[i];
+    const Node* level_node = escalate_to_nodes[i];
+    if (level_node == nullptr) {
+      trigger.escalate_to = std::min(2, std::max(top, 1));  // one step up from on-call
+      continue;
+    }
+    int level = 0;
+    const char* end = level_node->value.data() + level_node->value.size();
+    auto [ptr, ec] = std::from_chars(level_node->value.data(), end, level);
+    if (level_node->kind != Node::Kind::scalar || level_node->quoted || ec != std::errc{} || ptr != end ||
+        level < 1 || level > top) {
+      fail(*level_node, top == 0 ? std::string("escalate_to needs escalation levels, and there are none")
+                           : fmt::format("escalate_to must be a level from 1 to {}", top));
+    }
+    trigger.escalate_to = level;
   }
 }
 

@@ -23,7 +23,7 @@ namespace {
 constexpr std::string_view k_id_alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
 constexpr std::size_t k_id_length = 8;
 constexpr std::size_t k_max_id_length = 16;
-constexpr std::string_view k_index_header = "incident-index 2";
+constexpr std::string_view k_index_header = "incident-index 3";
 constexpr std::size_t k_max_index_bytes = std::size_t{256} * 1024 * 1024;
 constexpr mode_t k_dir_mode = 0700;
 

@@ -10,7 +10,7 @@ namespace incident {
 
 namespace {
 
-constexpr std::size_t k_fields = 15;
+constexpr std::size_t k_fields = 18;
 constexpr std::int64_t k_max_response_seconds = std::int64_t{100} * 366 * 24 * 3600;  // as durations
 
 std::string time_field(const std::optional<Timestamp>& at) {
@@ -144,21 +144,23 @@ std::optional<std::string> unescape_field(std::string_view text) {
 }
 
 Summary summarize(const Incident& incident, const FileIdentity& file) {
-  return Summary{incident.id,         incident.status,       incident.severity,    incident.severity_name,
+  return Summary{incident.id,         incident.status,       incident.severity,        incident.severity_name,
                  incident.response_time, incident.started_at, incident.acknowledged_at, incident.resolved_at,
-                 incident.closed_at,  incident.commander,    incident.title,       incident.impact,
-                 file};
+                 incident.closed_at,  incident.commander,    incident.title,           incident.impact,
+                 incident.update_every, incident.last_update_at, incident.ack_response_time, file};
 }
 
 // Fields: id, started_at first (what sorting needs, read without splitting the rest),
 // then status, severity, severity_name, response_time, acknowledged_at, resolved_at,
-// closed_at, commander, title, impact, and the file's inode, size and mtime.
+// closed_at, commander, title, impact, update_every, last_update_at, ack_response_time,
+// and the file's inode, size and mtime.
 std::string encode_summary(const Summary& s) {
-  return fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}", s.id,
+  return fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}", s.id,
                      s.started_at.time_since_epoch().count(), status_name(s.status), escape_field(s.severity),
                      escape_field(s.severity_name), s.response_time.count(), time_field(s.acknowledged_at),
                      time_field(s.resolved_at), time_field(s.closed_at), escape_field(s.commander), escape_field(s.title),
-                     escape_field(s.impact), s.file.inode, s.file.size, s.file.mtime_ns);
+                     escape_field(s.impact), s.update_every.count(), time_field(s.last_update_at),
+                     s.ack_response_time.count(), s.file.inode, s.file.size, s.file.mtime_ns);
 }
 
 std::string encode_skipped(const SkippedFile& skipped) {
@@ -208,12 +210,19 @@ bool decode_summary(std::string_view line, Summary& s) {
   auto acked = parse_time(parts[6]);
   auto resolved = parse_time(parts[7]);
   auto closed = parse_time(parts[8]);
-  auto inode = number<std::uint64_t>(parts[12]);
-  auto size = number<std::uint64_t>(parts[13]);
-  auto mtime = number<std::int64_t>(parts[14]);
-  if (!status || !response || !started || !acked || !resolved || !closed || !inode || !size || !mtime) {
+  auto every = parse_response(parts[12]);
+  auto last_update = parse_time(parts[13]);
+  auto ack_response = parse_response(parts[14]);
+  auto inode = number<std::uint64_t>(parts[15]);
+  auto size = number<std::uint64_t>(parts[16]);
+  auto mtime = number<std::int64_t>(parts[17]);
+  if (!status || !response || !started || !acked || !resolved || !closed || !every || !last_update ||
+      !ack_response || !inode || !size || !mtime) {
     return false;
   }
+  s.ack_response_time = *ack_response;
+  s.update_every = *every;
+  s.last_update_at = *last_update;
   s.id.assign(parts[0]);
   s.status = *status;
   s.response_time = *response;

@@ -121,6 +121,8 @@ TEST_CASE("a summary written straight to text is what nlohmann writes for it") {
         {"closed_at", nullptr},
         {"response_time_seconds", 3600},
         {"ack_due_at", "2026-11-27T04:12:00Z"},
+        {"update_every_seconds", nullptr},
+        {"last_update_at", nullptr},
     };
     json::Buffer compact;
     append_summary_json(compact, summary, false, 0);

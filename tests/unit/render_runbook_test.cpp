@@ -257,6 +257,7 @@ TEST_CASE("render_runbook_text shows each section as text") {
   CHECK(render_runbook_text(runbook, "severities").rfind("Critical (P0)\n"
                                                           "  Definition: Complete service outage or data loss\n"
                                                           "  Response Time: 15 minutes\n"
+                                                          "  Updates: every 30 minutes\n"
                                                           "  Examples:\n"
                                                           "    - All users unable to access the game\n",
                                                           0) == 0);

@@ -253,7 +253,7 @@ TEST_CASE("list shows open incidents from the index and every incident with --al
     const Incident c = store.create(opened_event("c"));
     // Simulate the crash: the file is there, the index never heard of it.
     std::ofstream(home.path() / "state" / "index" / "dirty");
-    std::ofstream(home.path() / "state" / "index" / "open.tsv", std::ios::trunc) << "incident-index 2\t0\n";
+    std::ofstream(home.path() / "state" / "index" / "open.tsv", std::ios::trunc) << "incident-index 3\t0\n";
     CHECK(store.list(false).incidents.size() == 2);
     (void)c;
   }

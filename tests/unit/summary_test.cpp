@@ -16,6 +16,9 @@ TEST_CASE("summaries round-trip through their index line, whatever the text hold
   summary.commander = "alice\tand\\bob";
   summary.title = "tabs\there\nnewline \\n literal\r";
   summary.impact = "";
+  summary.update_every = Seconds{1800};
+  summary.last_update_at = *parse_rfc3339("2026-11-27T03:40:00Z");
+  summary.ack_response_time = Seconds{900};
   summary.file = {123, 456, 789};
   const std::string line = encode_summary(summary);
   CHECK(line.find('\n') == std::string::npos);
@@ -26,10 +29,10 @@ TEST_CASE("summaries round-trip through their index line, whatever the text hold
 
 TEST_CASE("malformed index lines are refused") {
   // id, started, status, severity, severity_name, response, acked, resolved, closed,
-  // commander, title, impact, inode, size, mtime
+  // commander, title, impact, update_every, last_update, ack_response, inode, size, mtime
   auto line = [](const std::string& started, const std::string& status, const std::string& response,
                  const std::string& title, const std::string& mtime) {
-    return "id\t" + started + "\t" + status + "\tP1\tHigh\t" + response + "\t-\t-\t-\t\t" + title + "\t\t1\t2\t" +
+    return "id\t" + started + "\t" + status + "\tP1\tHigh\t" + response + "\t-\t-\t-\t\t" + title + "\t\t0\t-\t0\t1\t2\t" +
            mtime;
   };
   CHECK(decode_summary(line("0", "closed", "1", "ok", "3")).has_value());

@@ -1,0 +1,88 @@
+#pragma once
+// SLA clocks and escalation: what an incident owes as of a moment (its acknowledgement,
+// its next update) and which of the runbook's escalation triggers hold. Pure functions of
+// the incident, the runbook and the time; `incident status`, `status --check`, `escalate`
+// and `prompt` are built on them.
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "incident/incident.hpp"
+#include "incident/runbook.hpp"
+#include "incident/summary.hpp"
+
+namespace incident {
+
+// The incident as it stood at `at`: the fold of its events that happened by then.
+// Throws UsageError when it had not started yet.
+Incident as_it_stood(const Incident& incident, Timestamp at);
+
+enum class SlaState { pending, met, breached };
+std::string_view sla_state_name(SlaState state);  // "pending", "met", "breached"
+
+struct TriggerState {
+  const EscalationTrigger* trigger = nullptr;
+  bool holds = false;
+  std::optional<Timestamp> since;  // when it began to hold, when known
+  std::string detail;  // "no update for 2h30m", "flagged by alice"; "" when it does not hold
+};
+
+struct Assessment {
+  Timestamp as_of;
+  Seconds age{0};
+  bool active = false;  // neither resolved nor closed
+  // The response SLA: met or breached by the acknowledgement (or the resolution, when
+  // it came first), pending before either, breached once the due time passes.
+  Timestamp ack_due;
+  SlaState response = SlaState::pending;
+  std::optional<Timestamp> responded_at;
+  // Updates: the last one (the Initial Status Update at the start counts), the cadence,
+  // and while active, when the next is due.
+  Timestamp last_update_at;
+  bool any_update = false;  // an `update` was posted (not only the initial message)
+  Seconds update_every{0};  // 0: the runbook sets no cadence
+  std::optional<Timestamp> next_update_due;
+  std::vector<TriggerState> triggers;  // in the runbook's order
+  int escalated_level = 0;  // the highest level on the record; 0 for none
+  // The highest level a holding trigger calls for (0 when none holds), and whether the
+  // incident should be escalated to it (it is active and not escalated that far yet).
+  int recommended_level = 0;
+  bool escalation_recommended = false;
+
+  // Seconds until the ack is due (negative when overdue); only meaningful while pending
+  // or breached without a response.
+  [[nodiscard]] Seconds ack_remaining() const { return std::chrono::duration_cast<Seconds>(ack_due - as_of); }
+};
+
+// `incident` should already be as it stood at `as_of` (see as_it_stood).
+Assessment assess(const Runbook& runbook, const Incident& incident, Timestamp as_of);
+
+// `incident status` as text and as JSON.
+std::string render_status(const Runbook& runbook, const Incident& incident, const Assessment& assessment);
+nlohmann::ordered_json status_json(const Runbook& runbook, const Incident& incident, const Assessment& assessment);
+
+// What `status --check` reports of an active incident: an ack or an update overdue or due
+// within `within`, an escalation recommended and not made. Empty when all is well.
+struct Problem {
+  std::string kind;  // "ack", "update", "escalation"
+  bool overdue = false;  // past due (not merely due soon); escalations always are
+  std::string message;  // one line: "7f3a9c2e P0 ack overdue by 5m (03:27Z): Checkout API 500s"
+};
+std::vector<Problem> check_problems(const Incident& incident, const Assessment& assessment, Seconds within);
+
+// The escalation level `escalate` picks when none is given: the recommended one, and at
+// least one above the level on the record and above on-call (2). May exceed the top level.
+int default_escalation_level(const Assessment& assessment);
+
+// The message `incident escalate` prints for the channel.
+std::string render_escalation(const Incident& incident, const EscalationRecord& record);
+
+// The line `incident prompt` prints, from the index alone: the most pressing open
+// incident ("P0 7f3a ack 3m overdue", "P1 k3x9 update in 12m", "P2 q1bg resolved"),
+// with "+N" for the others; "" when none is open.
+std::string prompt_line(const std::vector<Summary>& open_incidents, Timestamp now);
+
+}  // namespace incident

@@ -1,0 +1,428 @@
+#include "incident/report.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <map>
+
+#include "incident/checklist.hpp"
+#include "incident/render.hpp"
+#include "incident/text.hpp"
+
+namespace incident {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Seconds between(Timestamp from, Timestamp to) { return std::chrono::duration_cast<Seconds>(to - from); }
+
+Json optional_time(const std::optional<Timestamp>& at) {
+  return at ? Json(format_rfc3339(*at)) : Json(nullptr);
+}
+
+Json optional_seconds(const std::optional<Seconds>& value) {
+  return value ? Json(value->count()) : Json(nullptr);
+}
+
+// User text for Markdown: one line, terminal controls escaped, and the characters that
+// would start markup or break a table cell backslash-escaped, so a title renders as typed.
+std::string md(std::string_view value) {
+  std::string out;
+  for (const char c : text::escape_control(value)) {
+    if (std::string_view("\\`*_[]<>|#~").find(c) != std::string_view::npos) {
+      out += '\\';
+    }
+    out += c;
+  }
+  return out;
+}
+
+std::string or_tbd(const std::string& value) { return value.empty() ? "TBD" : md(value); }
+
+std::string sla_words(const std::optional<bool>& met) {
+  return !met ? "pending" : *met ? "met" : "breached";
+}
+
+// The commanders in order: "alice, then bob (from 04:10Z)".
+std::string commanders_text(const Incident& incident) {
+  if (incident.commanders.empty()) {
+    return "unassigned";
+  }
+  std::string out;
+  for (std::size_t i = 0; i < incident.commanders.size(); ++i) {
+    const CommanderTerm& term = incident.commanders[i];
+    out += i == 0 ? md(term.name)
+                  : fmt::format(", then {} (from {})", md(term.name), format_clock(term.from, incident.started_at));
+  }
+  return out;
+}
+
+const ItemState* state_of(const Incident& incident, std::string_view item) {
+  const auto it = incident.items.find(item);
+  return it == incident.items.end() ? nullptr : &it->second;
+}
+
+// "- [x] text", "- [ ] text" or "- [-] text (skipped: reason)".
+std::string item_line(const Incident& incident, const ChecklistItem& item) {
+  const ItemState* state = state_of(incident, item.id);
+  if (state != nullptr && !state->skipped.empty()) {
+    return fmt::format("- [-] {} (skipped: {})\n", md(item.text), md(state->skipped));
+  }
+  return fmt::format("- [{}] {}\n", state != nullptr && state->checked ? "x" : " ", md(item.text));
+}
+
+}  // namespace
+
+ReportMetrics report_metrics(const Incident& incident, Timestamp as_of) {
+  ReportMetrics m;
+  if (incident.acknowledged_at) {
+    m.time_to_acknowledge = between(incident.started_at, *incident.acknowledged_at);
+    m.ack_met = incident.ack_met();
+  }
+  if (incident.resolved_at) {
+    m.time_to_resolve = between(incident.started_at, *incident.resolved_at);
+  }
+  const Timestamp end = incident.resolved_at.value_or(std::max(as_of, incident.started_at));
+  m.duration = between(incident.started_at, end);
+  m.updates = incident.updates;
+  std::vector<Timestamp> messages{incident.started_at};
+  for (const auto& event : incident.events) {
+    if (event.type == event_type::updated) {
+      messages.push_back(event.at);
+    }
+  }
+  messages.push_back(end);
+  std::sort(messages.begin(), messages.end());
+  m.longest_gap_from = m.longest_gap_to = incident.started_at;
+  for (std::size_t i = 1; i < messages.size(); ++i) {
+    if (const Seconds gap = between(messages[i - 1], messages[i]); gap > m.longest_gap) {
+      m.longest_gap = gap;
+      m.longest_gap_from = messages[i - 1];
+      m.longest_gap_to = messages[i];
+    }
+  }
+  return m;
+}
+
+std::string render_report_markdown(const Runbook& runbook, const Incident& incident, Timestamp as_of) {
+  const ReportMetrics m = report_metrics(incident, as_of);
+  auto clock = [&](Timestamp at) { return format_clock(at, incident.started_at); };
+  std::string out = fmt::format("# Postmortem: {}\n\n", md(incident.title));
+  out += "| | |\n| --- | --- |\n";
+  auto row = [&](std::string_view label, const std::string& value) { out += fmt::format("| {} | {} |\n", label, value); };
+  row("Incident", fmt::format("`{}`", incident.id));
+  row("Severity", fmt::format("{} ({})", md(incident.severity_name), md(incident.severity)));
+  row("Status", status_title(incident.status));
+  row("Impact", or_tbd(incident.impact));
+  row("Commander", commanders_text(incident));
+  row("Started", format_rfc3339(incident.started_at));
+  if (incident.acknowledged_at) {
+    row("Acknowledged", fmt::format("{} by {}", format_rfc3339(*incident.acknowledged_at), md(incident.acknowledged_by)));
+  }
+  if (incident.resolved_at) {
+    row("Resolved", format_rfc3339(*incident.resolved_at));
+  }
+  if (incident.closed_at) {
+    row("Closed", format_rfc3339(*incident.closed_at));
+  }
+  row("Duration", fmt::format("{}{}", format_duration_short(m.duration), incident.resolved_at ? "" : " (unresolved)"));
+
+  out += "\n## Metrics\n\n| metric | value |\n| --- | --- |\n";
+  row("Time to acknowledge",
+      m.time_to_acknowledge ? fmt::format("{} (SLA {} for {}: {})", format_duration_short(*m.time_to_acknowledge),
+                                          format_duration_short(incident.ack_response_time),
+                                          md(incident.ack_severity_name), sla_words(m.ack_met))
+                            : fmt::format("not acknowledged (SLA {})", format_duration_short(incident.response_time)));
+  row("Time to resolve", m.time_to_resolve ? format_duration_short(*m.time_to_resolve) : std::string("unresolved"));
+  row("Updates posted", std::to_string(m.updates));
+  row("Longest gap between updates", fmt::format("{} ({} to {})", format_duration_short(m.longest_gap),
+                                                 clock(m.longest_gap_from), clock(m.longest_gap_to)));
+  std::vector<std::string> escalations;
+  for (const auto& record : incident.escalations) {
+    escalations.push_back(fmt::format("level {} at {} by {}", record.level, clock(record.at), md(record.by)));
+  }
+  row("Escalations", escalations.empty() ? std::string("none") : text::join(escalations, "; "));
+
+  out += fmt::format("\n## Root cause\n\n{}\n", or_tbd(incident.root_cause));
+  out += fmt::format("\n## Fix applied\n\n{}\n", or_tbd(incident.fix));
+  out += fmt::format("\n## Monitoring\n\n{}\n", or_tbd(incident.monitoring));
+
+  out += "\n## Timeline\n\n| time (UTC) | event |\n| --- | --- |\n";
+  for (const auto& event : incident.events) {
+    // describe_event has escaped the terminal controls; md() adds the Markdown escapes.
+    out += fmt::format("| {} | {} |\n", format_rfc3339(event.at), md(describe_event(event)));
+  }
+
+  out += "\n## Checklists\n";
+  const auto entries = checklist_entries(runbook, incident.severity);
+  const Phase* phase = nullptr;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const ChecklistEntry& entry = entries[i];
+    if (entry.phase != phase) {
+      phase = entry.phase;
+      int done = 0;
+      int skipped = 0;
+      int total = 0;
+      for (std::size_t j = i; j < entries.size() && entries[j].phase == phase; ++j) {
+        const ItemState* state = state_of(incident, entries[j].item->id);
+        done += state != nullptr && state->checked ? 1 : 0;
+        skipped += state != nullptr && !state->skipped.empty() ? 1 : 0;
+        ++total;
+      }
+      out += fmt::format("\n### {} ({}): {}/{} done{}\n\n", md(phase->name), format_window(phase->window), done, total,
+                         skipped > 0 ? fmt::format(", {} skipped", skipped) : "");
+    }
+    out += item_line(incident, *entry.item);
+  }
+
+  out += "\n## Action items\n\n";
+  if (incident.actions.empty()) {
+    out += "None yet (`incident action add`).\n";
+  } else {
+    out += "| # | action | owner | due | done |\n| --- | --- | --- | --- | --- |\n";
+    for (std::size_t i = 0; i < incident.actions.size(); ++i) {
+      const ActionItem& action = incident.actions[i];
+      out += fmt::format("| {} | {} | {} | {} | {} |\n", i + 1, md(action.text),
+                         action.owner.empty() ? "-" : md(action.owner), action.due.empty() ? "-" : action.due,
+                         action.done_at ? format_rfc3339(*action.done_at) : "no");
+    }
+  }
+
+  if (!runbook.post_incident.empty()) {
+    out += "\n## Post-incident checklist\n";
+    for (const auto& group : runbook.post_incident) {
+      out += fmt::format("\n### {} ({})\n\n", md(group.name), format_window(group.window));
+      for (const auto& item : group.items) {
+        out += item_line(incident, item);
+      }
+    }
+  }
+  return out;
+}
+
+Json report_json(const Runbook& runbook, const Incident& incident, Timestamp as_of) {
+  const ReportMetrics m = report_metrics(incident, as_of);
+  Json commanders = Json::array();
+  for (const auto& term : incident.commanders) {
+    commanders.push_back({{"name", term.name}, {"from", format_rfc3339(term.from)}});
+  }
+  auto item_json = [&](const ChecklistItem& item) {
+    const ItemState* state = state_of(incident, item.id);
+    return Json{{"id", item.id},
+                {"text", item.text},
+                {"checked", state != nullptr && state->checked},
+                {"skipped", state != nullptr && !state->skipped.empty() ? Json(state->skipped) : Json(nullptr)}};
+  };
+  Json phases = Json::array();
+  for (const auto& entry : checklist_entries(runbook, incident.severity)) {
+    if (phases.empty() || phases.back()["id"] != entry.phase->id) {
+      phases.push_back({{"id", entry.phase->id}, {"name", entry.phase->name}, {"items", Json::array()}});
+    }
+    phases.back()["items"].push_back(item_json(*entry.item));
+  }
+  Json post = Json::array();
+  for (const auto& group : runbook.post_incident) {
+    Json items = Json::array();
+    for (const auto& item : group.items) {
+      items.push_back(item_json(item));
+    }
+    post.push_back({{"name", group.name}, {"window", format_window(group.window)}, {"items", items}});
+  }
+  Json escalations = Json::array();
+  for (const auto& record : incident.escalations) {
+    escalations.push_back({{"level", record.level},
+                           {"role", record.role},
+                           {"at", format_rfc3339(record.at)},
+                           {"by", record.by},
+                           {"reason", record.reason}});
+  }
+  Json timeline = Json::array();
+  for (const auto& event : incident.events) {
+    timeline.push_back(
+        {{"id", event.id}, {"type", event.type}, {"at", format_rfc3339(event.at)}, {"by", event.by},
+         {"text", describe_event(event)}});
+  }
+  Json actions = Json::array();
+  for (std::size_t i = 0; i < incident.actions.size(); ++i) {
+    const ActionItem& action = incident.actions[i];
+    actions.push_back({{"number", i + 1},
+                       {"text", action.text},
+                       {"owner", action.owner.empty() ? Json(nullptr) : Json(action.owner)},
+                       {"due", action.due.empty() ? Json(nullptr) : Json(action.due)},
+                       {"done_at", optional_time(action.done_at)}});
+  }
+  auto text_or_null = [](const std::string& value) { return value.empty() ? Json(nullptr) : Json(value); };
+  return Json{
+      {"id", incident.id},
+      {"title", incident.title},
+      {"severity", incident.severity},
+      {"severity_name", incident.severity_name},
+      {"status", status_name(incident.status)},
+      {"impact", text_or_null(incident.impact)},
+      {"commanders", commanders},
+      {"started_at", format_rfc3339(incident.started_at)},
+      {"acknowledged_at", optional_time(incident.acknowledged_at)},
+      {"resolved_at", optional_time(incident.resolved_at)},
+      {"closed_at", optional_time(incident.closed_at)},
+      {"metrics",
+       {{"time_to_acknowledge_seconds", optional_seconds(m.time_to_acknowledge)},
+        {"ack_sla_seconds", (incident.acknowledged_at ? incident.ack_response_time : incident.response_time).count()},
+        {"ack_sla_met", m.ack_met ? Json(*m.ack_met) : Json(nullptr)},
+        {"time_to_resolve_seconds", optional_seconds(m.time_to_resolve)},
+        {"duration_seconds", m.duration.count()},
+        {"updates", m.updates},
+        {"longest_gap_seconds", m.longest_gap.count()},
+        {"longest_gap_from", format_rfc3339(m.longest_gap_from)},
+        {"longest_gap_to", format_rfc3339(m.longest_gap_to)}}},
+      {"root_cause", text_or_null(incident.root_cause)},
+      {"fix", text_or_null(incident.fix)},
+      {"monitoring", text_or_null(incident.monitoring)},
+      {"escalations", escalations},
+      {"timeline", timeline},
+      {"checklists", phases},
+      {"action_items", actions},
+      {"post_incident", post},
+  };
+}
+
+DurationStats duration_stats(std::vector<Seconds> values) {
+  DurationStats stats;
+  stats.count = values.size();
+  if (values.empty()) {
+    return stats;
+  }
+  std::sort(values.begin(), values.end());
+  std::int64_t total = 0;
+  for (const auto value : values) {
+    total += value.count();
+  }
+  const auto n = static_cast<std::int64_t>(values.size());
+  stats.mean = Seconds{(total + n / 2) / n};
+  // Nearest rank: the ceil(q * n)-th smallest, 1-based.
+  auto rank = [&](std::int64_t percent) {
+    const std::int64_t k = (percent * n + 99) / 100;
+    return values[static_cast<std::size_t>(std::max<std::int64_t>(k, 1) - 1)];
+  };
+  stats.p50 = rank(50);
+  stats.p90 = rank(90);
+  stats.max = values.back();
+  return stats;
+}
+
+Stats compute_stats(const Runbook& runbook, const std::vector<Summary>& incidents) {
+  struct Collect {
+    SeverityStats stats;
+    std::vector<Seconds> ack;
+    std::vector<Seconds> resolve;
+  };
+  auto group_of = [](const std::string& severity, const std::string& name) {
+    Collect c;
+    c.stats.severity = severity;
+    c.stats.severity_name = name;
+    return c;
+  };
+  std::vector<Collect> groups;
+  std::map<std::string, std::size_t> index;
+  for (const auto& severity : runbook.severities) {
+    index.emplace(severity.id, groups.size());
+    groups.push_back(group_of(severity.id, severity.name));
+  }
+  Collect all = group_of("all", "");
+  for (const auto& s : incidents) {
+    auto [it, added] = index.emplace(s.severity, groups.size());
+    if (added) {
+      groups.push_back(group_of(s.severity, s.severity_name));
+    }
+    for (Collect* c : {&groups[it->second], &all}) {
+      ++c->stats.incidents;
+      if (!s.resolved_at) {
+        continue;
+      }
+      ++c->stats.resolved;
+      c->resolve.push_back(between(s.started_at, *s.resolved_at));
+      bool met = false;
+      if (s.acknowledged_at) {
+        const Seconds taken = between(s.started_at, *s.acknowledged_at);
+        c->ack.push_back(taken);
+        met = taken <= s.ack_response_time;
+      } else {
+        met = *s.resolved_at <= s.started_at + s.response_time;
+      }
+      ++(met ? c->stats.sla_met : c->stats.sla_breached);
+    }
+  }
+  Stats stats;
+  auto finish = [](Collect& c) {
+    c.stats.time_to_acknowledge = duration_stats(std::move(c.ack));
+    c.stats.time_to_resolve = duration_stats(std::move(c.resolve));
+  };
+  for (auto& group : groups) {
+    finish(group);
+  }
+  finish(all);
+  for (auto& group : groups) {
+    stats.by_severity.push_back(std::move(group.stats));
+  }
+  stats.all = std::move(all.stats);
+  return stats;
+}
+
+std::string render_stats(const Stats& stats) {
+  auto d = [](const DurationStats& ds, Seconds DurationStats::*field) {
+    return ds.count == 0 ? std::string("-") : format_duration_short(ds.*field);
+  };
+  std::string out = fmt::format("{:<5} {:>9} {:>8}   {:>8} {:>8} {:>8}   {:>8} {:>8} {:>8}   {}\n", "SEV", "INCIDENTS",
+                                "RESOLVED", "TTA MEAN", "TTA P50", "TTA P90", "TTR MEAN", "TTR P50", "TTR P90",
+                                "ACK SLA MET");
+  auto line = [&](const SeverityStats& s) {
+    const auto compliance = s.compliance();
+    out += fmt::format("{:<5} {:>9} {:>8}   {:>8} {:>8} {:>8}   {:>8} {:>8} {:>8}   {}\n",
+                       text::escape_control(s.severity), s.incidents, s.resolved,
+                       d(s.time_to_acknowledge, &DurationStats::mean), d(s.time_to_acknowledge, &DurationStats::p50),
+                       d(s.time_to_acknowledge, &DurationStats::p90), d(s.time_to_resolve, &DurationStats::mean),
+                       d(s.time_to_resolve, &DurationStats::p50), d(s.time_to_resolve, &DurationStats::p90),
+                       compliance ? fmt::format("{}/{} ({:.0f}%)", s.sla_met, s.sla_met + s.sla_breached,
+                                                *compliance * 100.0)
+                                  : std::string("-"));
+  };
+  for (const auto& s : stats.by_severity) {
+    line(s);
+  }
+  line(stats.all);
+  return out;
+}
+
+Json stats_json(const Stats& stats) {
+  auto durations = [](const DurationStats& ds) {
+    if (ds.count == 0) {
+      return Json{{"count", 0}, {"mean_seconds", nullptr}, {"p50_seconds", nullptr}, {"p90_seconds", nullptr},
+                  {"max_seconds", nullptr}};
+    }
+    return Json{{"count", ds.count},
+                {"mean_seconds", ds.mean.count()},
+                {"p50_seconds", ds.p50.count()},
+                {"p90_seconds", ds.p90.count()},
+                {"max_seconds", ds.max.count()}};
+  };
+  auto one = [&](const SeverityStats& s) {
+    const auto compliance = s.compliance();
+    return Json{{"severity", s.severity},
+                {"severity_name", s.severity_name.empty() ? Json(nullptr) : Json(s.severity_name)},
+                {"incidents", s.incidents},
+                {"resolved", s.resolved},
+                {"time_to_acknowledge", durations(s.time_to_acknowledge)},
+                {"time_to_resolve", durations(s.time_to_resolve)},
+                {"ack_sla", {{"met", s.sla_met},
+                             {"breached", s.sla_breached},
+                             {"compliance", compliance ? Json(*compliance) : Json(nullptr)}}}};
+  };
+  Json by = Json::array();
+  for (const auto& s : stats.by_severity) {
+    by.push_back(one(s));
+  }
+  return Json{{"by_severity", by}, {"all", one(stats.all)}};
+}
+
+}  // namespace incident

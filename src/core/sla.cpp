@@ -1,0 +1,363 @@
+#include "incident/sla.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <tuple>
+
+#include "incident/error.hpp"
+#include "incident/text.hpp"
+
+namespace incident {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr Seconds k_default_no_progress{2 * 3600};
+
+Seconds between(Timestamp from, Timestamp to) { return std::chrono::duration_cast<Seconds>(to - from); }
+
+Json optional_time(const std::optional<Timestamp>& at) {
+  return at ? Json(format_rfc3339(*at)) : Json(nullptr);
+}
+
+// "5m overdue" / "in 5m", for a deadline seen from `now`.
+std::string due_words(Timestamp due, Timestamp now) {
+  return due < now ? fmt::format("overdue by {}", format_duration_short(between(due, now)))
+                   : fmt::format("due in {}", format_duration_short(between(now, due)));
+}
+
+std::string level_words(const Escalation& escalation, int number) {
+  const EscalationLevel* level = escalation.find_level(number);
+  if (level == nullptr) {
+    return fmt::format("level {}", number);
+  }
+  const Contact* contact = escalation.contact_for(*level);
+  return fmt::format("level {}, {}{}", number, level->role,
+                     contact == nullptr ? "" : fmt::format(" ({}: {})", contact->name, contact->value));
+}
+
+}  // namespace
+
+Incident as_it_stood(const Incident& incident, Timestamp at) {
+  if (at < incident.started_at) {
+    throw UsageError(fmt::format("--at {} is before {} started ({})", format_rfc3339(at), incident.id,
+                                 format_rfc3339(incident.started_at)));
+  }
+  std::vector<Event> events;
+  for (const auto& event : incident.events) {
+    if (event.at <= at) {
+      events.push_back(event);
+    }
+  }
+  return fold(incident.id, std::move(events));
+}
+
+std::string_view sla_state_name(SlaState state) {
+  switch (state) {
+    case SlaState::pending: return "pending";
+    case SlaState::met: return "met";
+    case SlaState::breached: return "breached";
+  }
+  return "pending";
+}
+
+Assessment assess(const Runbook& runbook, const Incident& incident, Timestamp as_of) {
+  Assessment a;
+  a.as_of = as_of;
+  a.age = between(incident.started_at, as_of);
+  a.active = is_active(incident.status);
+  a.ack_due = incident.ack_due();
+
+  // The response: the acknowledgement, or a resolution that came first.
+  if (incident.acknowledged_at) {
+    a.responded_at = incident.acknowledged_at;
+    a.response = *incident.ack_met() ? SlaState::met : SlaState::breached;
+  } else if (incident.resolved_at) {
+    a.responded_at = incident.resolved_at;
+    a.response = *incident.resolved_at <= a.ack_due ? SlaState::met : SlaState::breached;
+  } else {
+    a.response = as_of > a.ack_due ? SlaState::breached : SlaState::pending;
+  }
+
+  a.any_update = incident.last_update_at.has_value();
+  a.last_update_at = incident.last_update_at.value_or(incident.started_at);
+  a.update_every = incident.update_every;
+  if (a.active && a.update_every.count() > 0) {
+    a.next_update_due = a.last_update_at + a.update_every;
+  }
+
+  const Escalation& escalation = runbook.escalation;
+  a.escalated_level = incident.escalation_level();
+  for (const auto& trigger : escalation.triggers) {
+    TriggerState state;
+    state.trigger = &trigger;
+    if (trigger.id == "sla-exceeded") {
+      if (a.response == SlaState::breached) {
+        state.holds = true;
+        state.since = a.ack_due;
+        state.detail = a.responded_at ? fmt::format("acknowledged {} late",
+                                                    format_duration_short(between(a.ack_due, *a.responded_at)))
+                                      : fmt::format("not acknowledged, {} past the {} SLA",
+                                                    format_duration_short(between(a.ack_due, as_of)),
+                                                    format_duration_short(incident.response_time));
+      }
+    } else if (trigger.id == "no-progress") {
+      const Seconds after = trigger.after.value_or(k_default_no_progress);
+      const Seconds quiet = between(a.last_update_at, as_of);
+      if (a.active && quiet >= after) {
+        state.holds = true;
+        state.since = a.last_update_at + after;
+        state.detail = a.any_update ? fmt::format("no update for {}", format_duration_short(quiet))
+                                    : fmt::format("no update since the start, {} ago", format_duration_short(quiet));
+      }
+    } else if (const auto flag = incident.flags.find(trigger.id); flag != incident.flags.end()) {
+      state.holds = true;
+      state.since = flag->second.at;
+      state.detail = fmt::format("flagged by {}", flag->second.by);
+    }
+    if (state.holds) {
+      a.recommended_level = std::max(a.recommended_level, trigger.escalate_to);
+    }
+    a.triggers.push_back(std::move(state));
+  }
+  a.escalation_recommended = a.active && a.recommended_level > a.escalated_level;
+  return a;
+}
+
+std::string render_status(const Runbook& runbook, const Incident& incident, const Assessment& a) {
+  auto line = [](std::string_view label, const std::string& value) { return fmt::format("{:<14}{}\n", label, value); };
+  auto clock = [&](Timestamp at) { return format_clock(at, a.as_of); };
+  std::string out = fmt::format("{} {}\n", incident.id, text::escape_control(incident.title));
+  out += line("Severity:", fmt::format("{} ({})", incident.severity_name, incident.severity));
+  out += line("Status:", status_title(incident.status));
+  out += line("Commander:", incident.commander.empty() ? "unassigned" : text::escape_control(incident.commander));
+  out += line("As of:", fmt::format("{} (age {})", format_rfc3339(a.as_of), format_duration_short(a.age)));
+
+  std::string response = fmt::format("{}, due {}: ", format_duration_short(incident.response_time), clock(a.ack_due));
+  if (a.responded_at) {
+    const bool by_ack = incident.acknowledged_at.has_value();
+    response += fmt::format("{} ({} after {}{})", sla_state_name(a.response), by_ack ? "acknowledged" : "resolved",
+                            format_duration_short(between(incident.started_at, *a.responded_at)),
+                            by_ack ? " by " + text::escape_control(incident.acknowledged_by) : "");
+  } else if (a.response == SlaState::breached) {
+    response += fmt::format("breached (not acknowledged, {})", due_words(a.ack_due, a.as_of));
+  } else {
+    response += fmt::format("pending ({})", due_words(a.ack_due, a.as_of));
+  }
+  out += line("Response SLA:", response);
+
+  std::string updates = a.update_every.count() > 0
+                            ? fmt::format("every {}; ", format_duration_short(a.update_every))
+                            : std::string("no cadence set; ");
+  updates += a.any_update ? fmt::format("last {} ago ({}, {} in all)",
+                                        format_duration_short(between(a.last_update_at, a.as_of)),
+                                        clock(a.last_update_at), incident.updates)
+                          : std::string("none since the Initial Status Update");
+  if (a.next_update_due) {
+    updates += fmt::format("; next {}: {}", clock(*a.next_update_due), due_words(*a.next_update_due, a.as_of));
+  }
+  out += line("Updates:", updates);
+
+  if (!a.triggers.empty()) {
+    out += "Escalation triggers:\n";
+    std::vector<std::string> declarable;
+    for (const auto& state : a.triggers) {
+      out += fmt::format("  [{}] {}{}\n", state.holds ? "!" : " ", state.trigger->text,
+                         state.holds ? ": " + text::escape_control(state.detail) : "");
+      if (!state.holds && state.trigger->is_declared()) {
+        declarable.push_back(state.trigger->id);
+      }
+    }
+    if (a.active && !declarable.empty()) {
+      out += fmt::format("  (declare one: incident flag {} {})\n", incident.id, text::join(declarable, "|"));
+    }
+  }
+  const Escalation& escalation = runbook.escalation;
+  std::string escalation_line;
+  if (a.escalated_level > 0) {
+    const auto& last = *std::max_element(
+        incident.escalations.begin(), incident.escalations.end(),
+        [](const EscalationRecord& x, const EscalationRecord& y) { return x.level < y.level; });
+    escalation_line = fmt::format("escalated to level {} at {} by {}", last.level, clock(last.at),
+                                  text::escape_control(last.by));
+  }
+  if (a.escalation_recommended) {
+    escalation_line += fmt::format("{}{} recommended; next: incident escalate {}",
+                                   escalation_line.empty() ? "" : "; ",
+                                   level_words(escalation, a.recommended_level), incident.id);
+  } else if (escalation_line.empty()) {
+    escalation_line = a.active ? "not needed (no trigger holds)" : "not needed";
+  }
+  out += line("Escalation:", escalation_line);
+  return out;
+}
+
+Json status_json(const Runbook& runbook, const Incident& incident, const Assessment& a) {
+  Json triggers = Json::array();
+  for (const auto& state : a.triggers) {
+    triggers.push_back({{"id", state.trigger->id},
+                        {"text", state.trigger->text},
+                        {"declared", state.trigger->is_declared()},
+                        {"holds", state.holds},
+                        {"since", optional_time(state.since)},
+                        {"detail", state.holds ? Json(state.detail) : Json(nullptr)},
+                        {"escalate_to", state.trigger->escalate_to}});
+  }
+  Json recommended = nullptr;
+  if (a.recommended_level > 0) {
+    recommended = {{"level", a.recommended_level}, {"role", nullptr}, {"contact", nullptr}};
+    if (const EscalationLevel* level = runbook.escalation.find_level(a.recommended_level)) {
+      recommended["role"] = level->role;
+      if (const Contact* contact = runbook.escalation.contact_for(*level)) {
+        recommended["contact"] = {{"id", contact->id}, {"name", contact->name}, {"value", contact->value}};
+      }
+    }
+  }
+  const bool ack_overdue = !a.responded_at && a.response == SlaState::breached;
+  const bool update_overdue = a.next_update_due && *a.next_update_due < a.as_of;
+  return Json{
+      {"id", incident.id},
+      {"title", incident.title},
+      {"severity", incident.severity},
+      {"severity_name", incident.severity_name},
+      {"status", status_name(incident.status)},
+      {"commander", incident.commander.empty() ? Json(nullptr) : Json(incident.commander)},
+      {"as_of", format_rfc3339(a.as_of)},
+      {"started_at", format_rfc3339(incident.started_at)},
+      {"age_seconds", a.age.count()},
+      {"active", a.active},
+      {"response",
+       {{"sla_seconds", incident.response_time.count()},
+        {"due_at", format_rfc3339(a.ack_due)},
+        {"state", sla_state_name(a.response)},
+        {"met", a.response == SlaState::met},
+        {"breached", a.response == SlaState::breached},
+        {"overdue", ack_overdue},
+        {"responded_at", optional_time(a.responded_at)},
+        {"acknowledged_at", optional_time(incident.acknowledged_at)}}},
+      {"updates",
+       {{"every_seconds", a.update_every.count() > 0 ? Json(a.update_every.count()) : Json(nullptr)},
+        {"count", incident.updates},
+        {"last_at", a.any_update ? Json(format_rfc3339(a.last_update_at)) : Json(nullptr)},
+        {"seconds_since_last", between(a.last_update_at, a.as_of).count()},
+        {"next_due_at", optional_time(a.next_update_due)},
+        {"overdue", update_overdue}}},
+      {"triggers", triggers},
+      {"escalation",
+       {{"level", a.escalated_level},
+        {"recommended", a.escalation_recommended},
+        {"recommended_level", a.recommended_level > 0 ? Json(a.recommended_level) : Json(nullptr)},
+        {"recommendation", recommended}}},
+  };
+}
+
+std::vector<Problem> check_problems(const Incident& incident, const Assessment& a, Seconds within) {
+  std::vector<Problem> problems;
+  if (!a.active) {
+    return problems;
+  }
+  const std::string who = fmt::format("{} {}", incident.id, incident.severity);
+  const std::string title = text::escape_control(incident.title);
+  auto clock = [&](Timestamp at) { return format_clock(at, a.as_of); };
+  if (!a.responded_at && a.ack_due - a.as_of <= within) {
+    problems.push_back({"ack", a.ack_due < a.as_of,
+                        fmt::format("{} ack {} ({}): {}", who, due_words(a.ack_due, a.as_of), clock(a.ack_due), title)});
+  }
+  if (a.next_update_due && *a.next_update_due - a.as_of <= within) {
+    problems.push_back({"update", *a.next_update_due < a.as_of,
+                        fmt::format("{} update {} ({}): {}", who, due_words(*a.next_update_due, a.as_of),
+                                    clock(*a.next_update_due), title)});
+  }
+  if (a.escalation_recommended) {
+    std::vector<std::string> reasons;
+    for (const auto& state : a.triggers) {
+      if (state.holds && state.trigger->escalate_to > a.escalated_level) {
+        reasons.push_back(state.trigger->text);
+      }
+    }
+    problems.push_back({"escalation", true,
+                        fmt::format("{} escalation to level {} recommended ({}): {}", who, a.recommended_level,
+                                    text::join(reasons, "; "), title)});
+  }
+  return problems;
+}
+
+int default_escalation_level(const Assessment& a) {
+  return std::max({a.recommended_level, a.escalated_level + 1, 2});
+}
+
+std::string render_escalation(const Incident& incident, const EscalationRecord& record) {
+  std::string out = fmt::format("⬆️ ESCALATION: {}\n", text::escape_control(incident.title));
+  out += fmt::format("Severity: {}\n", incident.severity_name);
+  out += fmt::format("Status: {}\n", status_title(incident.status));
+  out += fmt::format("Escalated to: Level {}, {}\n", record.level, record.role);
+  if (!record.contact.empty()) {
+    out += fmt::format("Contact: {}\n", record.contact);
+  }
+  out += fmt::format("Reason: {}\n", record.reason.empty() ? "TBD" : text::escape_control(record.reason));
+  out += fmt::format("Commander: {}\n", incident.commander.empty() ? "unassigned"
+                                                                   : text::escape_control(incident.commander));
+  return out;
+}
+
+std::string prompt_line(const std::vector<Summary>& open_incidents, Timestamp now) {
+  struct Candidate {
+    int rank;  // 0 ack overdue, 1 update overdue, 2 ack pending, 3 update pending, 4 active, 5 resolved
+    Seconds remaining;
+    const Summary* summary;
+    std::string what;
+  };
+  std::vector<Candidate> candidates;
+  for (const auto& s : open_incidents) {
+    if (s.status == Status::closed) {
+      continue;
+    }
+    if (!is_active(s.status)) {
+      candidates.push_back({5, Seconds{0}, &s, std::string(status_name(s.status))});
+      continue;
+    }
+    if (!s.acknowledged_at) {
+      const Timestamp due = s.started_at + s.response_time;
+      const Seconds left = between(now, due);
+      candidates.push_back({left.count() < 0 ? 0 : 2, left, &s,
+                            left.count() < 0 ? fmt::format("ack {} overdue", format_duration_short(-left))
+                                             : fmt::format("ack in {}", format_duration_short(left))});
+      continue;
+    }
+    if (s.update_every.count() > 0) {
+      const Timestamp due = s.last_update_at.value_or(s.started_at) + s.update_every;
+      const Seconds left = between(now, due);
+      candidates.push_back({left.count() < 0 ? 1 : 3, left, &s,
+                            left.count() < 0 ? fmt::format("update {} overdue", format_duration_short(-left))
+                                             : fmt::format("update in {}", format_duration_short(left))});
+      continue;
+    }
+    candidates.push_back({4, Seconds{0}, &s, std::string(status_name(s.status))});
+  }
+  if (candidates.empty()) {
+    return {};
+  }
+  const auto first = std::min_element(candidates.begin(), candidates.end(), [](const auto& x, const auto& y) {
+    return std::tie(x.rank, x.remaining, x.summary->severity, x.summary->id) <
+           std::tie(y.rank, y.remaining, y.summary->severity, y.summary->id);
+  });
+  // The shortest prefix of the id, four characters at least, that no other open id shares.
+  const std::string& id = first->summary->id;
+  std::size_t length = std::min<std::size_t>(4, id.size());
+  for (const auto& other : open_incidents) {
+    while (&other != first->summary && length < id.size() && other.id.compare(0, length, id, 0, length) == 0) {
+      ++length;
+    }
+  }
+  std::string line = fmt::format("{} {} {}", text::escape_control(first->summary->severity), id.substr(0, length),
+                                 first->what);
+  if (candidates.size() > 1) {
+    line += fmt::format(" +{}", candidates.size() - 1);
+  }
+  return line;
+}
+
+}  // namespace incident
