@@ -214,7 +214,8 @@ TEST_CASE("runbook_json of severities has ids names and response times in second
     keys.push_back(key);
   }
   CHECK(keys == std::vector<std::string>{"id", "name", "definition", "response_time_seconds", "response_time",
-                                         "examples"});
+                                         "update_every_seconds", "examples"});
+  CHECK(p0["update_every_seconds"] == 1800);
   CHECK(p0["id"] == "P0");
   CHECK(p0["name"] == "Critical");
   CHECK(p0["definition"] == "Complete service outage or data loss");
