@@ -69,7 +69,9 @@ Assessment assess(const Runbook& runbook, const Incident& incident, Timestamp as
   a.as_of = as_of;
   a.age = between(incident.started_at, as_of);
   a.active = is_active(incident.status);
-  a.ack_due = incident.ack_due();
+  // Once acknowledged, the SLA is the one the ack was judged by (in force when it came):
+  // a later re-grade must not move the due time behind a verdict already given.
+  a.ack_due = incident.acknowledged_at ? incident.started_at + incident.ack_response_time : incident.ack_due();
 
   // The response: the acknowledgement, or a resolution that came first.
   if (incident.acknowledged_at) {
@@ -136,7 +138,8 @@ std::string render_status(const Runbook& runbook, const Incident& incident, cons
   out += line("Commander:", incident.commander.empty() ? "unassigned" : text::escape_control(incident.commander));
   out += line("As of:", fmt::format("{} (age {})", format_rfc3339(a.as_of), format_duration_short(a.age)));
 
-  std::string response = fmt::format("{}, due {}: ", format_duration_short(incident.response_time), clock(a.ack_due));
+  std::string response =
+      fmt::format("{}, due {}: ", format_duration_short(between(incident.started_at, a.ack_due)), clock(a.ack_due));
   if (a.responded_at) {
     const bool by_ack = incident.acknowledged_at.has_value();
     response += fmt::format("{} ({} after {}{})", sla_state_name(a.response), by_ack ? "acknowledged" : "resolved",
@@ -230,7 +233,7 @@ Json status_json(const Runbook& runbook, const Incident& incident, const Assessm
       {"age_seconds", a.age.count()},
       {"active", a.active},
       {"response",
-       {{"sla_seconds", incident.response_time.count()},
+       {{"sla_seconds", between(incident.started_at, a.ack_due).count()},
         {"due_at", format_rfc3339(a.ack_due)},
         {"state", sla_state_name(a.response)},
         {"met", a.response == SlaState::met},
