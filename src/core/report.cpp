@@ -27,11 +27,12 @@ Json optional_seconds(const std::optional<Seconds>& value) {
 }
 
 // User text for Markdown: one line, terminal controls escaped, and the characters that
-// would start markup or break a table cell backslash-escaped, so a title renders as typed.
+// would start markup or an entity ("&amp;") or break a table cell backslash-escaped, so a
+// title renders as typed.
 std::string md(std::string_view value) {
   std::string out;
   for (const char c : text::escape_control(value)) {
-    if (std::string_view("\\`*_[]<>|#~").find(c) != std::string_view::npos) {
+    if (std::string_view("\\`*_[]<>|#~&").find(c) != std::string_view::npos) {
       out += '\\';
     }
     out += c;
@@ -39,7 +40,21 @@ std::string md(std::string_view value) {
   return out;
 }
 
-std::string or_tbd(const std::string& value) { return value.empty() ? "TBD" : md(value); }
+// User text as a paragraph of its own (root cause, fix, monitoring): md(), and a start that
+// would open a block (a list item "- x", "+ x", "1. x", "2) x", or a rule "---") escaped too.
+std::string md_paragraph(std::string_view value) {
+  std::string out = md(value);
+  if (!out.empty() && (out[0] == '-' || out[0] == '+')) {
+    return '\\' + out;
+  }
+  const std::size_t digits = out.find_first_not_of("0123456789");
+  if (digits > 0 && digits != std::string::npos && (out[digits] == '.' || out[digits] == ')')) {
+    out.insert(digits, 1, '\\');
+  }
+  return out;
+}
+
+std::string or_tbd(const std::string& value) { return value.empty() ? "TBD" : md_paragraph(value); }
 
 std::string sla_words(const std::optional<bool>& met) {
   return !met ? "pending" : *met ? "met" : "breached";
