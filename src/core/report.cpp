@@ -88,6 +88,62 @@ std::string item_line(const Incident& incident, const ChecklistItem& item) {
   return fmt::format("- [{}] {}\n", state != nullptr && state->checked ? "x" : " ", md(item.text));
 }
 
+// The timeline in the order things happened (a backfilled event is written after the
+// ones it preceded); events at the same second keep their fold order.
+std::vector<const Event*> chronological(const Incident& incident) {
+  std::vector<const Event*> events;
+  for (const auto& event : incident.events) {
+    events.push_back(&event);
+  }
+  std::stable_sort(events.begin(), events.end(), [](const Event* a, const Event* b) { return a->at < b->at; });
+  return events;
+}
+
+// A timeline entry: render.cpp's words, and words for the events of the guidance commands
+// (flags, escalations, action items), which it shows only by their type. Terminal
+// controls escaped.
+std::string describe(const Runbook& runbook, const Incident& incident, const Event& event) {
+  using namespace event_type;
+  const std::string by = text::escape_control(event.by);
+  auto field = [&](std::string_view name) { return text::escape_control(event.field(name)); };
+  const std::string_view type = event.type;
+  if (type == flagged || type == unflagged) {
+    const EscalationTrigger* trigger = runbook.escalation.find_trigger(event.field("trigger"));
+    return fmt::format("{} {} {}{}", by, type == flagged ? "flagged" : "withdrew the flag", field("trigger"),
+                       trigger == nullptr ? "" : fmt::format(" ({})", trigger->text));
+  }
+  if (type == escalated) {
+    std::string out = fmt::format("{} escalated to level {}", by, field("level"));
+    if (event.has("role")) {
+      out += fmt::format(", {}", field("role"));
+    }
+    if (event.has("reason")) {
+      out += fmt::format(": {}", field("reason"));
+    }
+    return out;
+  }
+  if (type == action_added) {
+    std::string out = fmt::format("{} added an action item: {}", by, field("text"));
+    if (event.has("owner")) {
+      out += fmt::format(" (owner: {})", field("owner"));
+    }
+    if (event.has("due")) {
+      out += fmt::format(" (due {})", field("due"));
+    }
+    return out;
+  }
+  if (type == action_done) {
+    for (std::size_t i = 0; i < incident.actions.size(); ++i) {
+      if (incident.actions[i].id == event.field("action")) {
+        return fmt::format("{} marked action item {} done: {}", by, i + 1,
+                           text::escape_control(incident.actions[i].text));
+      }
+    }
+    return fmt::format("{} marked an action item done", by);
+  }
+  return describe_event(event);
+}
+
 }  // namespace
 
 ReportMetrics report_metrics(const Incident& incident, Timestamp as_of) {
@@ -165,9 +221,9 @@ std::string render_report_markdown(const Runbook& runbook, const Incident& incid
   out += fmt::format("\n## Monitoring\n\n{}\n", or_tbd(incident.monitoring));
 
   out += "\n## Timeline\n\n| time (UTC) | event |\n| --- | --- |\n";
-  for (const auto& event : incident.events) {
-    // describe_event has escaped the terminal controls; md() adds the Markdown escapes.
-    out += fmt::format("| {} | {} |\n", format_rfc3339(event.at), md(describe_event(event)));
+  for (const Event* event : chronological(incident)) {
+    // describe() has escaped the terminal controls; md() adds the Markdown escapes.
+    out += fmt::format("| {} | {} |\n", format_rfc3339(event->at), md(describe(runbook, incident, *event)));
   }
 
   out += "\n## Checklists\n";
@@ -254,10 +310,12 @@ Json report_json(const Runbook& runbook, const Incident& incident, Timestamp as_
                            {"reason", record.reason}});
   }
   Json timeline = Json::array();
-  for (const auto& event : incident.events) {
-    timeline.push_back(
-        {{"id", event.id}, {"type", event.type}, {"at", format_rfc3339(event.at)}, {"by", event.by},
-         {"text", describe_event(event)}});
+  for (const Event* event : chronological(incident)) {
+    timeline.push_back({{"id", event->id},
+                        {"type", event->type},
+                        {"at", format_rfc3339(event->at)},
+                        {"by", event->by},
+                        {"text", describe(runbook, incident, *event)}});
   }
   Json actions = Json::array();
   for (std::size_t i = 0; i < incident.actions.size(); ++i) {
