@@ -179,22 +179,31 @@ std::string_view find_command_word(int argc, char** argv) {
   return {};
 }
 
+// The exit code of a command that completed: a failed write to stdout is a failure.
+int finish(const Context& ctx) {
+  std::fflush(stdout);
+  if (std::ferror(stdout) != 0) {
+    print_error("cannot write to standard output");
+    return static_cast<int>(ExitCode::failure);
+  }
+  return ctx.exit_code;
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
   CLI::App app{"incident: incident command from the terminal, driven by the team's runbook", "incident"};
   Context ctx;
   try {
-    build(app, ctx, find_command_word(argc, argv));
+    const std::string_view command_word = find_command_word(argc, argv);
+    if (command_word == "prompt" && run_prompt_directly(argc, argv, ctx)) {
+      return finish(ctx);
+    }
+    build(app, ctx, command_word);
     // The callbacks run the command once parsing is complete; set logging up first.
     app.parse_complete_callback([&ctx] { setup_logging(ctx.options.verbose); });
     app.parse(argc, argv);
-    std::fflush(stdout);
-    if (std::ferror(stdout) != 0) {
-      print_error("cannot write to standard output");
-      return static_cast<int>(ExitCode::failure);
-    }
-    return ctx.exit_code;
+    return finish(ctx);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

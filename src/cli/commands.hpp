@@ -40,6 +40,10 @@ void register_flag(CLI::App& app, Context& ctx);  // flag.cpp: flag and unflag
 void register_unflag(CLI::App& app, Context& ctx);
 void register_escalate(CLI::App& app, Context& ctx);
 void register_prompt(CLI::App& app, Context& ctx);
+// `prompt` without CLI11 (it runs on every shell prompt; setting CLI11 up was a third of
+// its cost): true when it ran, false when the line holds anything it does not know, for
+// the normal path to handle (and report).
+bool run_prompt_directly(int argc, char** argv, Context& ctx);
 void register_action(CLI::App& app, Context& ctx);  // action add | done | list
 void register_report(CLI::App& app, Context& ctx);
 void register_stats(CLI::App& app, Context& ctx);

@@ -5,11 +5,87 @@
 #include <nlohmann/json.hpp>
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
+#include <cstring>
+
 #include "commands.hpp"
 #include "common.hpp"
 #include "incident/sla.hpp"
 
 namespace incident::cli {
+
+namespace {
+
+void print_prompt(Context& ctx, const std::string& at_option) {
+  const Timestamp at = as_of(at_option);
+  std::vector<Summary> open;
+  (void)open_store(ctx).visit(false, [&](const Summary& summary) { open.push_back(summary); });
+  const std::string line = prompt_line(open, at);
+  if (ctx.options.json) {
+    ctx.out_json(line.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(line));
+  } else if (!line.empty()) {
+    ctx.out(line + "\n");
+  }
+}
+
+}  // namespace
+
+bool run_prompt_directly(int argc, char** argv, Context& ctx) {
+  // Every word must be one this knows, every value non-empty (CLI11 refuses empty ones),
+  // and the environment's values too; anything else goes the long way.
+  std::string at;
+  bool seen_prompt = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    std::string* value = nullptr;
+    std::string_view name = arg;
+    std::string ignored;
+    if (const auto equals = arg.find('='); arg.starts_with("--") && equals != std::string_view::npos) {
+      name = arg.substr(0, equals);
+    }
+    if (name == "--state-dir") {
+      value = &ctx.options.state_dir;
+    } else if (name == "--runbook" || name == "--as") {
+      value = &ignored;
+    } else if (name == "--at" && seen_prompt) {
+      value = &at;
+    } else if (arg == "--json") {
+      ctx.options.json = true;
+      continue;
+    } else if (arg == "prompt" && !seen_prompt) {
+      seen_prompt = true;
+      continue;
+    } else {
+      return false;
+    }
+    if (name.size() < arg.size()) {
+      *value = std::string(arg.substr(name.size() + 1));
+    } else if (++i < argc) {
+      *value = argv[i];
+    } else {
+      return false;
+    }
+    if (value->empty()) {
+      return false;
+    }
+  }
+  for (const char* variable : {"INCIDENT_HOME", "INCIDENT_RUNBOOK"}) {
+    const char* set = std::getenv(variable);
+    if (set != nullptr && *set == '\0') {
+      return false;
+    }
+  }
+  if (!seen_prompt) {
+    return false;
+  }
+  if (ctx.options.state_dir.empty()) {
+    if (const char* home = std::getenv("INCIDENT_HOME")) {
+      ctx.options.state_dir = home;
+    }
+  }
+  print_prompt(ctx, at);
+  return true;
+}
 
 void register_prompt(CLI::App& app, Context& ctx) {
   struct Options {
@@ -18,17 +94,7 @@ void register_prompt(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<Options>();
   auto* command = app.add_subcommand("prompt", "One short line for a shell prompt; nothing when no incident is open");
   command->add_option("--at", o->at, "As of this time (RFC 3339); default now")->type_name("TIME");
-  command->callback([&ctx, o] {
-    const Timestamp at = as_of(o->at);
-    std::vector<Summary> open;
-    (void)open_store(ctx).visit(false, [&](const Summary& summary) { open.push_back(summary); });
-    const std::string line = prompt_line(open, at);
-    if (ctx.options.json) {
-      ctx.out_json(line.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(line));
-    } else if (!line.empty()) {
-      ctx.out(line + "\n");
-    }
-  });
+  command->callback([&ctx, o] { print_prompt(ctx, o->at); });
 }
 
 }  // namespace incident::cli
