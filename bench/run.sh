@@ -7,6 +7,8 @@
 #   note ID TEXT at 10,000   <= 1.15x note at 10
 #   list at 10,000           <= 1.3x  list at 10
 #   list --all --json 10,000 <= 25x  /bin/true
+#   prompt                   <= 1.5x /bin/true (at 10 and at 10,000 incidents)
+# and reports `status ID` beside them (no target: it parses the runbook).
 #
 # Usage: bench/run.sh [BINARY]      (default: build/release/bin/incident; use a release build)
 # Env:   BENCH_RUNS (default 200) runs per command, BENCH_WARMUP (default 10),
@@ -152,13 +154,15 @@ measure show "show ${small_ids[5]}" "show ${big_ids[5]}"
 measure note "--as bench note ${small_ids[3]} benchmark-note" "--as bench note ${big_ids[3]} benchmark-note"
 measure list "list" "list"
 measure list-all-json "list --all --json" "list --all --json"
+measure prompt "prompt" "prompt"
+measure status "status ${small_ids[5]}" "status ${big_ids[5]}"
 
 python3 - "$work" <<'PY'
 import json, os, sys
 
 work = sys.argv[1]
 rows = {}
-for command in ["show", "note", "list", "list-all-json"]:
+for command in ["show", "note", "list", "list-all-json", "prompt", "status"]:
     with open(os.path.join(work, command + ".json")) as f:
         results = {r["command"]: r for r in json.load(f)["results"]}
     for size in ["10", "10000"]:
@@ -184,6 +188,8 @@ targets = [
     ("note at 10,000 <= 1.15x note at 10", vs("note-10000", "note-10"), 1.15),
     ("list at 10,000 <= 1.3x list at 10", vs("list-10000", "list-10"), 1.3),
     ("list --all --json at 10,000 <= 25x /bin/true", vs_true("list-all-json-10000"), 25.0),
+    ("prompt at 10 <= 1.5x /bin/true", vs_true("prompt-10"), 1.5),
+    ("prompt at 10,000 <= 1.5x /bin/true", vs_true("prompt-10000"), 1.5),
 ]
 print()
 missed = 0

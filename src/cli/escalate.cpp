@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+
 #include "commands.hpp"
 #include "common.hpp"
 #include "incident/error.hpp"
@@ -44,7 +46,11 @@ void register_escalate(CLI::App& app, Context& ctx) {
       }
       const Timestamp at = event_time(o->at, current.started_at);
       const Assessment assessment = assess(runbook, as_it_stood(current, at), at);
-      const int level = o->level != 0 ? o->level : default_escalation_level(assessment);
+      // The default aims above on-call (level 2), but a path of one level tops out at 1:
+      // short of the top, the top is where it goes.
+      const int level = o->level != 0 ? o->level
+                                      : std::min(default_escalation_level(assessment),
+                                                 std::max(top, assessment.escalated_level + 1));
       if (level > top) {
         conflict(fmt::format("{} is already escalated to level {}, the top of the escalation path", current.id,
                              assessment.escalated_level));

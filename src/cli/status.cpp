@@ -47,7 +47,8 @@ void check_all(Context& ctx, const std::string& id, Timestamp at, Seconds within
       continue;  // not started as of --at
     }
     const Incident then = as_it_stood(incident, at);
-    ++checked;
+    // The all-clear counts active incidents: a resolved one owes nothing and is not checked.
+    checked += is_active(then.status) ? 1 : 0;
     for (auto& problem : check_problems(then, assess(runbook, then, at), within)) {
       lines.push_back(problem.message);
       problems.push_back({{"id", then.id},
