@@ -197,11 +197,12 @@ FileIdentity write_file_atomic(const std::filesystem::path& path, std::string_vi
     io.unlink(temp.c_str());
     fail(action, subject, error);
   };
+  // Named by the file being replaced: the temp file is gone by the time anyone reads this.
   if (!write_all(io, fd.get(), data)) {
-    abandon("write", temp);
+    abandon("write", path);
   }
   if (durable && io.fsync(fd.get()) != 0) {
-    abandon("sync", temp);
+    abandon("sync", path);
   }
   struct stat info {};
   if (io.fstat(fd.get(), &info) != 0) {
