@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -11,9 +12,11 @@
 #include "incident/error.hpp"
 #include "incident/incident_file.hpp"
 #include "incident/store.hpp"
+#include "support/faulty_io.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace incident;
+using incident::test::FaultyIo;
 using incident::test::ScratchDir;
 
 namespace {
@@ -54,56 +57,6 @@ std::vector<std::string> temp_files(const std::filesystem::path& dir) {
   }
   return found;
 }
-
-// Fails the Nth file operation (counting every call) with `error`.
-class FaultyIo : public Io {
-public:
-  explicit FaultyIo(int fail_at, int error = EIO) : m_fail_at(fail_at), m_error(error) {}
-  int calls = 0;
-  bool fired = false;
-
-  int open(const char* path, int flags, mode_t mode) override { return step() ? Io::open(path, flags, mode) : -1; }
-  ssize_t read(int fd, void* buffer, std::size_t size) override { return step() ? Io::read(fd, buffer, size) : -1; }
-  ssize_t write(int fd, const void* data, std::size_t size) override {
-    // The fault on a write is a short write first, then the error: writers must loop.
-    if (calls + 1 == m_fail_at && size > 1 && !fired) {
-      ++calls;
-      fired = true;
-      return Io::write(fd, data, size / 2) < 0 ? -1 : fail_after_short(fd, data, size);
-    }
-    return step() ? Io::write(fd, data, size) : -1;
-  }
-  int fsync(int fd) override { return step() ? Io::fsync(fd) : -1; }
-  int fstat(int fd, struct stat* info) override { return step() ? Io::fstat(fd, info) : -1; }
-  int close(int fd) override {
-    // A failed close still releases the descriptor, as on Linux.
-    const bool ok = step();
-    Io::close(fd);
-    return ok ? 0 : -1;
-  }
-  int rename(const char* from, const char* to) override { return step() ? Io::rename(from, to) : -1; }
-  int unlink(const char* path) override { return Io::unlink(path); }  // cleanup must work
-  int mkdir(const char* path, mode_t mode) override { return step() ? Io::mkdir(path, mode) : -1; }
-  int flock(int fd, int operation) override { return step() ? Io::flock(fd, operation) : -1; }
-  int ftruncate(int fd, off_t length) override { return step() ? Io::ftruncate(fd, length) : -1; }
-  int lstat(const char* path, struct stat* info) override { return step() ? Io::lstat(path, info) : -1; }
-
-private:
-  bool step() {
-    if (++calls == m_fail_at) {
-      fired = true;
-      errno = m_error;
-      return false;
-    }
-    return true;
-  }
-  ssize_t fail_after_short(int, const void*, std::size_t) {
-    errno = m_error;
-    return -1;
-  }
-  int m_fail_at;
-  int m_error;
-};
 
 }  // namespace
 
@@ -482,6 +435,63 @@ TEST_CASE("an I/O failure while creating never leaves a half-made incident behin
     if (!io.fired) {
       CHECK_FALSE(id.empty());
       break;
+    }
+  }
+}
+
+TEST_CASE("every fault point of resolve and close, with EIO and ENOSPC, leaves the old or the complete new file") {
+  // resolve rewrites the open index; close also appends to the closed log: each of their
+  // file operations fails in turn, with each errno, and the store must stay whole.
+  for (const int error : {EIO, ENOSPC}) {
+    for (const std::string_view step : {event_type::resolved, event_type::closed}) {
+      INFO("errno " << error << ", " << step);
+      ScratchDir home;
+      const auto root = home.path() / "state";
+      Store setup(root);
+      const Incident created = setup.create(opened_event());
+      if (step == event_type::closed) {
+        setup.append(created.id, add(event_type::resolved, {{"root_cause", "x"}, {"fix", "y"}}));
+      }
+      const auto path = setup.incident_path(created.id);
+      int faults = 0;
+      for (int fail_at = 1;; ++fail_at) {
+        INFO("failing operation " << fail_at);
+        const std::string before = slurp(path);
+        FaultyIo io(fail_at, error);
+        Store store(root, io);
+        std::string message;
+        try {
+          store.append(created.id, add(step, {{"root_cause", "x"}, {"fix", "y"}}));
+        } catch (const Error& e) {
+          message = e.what();
+          CHECK(e.exit_code() == ExitCode::failure);
+        }
+        const std::string after = slurp(path);
+        const Incident now = Store(root).load(created.id);
+        if (after == before) {
+          // Refused before the write: the reason names what failed.
+          CHECK_THAT(message, Catch::StartsWith("cannot ") && Catch::Contains(std::strerror(error)));
+        } else {
+          CHECK(now.events.back().type == step);  // the complete new file
+        }
+        CHECK(temp_files(root).empty());
+        // Whatever the index went through, readers see the incident as the file has it.
+        const Listing all = Store(root).list(true);
+        REQUIRE(all.incidents.size() == 1);
+        CHECK(all.incidents[0].status == now.status);
+        CHECK(Store(root).list(false).incidents.size() == (now.status == Status::closed ? 0U : 1U));
+        if (!io.fired) {
+          CHECK(message.empty());
+          break;
+        }
+        // Put the file back as it was for the next fault point.
+        if (after != before) {
+          std::ofstream(path, std::ios::binary | std::ios::trunc) << before;
+          std::filesystem::remove_all(root / "index");
+        }
+        ++faults;
+      }
+      CHECK(faults > 10);
     }
   }
 }
