@@ -57,8 +57,9 @@ void register_flagging(CLI::App& app, Context& ctx, bool raise) {
     const Runbook& runbook = ctx.runbook();
     std::vector<std::string> words = o->positionals;
     std::string id;
-    const auto ids = declared_ids(runbook);
-    if (words.size() > 1 && std::find(ids.begin(), ids.end(), text::to_lower(words.front())) == ids.end()) {
+    // The first of several words is the incident unless it names a trigger (an evaluated
+    // one too, so that `flag sla-exceeded security` is refused for what it is).
+    if (words.size() > 1 && runbook.escalation.find_trigger(text::to_lower(words.front())) == nullptr) {
       id = words.front();
       words.erase(words.begin());
     }
