@@ -12,6 +12,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "incident/checklist.hpp"
+#include "incident/error.hpp"
 #include "incident/text.hpp"
 
 namespace incident::cli {
@@ -36,6 +37,37 @@ bool looks_like_item(const Runbook& runbook, std::string_view word) {
     }
   }
   return find_post_incident_item(runbook, word) != nullptr;
+}
+
+// ITEM as typed: a post-incident item by its id, or a phase item by id or number (`label`
+// says which it was, as the hint shows it). find_entry knows only the phase items, so an
+// unknown id is refused here, with a suggestion from both lists.
+const ChecklistItem& find_item(const Runbook& runbook, const std::vector<ChecklistEntry>& entries,
+                               const std::string& word, std::string& label) {
+  if (const ChecklistItem* post = find_post_incident_item(runbook, word)) {
+    label = post->id;
+    return *post;
+  }
+  int number = 0;
+  const auto [end, error] = std::from_chars(word.data(), word.data() + word.size(), number);
+  const bool is_number = error == std::errc{} && end == word.data() + word.size();
+  const bool named = std::any_of(entries.begin(), entries.end(), [&](const auto& e) { return e.item->id == word; });
+  if (!is_number && !named) {
+    std::vector<std::string> ids;
+    for (const auto& entry : entries) {
+      ids.push_back(entry.item->id);
+    }
+    for (const auto& group : runbook.post_incident) {
+      for (const auto& item : group.items) {
+        ids.push_back(item.id);
+      }
+    }
+    throw UsageError(fmt::format("no checklist item '{}' for this incident{}", text::escape_control(word),
+                                 text::did_you_mean(word, ids)));
+  }
+  const ChecklistEntry& entry = find_entry(entries, word);
+  label = std::to_string(entry.number);
+  return *entry.item;
 }
 
 void register_marking(CLI::App& app, Context& ctx, std::string_view type) {
@@ -78,14 +110,8 @@ void register_marking(CLI::App& app, Context& ctx, std::string_view type) {
       done.clear();
       std::set<std::string_view> seen;  // an item named twice is marked once
       for (const auto& word : words) {
-        // A post-incident item by its id, or a phase item by id or number.
-        const ChecklistItem* item = find_post_incident_item(runbook, word);
-        std::string label = item != nullptr ? item->id : std::string();
-        if (item == nullptr) {
-          const ChecklistEntry& entry = find_entry(entries, word);
-          item = entry.item;
-          label = std::to_string(entry.number);
-        }
+        std::string label;
+        const ChecklistItem* item = &find_item(runbook, entries, word, label);
         if (!seen.insert(item->id).second) {
           continue;
         }
