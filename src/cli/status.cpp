@@ -19,19 +19,23 @@ void check_all(Context& ctx, const std::string& id, Timestamp at, Seconds within
   const Runbook& runbook = ctx.runbook();
   const Store store = open_store(ctx);
   std::vector<std::string> ids;
+  std::vector<std::string> lines;
+  nlohmann::ordered_json problems = nlohmann::ordered_json::array();
   if (!id.empty()) {
     ids.push_back(store.resolve_id(id));
   } else {
     const Listing listing = store.list(false);
     for (const auto& warning : listing.warnings) {
       ctx.warn(warning);
+      // A file the listing skipped (it does not parse) may be an active incident in breach:
+      // what cannot be read cannot be vouched for, so it is a problem, not an all-clear.
+      lines.push_back(fmt::format("unreadable: {}", warning));
+      problems.push_back({{"id", nullptr}, {"kind", "unreadable"}, {"overdue", true}, {"message", lines.back()}});
     }
     for (const auto& summary : listing.incidents) {
       ids.push_back(summary.id);
     }
   }
-  std::vector<std::string> lines;
-  nlohmann::ordered_json problems = nlohmann::ordered_json::array();
   int checked = 0;
   for (const auto& incident_id : ids) {
     Incident incident;
