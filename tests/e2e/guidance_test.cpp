@@ -506,6 +506,24 @@ TEST_CASE("status --check leaves out incidents not yet started as of --at") {
   CHECK_THAT(result.err, Catch::Contains("All clear: 0 active incidents checked"));
 }
 
+TEST_CASE("status --check counts an incident file that does not parse as a problem") {
+  Home home;
+  const std::string id = open_incident(home, {"Checkout down", "-s", "P0"});
+  ok(home, {"ack", id, "--at", k_t0_plus_5m});
+  ok(home, {"status", "--check", "--at", k_t0_plus_20m});
+  write_text(home.file(id), "{ not json");
+  const auto result = fails(home, {"status", "--check", "--at", k_t0_plus_20m}, 8);
+  const auto lines = lines_of(result.out);
+  REQUIRE(lines.size() == 1);
+  CHECK_THAT(lines[0], Catch::StartsWith("unreadable: ") && Catch::Contains(id + ".json"));
+  CHECK_THAT(result.err, Catch::Contains("warning") && !Catch::Contains("All clear"));
+  const Json json = parse_json(fails(home, {"status", "--check", "--at", k_t0_plus_20m, "--json"}, 8).out);
+  CHECK(json["ok"] == false);
+  REQUIRE(json["problems"].size() == 1);
+  CHECK(json["problems"][0]["kind"] == "unreadable");
+  CHECK(json["problems"][0]["overdue"] == true);
+}
+
 // ---------------------------------------------------------------------------------------
 // prompt
 
