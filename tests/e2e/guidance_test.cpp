@@ -524,6 +524,45 @@ TEST_CASE("status --check counts an incident file that does not parse as a probl
   CHECK(json["problems"][0]["overdue"] == true);
 }
 
+TEST_CASE("a runbook without update cadence, declared triggers or a contact for a level") {
+  Home home;
+  const std::string rb = "--runbook=" + (fs::path(INCIDENT_SOURCE_DIR) / "runbooks/examples/minimal.yaml").string();
+  const std::string id =
+      parse_json(ok(home, {rb, "open", "Payments down", "-s", "P1", "--at", k_t0, "--json"}).out)["id"];
+  // P1 "Major": ack within 10m; no progress after 1h; no cadence.
+  const auto text = ok(home, {rb, "status", id, "--at", "2026-11-27T04:32:00Z"}).out;
+  CHECK_THAT(text, Catch::Contains("Response SLA: 10m, due 03:22Z: breached (not acknowledged, overdue by 1h10m)\n"));
+  CHECK_THAT(text, Catch::Contains("Updates:      no cadence set; none since the Initial Status Update\n"));
+  CHECK_THAT(text, Catch::Contains("  [!] No progress after 1 hour: no update since the start, 1h20m ago\n"));
+  CHECK_THAT(text, !Catch::Contains("declare one"));
+  CHECK_THAT(text, Catch::Contains("Escalation:   level 2, Payments lead recommended; next: incident escalate " + id));
+  const Json json = parse_json(ok(home, {rb, "status", id, "--at", "2026-11-27T04:32:00Z", "--json"}).out);
+  CHECK(json["updates"]["every_seconds"].is_null());
+  CHECK(json["updates"]["next_due_at"].is_null());
+  CHECK(json["escalation"]["recommendation"]["contact"].is_null());
+
+  const auto flag = fails(home, {rb, "flag", id, "security"}, 2);
+  CHECK_THAT(flag.err, Catch::Contains("(triggers to flag: none)"));
+
+  ok(home, {rb, "ack", id, "--at", "2026-11-27T04:33:00Z"});
+  // Acked and without a cadence, nothing falls due: only the escalation is owed.
+  const auto check = fails(home, {rb, "status", "--check", "--within", "1d", "--at", "2026-11-27T04:34:00Z"}, 8);
+  CHECK(lines_of(check.out) ==
+        std::vector<std::string>{id + " P1 escalation to level 2 recommended (Not acknowledged within the response "
+                                      "time; No progress after 1 hour): Payments down"});
+  CHECK(ok(home, {"prompt", "--at", "2026-11-27T04:34:00Z"}).out == "P1 " + short_id(id, {id}) + " investigating\n");
+
+  const auto escalated = ok(home, {rb, "escalate", id, "--at", "2026-11-27T04:35:00Z"});
+  CHECK(escalated.out ==
+        "⬆️ ESCALATION: Payments down\n"
+        "Severity: Major\n"
+        "Status: Investigating\n"
+        "Escalated to: Level 2, Payments lead\n"
+        "Reason: Not acknowledged within the response time; No progress after 1 hour\n"
+        "Commander: tester\n");
+  ok(home, {rb, "status", "--check", "--within", "1d", "--at", "2026-11-27T04:36:00Z"});
+}
+
 // ---------------------------------------------------------------------------------------
 // prompt
 
