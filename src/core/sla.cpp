@@ -100,7 +100,8 @@ Assessment assess(const Runbook& runbook, const Incident& incident, Timestamp as
       if (a.response == SlaState::breached) {
         state.holds = true;
         state.since = a.ack_due;
-        state.detail = a.responded_at ? fmt::format("acknowledged {} late",
+        // The response may be the resolution (it came before any ack): say which it was.
+        state.detail = a.responded_at ? fmt::format("{} {} late", incident.acknowledged_at ? "acknowledged" : "resolved",
                                                     format_duration_short(between(a.ack_due, *a.responded_at)))
                                       : fmt::format("not acknowledged, {} past the {} SLA",
                                                     format_duration_short(between(a.ack_due, as_of)),
