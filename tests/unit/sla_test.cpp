@@ -153,6 +153,7 @@ TEST_CASE("a resolution before any acknowledgement answers the SLA") {
   const Assessment slow = Timeline("P0").resolve("2026-11-27T03:30:00Z").assess_at("2026-11-27T04:00:00Z");
   CHECK(slow.response == SlaState::breached);
   CHECK(trigger(slow, "sla-exceeded").holds);
+  CHECK(trigger(slow, "sla-exceeded").detail == "resolved 3m late");
 }
 
 // ---------------------------------------------------------------------------------------
