@@ -233,6 +233,13 @@ private:
 
 }  // namespace
 
+Node::Node() = default;
+Node::Node(const Node&) = default;
+Node::Node(Node&&) noexcept = default;
+Node& Node::operator=(const Node&) = default;
+Node& Node::operator=(Node&&) noexcept = default;
+Node::~Node() = default;
+
 std::string_view kind_name(const Node& node) {
   switch (node.kind) {
     case Node::Kind::null: return "nothing";

@@ -19,6 +19,16 @@ inline constexpr int k_max_depth = 32;
 inline constexpr std::size_t k_max_bytes = 1024 * 1024;
 
 struct Node {
+  // Declared here, defined in yaml_tree.cpp where Node is complete: a Node holds pairs of
+  // Nodes, and clang (unlike GCC) instantiates their destructor, and so needs the pair
+  // complete, while it is still checking Node's implicit default constructor.
+  Node();
+  Node(const Node&);
+  Node(Node&&) noexcept;
+  Node& operator=(const Node&);
+  Node& operator=(Node&&) noexcept;
+  ~Node();
+
   enum class Kind { null, scalar, sequence, map };
   Kind kind = Kind::null;
   int line = 0;  // 1-based
