@@ -1,0 +1,87 @@
+// An incident file, as the store reads incidents/<id>.json: parse the events strictly,
+// fold them, then do what a write and the next read do: serialize, parse, fold again.
+// Also everything a reader derives from a file: the index line (summarize, encode,
+// decode), `show`, the three messages, `--json`.
+//
+// Invariants: only incident::Error escapes; a file that parses and folds re-serializes
+// to a file that parses to the same events and serializes to the same text (the tool
+// never writes a file it cannot read back); its index line decodes to the same summary.
+
+#include <nlohmann/json.hpp>
+
+#include "fuzz_support.hpp"
+#include "incident/error.hpp"
+#include "incident/incident_file.hpp"
+#include "incident/render.hpp"
+#include "incident/runbook_loader.hpp"
+#include "incident/summary.hpp"
+
+using namespace incident;
+
+namespace {
+
+// The id the seeds carry (the store passes the file name's id; the file must match it).
+const std::string k_id = "fuzz0001";
+const std::string k_path = "incidents/fuzz0001.json";
+
+const Runbook& bundled_runbook() {
+  static const Runbook runbook = load_runbook(fuzz::k_runbook_path, fuzz::k_templates_dir);
+  return runbook;
+}
+
+bool same_event(const Event& a, const Event& b) {
+  return a.id == b.id && a.seq == b.seq && a.type == b.type && a.at == b.at && a.by == b.by && a.fields == b.fields;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text = fuzz::as_text(data, size);
+  Incident incident;
+  try {
+    incident = fold(k_id, parse_incident_file(text, k_path, k_id));
+  } catch (const Error&) {
+    return 0;
+  }
+
+  const std::string written = serialize_incident(incident);
+  Incident reread;
+  try {
+    reread = fold(k_id, parse_incident_file(written, k_path, k_id));
+  } catch (const Error& e) {
+    FUZZ_CHECK(false, "the file written does not read back: %s\n%s", e.what(), written.c_str());
+  }
+  FUZZ_CHECK(reread.events.size() == incident.events.size(), "%zu events, %zu read back", incident.events.size(),
+             reread.events.size());
+  for (std::size_t i = 0; i < incident.events.size(); ++i) {
+    FUZZ_CHECK(same_event(incident.events[i], reread.events[i]), "event %zu (%s) differs when read back", i,
+               incident.events[i].id.c_str());
+  }
+  const std::string rewritten = serialize_incident(reread);
+  FUZZ_CHECK(rewritten == written, "written twice, two texts:\n%s\n---\n%s", written.c_str(), rewritten.c_str());
+
+  // The index line the store keeps for it.
+  const Summary summary = summarize(incident, {1, static_cast<std::uint64_t>(size), 2});
+  const std::string line = encode_summary(summary);
+  auto decoded = decode_summary(line);
+  FUZZ_CHECK(decoded.has_value(), "its index line does not decode: %s", line.c_str());
+  FUZZ_CHECK(*decoded == summary, "its index line decodes to another summary: %s", line.c_str());
+  auto key = decode_summary_key(line);
+  FUZZ_CHECK(key && key->id == summary.id && key->started_at == summary.started_at, "its index key: %s",
+             line.c_str());
+
+  // What readers print.
+  const auto replace = nlohmann::ordered_json::error_handler_t::replace;
+  (void)incident_json(incident, true).dump(2, ' ', false, replace);
+  (void)summary_json(summary).dump(2, ' ', false, replace);
+  (void)render_list({summary});
+  (void)render_show(incident);
+  (void)ack_deadline(incident);
+  for (const auto& event : incident.events) {
+    (void)describe_event(event);
+  }
+  for (auto kind : {TemplateKind::initial, TemplateKind::investigation, TemplateKind::resolution}) {
+    (void)render_message(bundled_runbook(), kind, incident);
+  }
+  return 0;
+}
