@@ -1,6 +1,5 @@
 #include "incident/time.hpp"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -46,31 +45,48 @@ char* put(char* out, unsigned value, int width) {
     out = put(out, value / 100, 2);
     value %= 100;
   }
-  out[0] = k_pairs[2 * value];
-  out[1] = k_pairs[2 * value + 1];
+  out[0] = k_pairs[std::size_t{2} * value];
+  out[1] = k_pairs[std::size_t{2} * value + 1];
   return out + 2;
 }
 
-// The broken-down UTC time, for the years the tool reads and writes (1970..9999);
-// nullopt outside them.
+constexpr std::int64_t k_first_second = 0;  // 1970-01-01T00:00:00Z
+constexpr std::int64_t k_last_second = 253'402'300'799;  // 9999-12-31T23:59:59Z
+
+// The broken-down UTC time of any instant, computed in 64-bit integers (Howard Hinnant's
+// days_from_civil inverse). Neither std::chrono's year_month_day (int years) nor fmt's
+// chrono formatting (which goes through nanoseconds, overflowing after 2262) is safe for
+// every Timestamp, and a time computed from a file's values (a start plus its SLA) can
+// fall outside the years the tool reads.
 struct Civil {
-  unsigned year, month, day, hour, minute, second;
+  std::int64_t year;
+  unsigned month, day, hour, minute, second;
 };
 
-std::optional<Civil> civil(Timestamp at) {
-  using namespace std::chrono;
-  constexpr std::int64_t k_last = 253'402'300'799;  // 9999-12-31T23:59:59Z
+Civil civil(Timestamp at) {
   const std::int64_t count = at.time_since_epoch().count();
-  if (count < 0 || count > k_last) {
-    return std::nullopt;
+  std::int64_t days = count / 86400;
+  std::int64_t second_of_day = count % 86400;
+  if (second_of_day < 0) {
+    second_of_day += 86400;
+    --days;
   }
-  const auto day = floor<days>(at);
-  const year_month_day date{day};
-  const auto second_of_day = static_cast<unsigned>((at - day).count());
-  return Civil{static_cast<unsigned>(static_cast<int>(date.year())), static_cast<unsigned>(date.month()),
-               static_cast<unsigned>(date.day()), second_of_day / 3600, second_of_day / 60 % 60,
-               second_of_day % 60};
+  const std::int64_t z = days + 719468;  // days since 0000-03-01
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t day_of_era = z - era * 146097;  // [0, 146096]
+  const std::int64_t year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;  // [0, 399]
+  const std::int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const std::int64_t shifted_month = (5 * day_of_year + 2) / 153;  // [0, 11], from March
+  const auto day = static_cast<unsigned>(day_of_year - (153 * shifted_month + 2) / 5 + 1);
+  const auto month = static_cast<unsigned>(shifted_month < 10 ? shifted_month + 3 : shifted_month - 9);
+  const std::int64_t year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
+  const auto seconds = static_cast<unsigned>(second_of_day);
+  return Civil{year, month, day, seconds / 3600, seconds / 60 % 60, seconds % 60};
 }
+
+constexpr std::string_view k_month_names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 }  // namespace
 
@@ -120,7 +136,15 @@ std::optional<Timestamp> parse_rfc3339(std::string_view text) {
     }
     const seconds offset = hours{*offset_hours} + minutes{*offset_minutes};
     // Local time = UTC + offset, so UTC = local - offset.
-    return text[pos] == '+' ? at - offset : at + offset;
+    at = text[pos] == '+' ? at - offset : at + offset;
+    // The years are those of the UTC time, the only form the tool writes: a local
+    // 1970-01-01T00:30:00+01:00 is 1969 in UTC, and an event stored with it would be
+    // written as a time no reader accepts.
+    const std::int64_t utc = at.time_since_epoch().count();
+    if (utc < k_first_second || utc > k_last_second) {
+      return std::nullopt;
+    }
+    return at;
   }
   return std::nullopt;
 }
@@ -128,22 +152,24 @@ std::optional<Timestamp> parse_rfc3339(std::string_view text) {
 // Hand-written: `list --json` formats four times per incident, and fmt's chrono
 // formatting was a tenth of its cost at 10,000 incidents.
 std::string_view format_rfc3339(Timestamp at, Rfc3339Buffer& buffer) {
-  const auto c = civil(at);
-  if (!c) {
-    const auto written = fmt::format_to_n(buffer.data(), buffer.size(), "{:%Y-%m-%dT%H:%M:%SZ}", at);
+  const Civil c = civil(at);
+  if (c.year < 0 || c.year > 9999) {
+    // Not an RFC 3339 year; shown all the same (a computed due time past 9999).
+    const auto written = fmt::format_to_n(buffer.data(), buffer.size(), "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+                                          c.year, c.month, c.day, c.hour, c.minute, c.second);
     return {buffer.data(), std::min(buffer.size(), written.size)};
   }
-  char* p = put(buffer.data(), c->year, 4);
+  char* p = put(buffer.data(), static_cast<unsigned>(c.year), 4);
   *p++ = '-';
-  p = put(p, c->month, 2);
+  p = put(p, c.month, 2);
   *p++ = '-';
-  p = put(p, c->day, 2);
+  p = put(p, c.day, 2);
   *p++ = 'T';
-  p = put(p, c->hour, 2);
+  p = put(p, c.hour, 2);
   *p++ = ':';
-  p = put(p, c->minute, 2);
+  p = put(p, c.minute, 2);
   *p++ = ':';
-  p = put(p, c->second, 2);
+  p = put(p, c.second, 2);
   *p = 'Z';
   return {buffer.data(), 20};
 }
@@ -154,7 +180,7 @@ std::string format_rfc3339(Timestamp at) {
 }
 
 std::string format_minute(Timestamp at) {
-  const std::string full = format_rfc3339(at);  // "2026-11-27T03:12:00Z"
+  std::string full = format_rfc3339(at);  // "2026-11-27T03:12:00Z"
   if (full.size() != 20) {
     return full;
   }
@@ -167,11 +193,12 @@ std::string format_minute(Timestamp at) {
 }
 
 std::string format_clock(Timestamp at, Timestamp reference) {
-  using namespace std::chrono;
-  if (floor<days>(at) == floor<days>(reference)) {
-    return fmt::format("{:%H:%MZ}", at);
+  const Civil c = civil(at);
+  const Civil r = civil(reference);
+  if (c.year == r.year && c.month == r.month && c.day == r.day) {
+    return fmt::format("{:02}:{:02}Z", c.hour, c.minute);
   }
-  return fmt::format("{:%b %d %H:%MZ}", at);
+  return fmt::format("{} {:02} {:02}:{:02}Z", k_month_names[c.month - 1], c.day, c.hour, c.minute);
 }
 
 Timestamp now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }

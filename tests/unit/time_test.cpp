@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "incident/time.hpp"
 
 using namespace incident;
@@ -44,4 +46,31 @@ TEST_CASE("RFC 3339 formatting covers the whole range the tool reads") {
     const std::string text = format_rfc3339(at);
     REQUIRE(parse_rfc3339(text) == at);
   }
+}
+
+// Found by fuzz/time: the year range applies to the UTC time. A local time in 1970 with a
+// positive offset (or in 9999 with a negative one) is outside it, and was accepted, then
+// written as "1969-12-31T23:30:00Z", which no reader accepts.
+TEST_CASE("parse_rfc3339 refuses a time whose UTC is outside 1970..9999") {
+  CHECK_FALSE(parse_rfc3339("1970-01-01T00:30:00+01:00").has_value());
+  CHECK_FALSE(parse_rfc3339("9999-12-31T23:30:00-01:00").has_value());
+  CHECK(format_rfc3339(*parse_rfc3339("1970-01-01T01:00:00+01:00")) == "1970-01-01T00:00:00Z");
+  CHECK(format_rfc3339(*parse_rfc3339("9999-12-31T22:59:59-01:00")) == "9999-12-31T23:59:59Z");
+}
+
+// Found by fuzz/time and fuzz/incident_file: format_clock went through fmt's chrono
+// formatting, which converts to nanoseconds and overflowed (undefined behaviour) for any
+// time after 2262; so did format_rfc3339 for a computed time past 9999.
+TEST_CASE("formatting is defined for every time (far ones too)") {
+  const auto far = *parse_rfc3339("9999-12-31T23:59:59Z");
+  CHECK(format_clock(far, far) == "23:59Z");
+  CHECK(format_clock(far, Timestamp{}) == "Dec 31 23:59Z");
+  CHECK(format_clock(*parse_rfc3339("2400-03-01T00:00:00Z") - std::chrono::seconds(1), Timestamp{}) ==
+        "Feb 29 23:59Z");
+  CHECK(format_rfc3339(far + std::chrono::seconds(1)) == "10000-01-01T00:00:00Z");
+  CHECK(format_rfc3339(far + std::chrono::hours(24 * 366 * 100)) == "10100-03-16T23:59:59Z");
+  CHECK(format_rfc3339(Timestamp{} - std::chrono::seconds(1)) == "1969-12-31T23:59:59Z");
+  CHECK(format_rfc3339(Timestamp{std::chrono::seconds{std::numeric_limits<std::int64_t>::max()}}) ==
+        "292277026596-12-04T15:30:07Z");
+  CHECK(format_minute(far) == "9999-12-31 23:59Z");
 }
