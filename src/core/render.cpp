@@ -30,22 +30,54 @@ std::string cell(std::string_view value, std::size_t width) {
 }  // namespace
 
 std::string placeholder_value(const Incident& incident, std::string_view name) {
-  if (name == "id") return incident.id;
-  if (name == "title") return incident.title;
-  if (name == "severity") return incident.severity;
-  if (name == "severity_name") return incident.severity_name;
-  if (name == "status") return status_title(incident.status);
-  if (name == "impact") return or_tbd(incident.impact);
-  if (name == "started_at") return format_rfc3339(incident.started_at);
-  if (name == "acknowledged_at") return optional_time(incident.acknowledged_at);
-  if (name == "resolved_at") return optional_time(incident.resolved_at);
-  if (name == "commander") return incident.commander.empty() ? "unassigned" : incident.commander;
-  if (name == "findings") return or_tbd(incident.findings);
-  if (name == "next_steps") return or_tbd(incident.next_steps);
-  if (name == "eta") return or_tbd(incident.eta);
-  if (name == "root_cause") return or_tbd(incident.root_cause);
-  if (name == "fix") return or_tbd(incident.fix);
-  if (name == "monitoring") return or_tbd(incident.monitoring);
+  if (name == "id") {
+    return incident.id;
+  }
+  if (name == "title") {
+    return incident.title;
+  }
+  if (name == "severity") {
+    return incident.severity;
+  }
+  if (name == "severity_name") {
+    return incident.severity_name;
+  }
+  if (name == "status") {
+    return status_title(incident.status);
+  }
+  if (name == "impact") {
+    return or_tbd(incident.impact);
+  }
+  if (name == "started_at") {
+    return format_rfc3339(incident.started_at);
+  }
+  if (name == "acknowledged_at") {
+    return optional_time(incident.acknowledged_at);
+  }
+  if (name == "resolved_at") {
+    return optional_time(incident.resolved_at);
+  }
+  if (name == "commander") {
+    return incident.commander.empty() ? "unassigned" : incident.commander;
+  }
+  if (name == "findings") {
+    return or_tbd(incident.findings);
+  }
+  if (name == "next_steps") {
+    return or_tbd(incident.next_steps);
+  }
+  if (name == "eta") {
+    return or_tbd(incident.eta);
+  }
+  if (name == "root_cause") {
+    return or_tbd(incident.root_cause);
+  }
+  if (name == "fix") {
+    return or_tbd(incident.fix);
+  }
+  if (name == "monitoring") {
+    return or_tbd(incident.monitoring);
+  }
   return {};
 }
 

@@ -20,7 +20,7 @@ struct Unit {
 };
 
 constexpr Unit k_units[] = {
-    {'w', 7 * 24 * 3600, "week"}, {'d', 24 * 3600, "day"}, {'h', 3600, "hour"},
+    {'w', std::int64_t{7} * 24 * 3600, "week"}, {'d', std::int64_t{24} * 3600, "day"}, {'h', 3600, "hour"},
     {'m', 60, "minute"},          {'s', 1, "second"},
 };
 
@@ -166,7 +166,7 @@ std::string format_duration_short(Seconds duration) {
   }
   // As in format_duration_words: "24h" (the runbook's Low SLA) rather than "1d"; days
   // from two on.
-  const std::uint64_t days = total >= 2 * 86400 ? total / 86400 : 0;
+  const std::uint64_t days = total >= std::uint64_t{2} * 86400 ? total / 86400 : 0;
   const std::uint64_t hours = (total - days * 86400) / 3600;
   const std::uint64_t minutes = total % 3600 / 60;
   if (days > 0) {

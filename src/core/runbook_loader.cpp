@@ -20,7 +20,7 @@ namespace {
 
 using yaml::Node;
 
-constexpr std::size_t k_max_template_bytes = 64 * 1024;
+constexpr std::size_t k_max_template_bytes = std::size_t{64} * 1024;
 constexpr std::size_t k_max_id_length = 64;
 
 const char* const k_template_names[] = {"Initial Status Update", "Investigation Update",

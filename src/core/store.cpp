@@ -159,7 +159,7 @@ std::string Store::resolve_id(std::string_view user_text) const {
     }
     return open.incidents.front().id;
   }
-  const std::string id = text::to_lower(user_text);
+  std::string id = text::to_lower(user_text);
   if (!is_valid_incident_id(id)) {
     throw UsageError(fmt::format("'{}' is not an incident id (ids are letters and digits, e.g. 7f3a9c2e)",
                                  text::escape_control(user_text)));
