@@ -24,8 +24,9 @@ std::string render_list(const std::vector<Summary>& incidents);
 // The `show` view: the details, then the timeline, one event per line.
 std::string render_show(const Incident& incident);
 
-// "03:12Z alice acknowledged" and the like, for the timeline (no time prefix).
-std::string describe_event(const Event& event);
+// "alice acknowledged" and the like, for the timeline (no time prefix); terminal
+// controls escaped. The incident numbers action items.
+std::string describe_event(const Incident& incident, const Event& event);
 
 // "ack by 03:27Z: 15m for Critical" (what `open` tells on stderr).
 std::string ack_deadline(const Incident& incident);

@@ -88,6 +88,7 @@ void register_flagging(CLI::App& app, Context& ctx, bool raise) {
         }
         Event event = make_event(ctx, raise ? event_type::flagged : event_type::unflagged, at);
         event.fields["trigger"] = trigger->id;
+        event.fields["text"] = trigger->text;  // the event tells its story without the runbook
         events.push_back(std::move(event));
       }
       return events;

@@ -52,10 +52,14 @@ void apply(Incident& incident, const Event& event) {
       incident.commanders.push_back({incident.commander, event.at});
     }
   } else if (type == updated) {
-    incident.findings = event.field("findings");
-    incident.next_steps = event.field("next_steps");
-    incident.eta = event.field("eta");
-    incident.last_update_at = event.at;
+    // The latest in time wins: an update backfilled with --at may be recorded after a
+    // later one, and must not pass for the newest findings.
+    if (!incident.last_update_at || event.at >= *incident.last_update_at) {
+      incident.last_update_at = event.at;
+      incident.findings = event.field("findings");
+      incident.next_steps = event.field("next_steps");
+      incident.eta = event.field("eta");
+    }
     ++incident.updates;
     if (auto status = parse_status(event.field("status")); status && is_active(*status)) {
       incident.status = *status;

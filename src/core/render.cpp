@@ -105,7 +105,7 @@ std::string render_list(const std::vector<Summary>& incidents) {
   return out;
 }
 
-std::string describe_event(const Event& event) {
+std::string describe_event(const Incident& incident, const Event& event) {
   using namespace event_type;
   const std::string by = text::escape_control(event.by);
   auto field = [&](std::string_view name) { return text::escape_control(event.field(name)); };
@@ -155,6 +155,39 @@ std::string describe_event(const Event& event) {
   if (type == handed_off) {
     return fmt::format("{} handed command to {}", by, field("commander"));
   }
+  if (type == flagged || type == unflagged) {
+    return fmt::format("{} {} {}{}", by, type == flagged ? "flagged" : "withdrew the flag", field("trigger"),
+                       event.has("text") ? fmt::format(" ({})", field("text")) : "");
+  }
+  if (type == escalated) {
+    std::string out = fmt::format("{} escalated to level {}", by, field("level"));
+    if (event.has("role")) {
+      out += fmt::format(", {}", field("role"));
+    }
+    if (event.has("reason")) {
+      out += fmt::format(": {}", field("reason"));
+    }
+    return out;
+  }
+  if (type == action_added) {
+    std::string out = fmt::format("{} added an action item: {}", by, field("text"));
+    if (event.has("owner")) {
+      out += fmt::format(" (owner: {})", field("owner"));
+    }
+    if (event.has("due")) {
+      out += fmt::format(" (due {})", field("due"));
+    }
+    return out;
+  }
+  if (type == action_done) {
+    for (std::size_t i = 0; i < incident.actions.size(); ++i) {
+      if (incident.actions[i].id == event.field("action")) {
+        return fmt::format("{} marked action item {} done: {}", by, i + 1,
+                           text::escape_control(incident.actions[i].text));
+      }
+    }
+    return fmt::format("{} marked an action item done", by);
+  }
   return fmt::format("{} {}", by, text::escape_control(event.type));
 }
 
@@ -186,7 +219,7 @@ std::string render_show(const Incident& incident) {
   }
   out += "\nTimeline:\n";
   for (const auto& event : incident.events) {
-    out += fmt::format("  {}  {}\n", format_rfc3339(event.at), describe_event(event));
+    out += fmt::format("  {}  {}\n", format_rfc3339(event.at), describe_event(incident, event));
   }
   return out;
 }

@@ -99,51 +99,6 @@ std::vector<const Event*> chronological(const Incident& incident) {
   return events;
 }
 
-// A timeline entry: render.cpp's words, and words for the events of the guidance commands
-// (flags, escalations, action items), which it shows only by their type. Terminal
-// controls escaped.
-std::string describe(const Runbook& runbook, const Incident& incident, const Event& event) {
-  using namespace event_type;
-  const std::string by = text::escape_control(event.by);
-  auto field = [&](std::string_view name) { return text::escape_control(event.field(name)); };
-  const std::string_view type = event.type;
-  if (type == flagged || type == unflagged) {
-    const EscalationTrigger* trigger = runbook.escalation.find_trigger(event.field("trigger"));
-    return fmt::format("{} {} {}{}", by, type == flagged ? "flagged" : "withdrew the flag", field("trigger"),
-                       trigger == nullptr ? "" : fmt::format(" ({})", trigger->text));
-  }
-  if (type == escalated) {
-    std::string out = fmt::format("{} escalated to level {}", by, field("level"));
-    if (event.has("role")) {
-      out += fmt::format(", {}", field("role"));
-    }
-    if (event.has("reason")) {
-      out += fmt::format(": {}", field("reason"));
-    }
-    return out;
-  }
-  if (type == action_added) {
-    std::string out = fmt::format("{} added an action item: {}", by, field("text"));
-    if (event.has("owner")) {
-      out += fmt::format(" (owner: {})", field("owner"));
-    }
-    if (event.has("due")) {
-      out += fmt::format(" (due {})", field("due"));
-    }
-    return out;
-  }
-  if (type == action_done) {
-    for (std::size_t i = 0; i < incident.actions.size(); ++i) {
-      if (incident.actions[i].id == event.field("action")) {
-        return fmt::format("{} marked action item {} done: {}", by, i + 1,
-                           text::escape_control(incident.actions[i].text));
-      }
-    }
-    return fmt::format("{} marked an action item done", by);
-  }
-  return describe_event(event);
-}
-
 }  // namespace
 
 ReportMetrics report_metrics(const Incident& incident, Timestamp as_of) {
@@ -222,8 +177,8 @@ std::string render_report_markdown(const Runbook& runbook, const Incident& incid
 
   out += "\n## Timeline\n\n| time (UTC) | event |\n| --- | --- |\n";
   for (const Event* event : chronological(incident)) {
-    // describe() has escaped the terminal controls; md() adds the Markdown escapes.
-    out += fmt::format("| {} | {} |\n", format_rfc3339(event->at), md(describe(runbook, incident, *event)));
+    // describe_event() has escaped the terminal controls; md() adds the Markdown escapes.
+    out += fmt::format("| {} | {} |\n", format_rfc3339(event->at), md(describe_event(incident, *event)));
   }
 
   out += "\n## Checklists\n";
@@ -315,7 +270,7 @@ Json report_json(const Runbook& runbook, const Incident& incident, Timestamp as_
                         {"type", event->type},
                         {"at", format_rfc3339(event->at)},
                         {"by", event->by},
-                        {"text", describe(runbook, incident, *event)}});
+                        {"text", describe_event(incident, *event)}});
   }
   Json actions = Json::array();
   for (std::size_t i = 0; i < incident.actions.size(); ++i) {

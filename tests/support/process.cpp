@@ -94,8 +94,20 @@ Child start(const Launch& how) {
   }
   envp.push_back(nullptr);
 
-  const std::string program = how.program.empty() ? binary() : how.program.string();
-  std::vector<std::string> argv_strings = {program};
+  std::string program = how.program.empty() ? binary() : how.program.string();
+  std::vector<std::string> argv_strings;
+  // INCIDENT_TEST_WRAPPER runs the binary under a tool, e.g. "/usr/bin/valgrind -q
+  // --error-exitcode=99": the words before the binary's own path.
+  if (const char* wrapper = std::getenv("INCIDENT_TEST_WRAPPER"); how.program.empty() && wrapper != nullptr) {
+    std::istringstream words(wrapper);
+    for (std::string word; words >> word;) {
+      argv_strings.push_back(word);
+    }
+  }
+  argv_strings.push_back(program);
+  if (argv_strings.size() > 1) {
+    program = argv_strings.front();
+  }
   argv_strings.insert(argv_strings.end(), how.args.begin(), how.args.end());
   std::vector<char*> argv;
   for (auto& arg : argv_strings) {

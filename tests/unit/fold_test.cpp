@@ -177,3 +177,30 @@ TEST_CASE("the acknowledgement is judged against the SLA in force when it happen
     CHECK_FALSE(fold("k3x9m2qa", {opened()}).ack_met().has_value());
   }
 }
+
+TEST_CASE("an update backfilled after a later one does not pass for the latest") {
+  Event opened;
+  opened.id = "e1";
+  opened.seq = 1;
+  opened.type = std::string(event_type::opened);
+  opened.at = *parse_rfc3339("2026-11-27T03:12:00Z");
+  opened.by = "pager";
+  opened.fields = {{"title", "t"}, {"severity", "P1"}, {"severity_name", "High"}, {"response_time_seconds", "3600"}};
+  auto update = [](std::string id, std::uint64_t seq, const char* at, const char* findings) {
+    Event event;
+    event.id = std::move(id);
+    event.seq = seq;
+    event.type = std::string(event_type::updated);
+    event.at = *parse_rfc3339(at);
+    event.by = "alice";
+    event.fields = {{"findings", findings}, {"next_steps", "n"}};
+    return event;
+  };
+  // Recorded second (seq 3) but it happened first: 04:00 before 05:00.
+  const Incident incident = fold("k3x9m2qa", {opened, update("e2", 2, "2026-11-27T05:00:00Z", "newest"),
+                                              update("e3", 3, "2026-11-27T04:00:00Z", "older, backfilled")});
+  REQUIRE(incident.last_update_at);
+  CHECK(format_rfc3339(*incident.last_update_at) == "2026-11-27T05:00:00Z");
+  CHECK(incident.findings == "newest");
+  CHECK(incident.updates == 2);
+}
