@@ -56,6 +56,12 @@ public:
     node.quoted = tag == "!";
     if (node.quoted) {
       refuse_unclosed_quote(node);
+      // The file's bytes were checked before parsing, but a double-quoted escape (\0,
+      // \x00, \u0000) makes a NUL byte of clean text, and a runbook holds none.
+      if (node.value.find('\0') != std::string::npos) {
+        throw DataError({m_source, node.line, node.column},
+                        "NUL byte in text (an escape such as \\0 or \\u0000 in quotes)");
+      }
     }
     attach(std::move(node));
   }
