@@ -5,7 +5,8 @@
 //
 // Invariants: only incident::Error escapes; a file that parses and folds re-serializes
 // to a file that parses to the same events and serializes to the same text (the tool
-// never writes a file it cannot read back); its index line decodes to the same summary.
+// never writes a file it cannot read back); its index line decodes to the same summary;
+// the file's schema is one this version reads, its durations at most 100 years.
 
 #include <nlohmann/json.hpp>
 
@@ -23,6 +24,7 @@ namespace {
 // The id the seeds carry (the store passes the file name's id; the file must match it).
 const std::string k_id = "fuzz0001";
 const std::string k_path = "incidents/fuzz0001.json";
+constexpr std::int64_t k_hundred_years = std::int64_t{100} * 366 * 24 * 3600;
 
 const Runbook& bundled_runbook() {
   static const Runbook runbook = load_runbook(fuzz::k_runbook_path, fuzz::k_templates_dir);
@@ -42,6 +44,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     incident = fold(k_id, parse_incident_file(text, k_path, k_id));
   } catch (const Error&) {
     return 0;
+  }
+
+  // What the file may claim: a version this one reads, durations a runbook can set.
+  const auto document = nlohmann::json::parse(text);
+  FUZZ_CHECK(document.at("schema").is_number_unsigned() && document.at("schema").get<std::uint64_t>() >= 1 &&
+                 document.at("schema").get<std::uint64_t>() <= static_cast<std::uint64_t>(k_incident_schema),
+             "read a file of schema %s", document.at("schema").dump().c_str());
+  for (const auto duration : {incident.response_time, incident.update_every, incident.ack_response_time}) {
+    FUZZ_CHECK(duration.count() >= 0 && duration.count() <= k_hundred_years, "a duration of %lld s",
+               static_cast<long long>(duration.count()));
   }
 
   const std::string written = serialize_incident(incident);

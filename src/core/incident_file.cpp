@@ -17,6 +17,19 @@ using Json = nlohmann::ordered_json;
 
 constexpr int k_max_json_depth = 16;
 constexpr std::string_view k_event_keys[] = {"id", "seq", "type", "at", "by"};
+// The durations the fold reads from events (opened, severity_changed), written from the
+// runbook's, which are at most 100 years: anything else would overflow the times computed
+// from them (the ack due time is the start plus the SLA) and the index could not hold it.
+constexpr std::string_view k_duration_fields[] = {"response_time_seconds", "update_every_seconds"};
+constexpr std::int64_t k_max_duration_seconds = std::int64_t{100} * 366 * 24 * 3600;
+
+bool is_duration_seconds(const std::string& value) {
+  if (value.empty() || value.size() > 10 ||
+      !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return false;
+  }
+  return std::stoll(value) <= k_max_duration_seconds;
+}
 
 Json optional_time(const std::optional<Timestamp>& at) {
   return at ? Json(format_rfc3339(*at)) : Json(nullptr);
@@ -172,13 +185,15 @@ std::vector<Event> parse_incident_file(std::string_view text, const std::string&
     throw corrupt("not a valid incident file: expected a JSON object");
   }
   const auto schema = document.find("schema");
-  if (schema == document.end() || !schema->is_number_integer()) {
+  // Versions count from 1. Read as unsigned: a version past INT64_MAX taken as signed
+  // was negative, and the file read as if it were current.
+  if (schema == document.end() || !schema->is_number_unsigned() || schema->get<std::uint64_t>() == 0) {
     throw corrupt("not a valid incident file: no \"schema\" version");
   }
-  if (schema->get<std::int64_t>() > k_incident_schema) {
+  if (schema->get<std::uint64_t>() > static_cast<std::uint64_t>(k_incident_schema)) {
     throw corrupt(fmt::format("written by a newer version of incident (schema {}; this version reads {}); "
                               "upgrade incident to use it",
-                              schema->get<std::int64_t>(), k_incident_schema));
+                              schema->get<std::uint64_t>(), k_incident_schema));
   }
   const auto id = document.find("id");
   if (id == document.end() || !id->is_string() || id->get<std::string>() != expected_id) {
@@ -232,6 +247,11 @@ std::vector<Event> parse_incident_file(std::string_view text, const std::string&
         throw bad(fmt::format("field \"{}\" must be text", key));
       }
       event.fields.emplace(key, value.get<std::string>());
+    }
+    for (const auto field : k_duration_fields) {
+      if (auto it = event.fields.find(std::string(field)); it != event.fields.end() && !is_duration_seconds(it->second)) {
+        throw bad(fmt::format("\"{}\" must be a whole number of seconds, at most 100 years", field));
+      }
     }
     events.push_back(std::move(event));
   }

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "incident/error.hpp"
@@ -171,5 +172,41 @@ TEST_CASE("every character that needs escaping is escaped wherever it stands in 
         CHECK(written.view().find(expected) != std::string_view::npos);
       }
     }
+  }
+}
+
+// Found by fuzz/incident_file: an SLA of 9223372036854775807 seconds was read, and the
+// ack due time (start + SLA) overflowed, undefined behaviour in every reader.
+TEST_CASE("an event's durations must be whole seconds of at most 100 years") {
+  auto opened = [](const std::string& field, const std::string& value) {
+    return fmt::format(
+        R"({{"schema":1,"id":"k3x9m2qa","events":[{{"id":"a","seq":1,"type":"opened","at":"2026-11-27T03:12:00Z","by":"x","{}":"{}"}}]}})",
+        field, value);
+  };
+  for (const char* field : {"response_time_seconds", "update_every_seconds"}) {
+    INFO(field);
+    for (const char* bad : {"9223372036854775807", "3162240001", "-5", "", "15m", " 60", "1e3"}) {
+      INFO(bad);
+      CHECK(std::string(parse_error(opened(field, bad)).what()) ==
+            fmt::format("/s/k3x9m2qa.json: event 1: \"{}\" must be a whole number of seconds, at most 100 years",
+                        field));
+    }
+    for (const char* good : {"0", "900", "3162240000"}) {
+      INFO(good);
+      CHECK(parse_incident_file(opened(field, good), "f", "k3x9m2qa").at(0).field(field) == good);
+    }
+  }
+}
+
+// Found while fuzzing incident files: a schema past INT64_MAX was read as a negative
+// number, so a file from a (much) newer version was taken for a current one.
+TEST_CASE("the schema is a version from 1 and any later one is newer") {
+  CHECK(std::string(parse_error(R"({"schema": 18446744073709551615, "id": "k3x9m2qa", "events": []})").what()) ==
+        "/s/k3x9m2qa.json: written by a newer version of incident (schema 18446744073709551615; this version "
+        "reads 1); upgrade incident to use it");
+  for (const char* schema : {"0", "-1", "1.0", "\"1\""}) {
+    INFO(schema);
+    CHECK(std::string(parse_error(fmt::format(R"({{"schema": {}, "id": "k3x9m2qa", "events": []}})", schema)).what()) ==
+          "/s/k3x9m2qa.json: not a valid incident file: no \"schema\" version");
   }
 }
