@@ -9,14 +9,14 @@
 #include <string>
 #include <string_view>
 
-#define FUZZ_CHECK(condition, ...)                                                        \
-  do {                                                                                    \
-    if (!(condition)) {                                                                   \
+#define FUZZ_CHECK(condition, ...)                                                           \
+  do {                                                                                       \
+    if (!(condition)) {                                                                      \
       std::fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #condition); \
-      std::fprintf(stderr, __VA_ARGS__);                                                  \
-      std::fputc('\n', stderr);                                                           \
-      std::abort();                                                                       \
-    }                                                                                     \
+      std::fprintf(stderr, __VA_ARGS__);                                                     \
+      std::fputc('\n', stderr);                                                              \
+      std::abort();                                                                          \
+    }                                                                                        \
   } while (false)
 
 namespace incident::fuzz {

@@ -38,8 +38,8 @@ const Incident& sample_incident() {
     opened.type = std::string(event_type::opened);
     opened.at = *parse_rfc3339("2026-11-27T03:12:00Z");
     opened.by = "pager";
-    opened.fields = {{"title", "Checkout {{title}} 500s"}, {"severity", "P1"},  {"severity_name", "High"},
-                     {"impact", "50% \x1b[31mfail"},      {"commander", "c"}, {"response_time_seconds", "900"}};
+    opened.fields = {{"title", "Checkout {{title}} 500s"}, {"severity", "P1"}, {"severity_name", "High"},
+                     {"impact", "50% \x1b[31mfail"},       {"commander", "c"}, {"response_time_seconds", "900"}};
     Event resolved = opened;
     resolved.id = "f00000000002";
     resolved.seq = 2;
@@ -50,7 +50,9 @@ const Incident& sample_incident() {
   return incident;
 }
 
-std::size_t count_lines(std::string_view text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1; }
+std::size_t count_lines(std::string_view text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+}
 
 void check_clean(const std::string& value, const char* what) {
   auto bad = text::find_invalid_text(value);

@@ -21,12 +21,18 @@ constexpr std::int64_t k_hundred_years = std::int64_t{100} * 366 * 24 * 3600;
 
 std::int64_t unit_seconds(char unit) {
   switch (unit) {
-    case 's': return 1;
-    case 'm': return 60;
-    case 'h': return 3600;
-    case 'd': return 86400;
-    case 'w': return 7 * 86400;
-    default: return 0;
+    case 's':
+      return 1;
+    case 'm':
+      return 60;
+    case 'h':
+      return 3600;
+    case 'd':
+      return 86400;
+    case 'w':
+      return 7 * 86400;
+    default:
+      return 0;
   }
 }
 

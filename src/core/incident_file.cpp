@@ -191,9 +191,10 @@ std::vector<Event> parse_incident_file(std::string_view text, const std::string&
     throw corrupt("not a valid incident file: no \"schema\" version");
   }
   if (schema->get<std::uint64_t>() > static_cast<std::uint64_t>(k_incident_schema)) {
-    throw corrupt(fmt::format("written by a newer version of incident (schema {}; this version reads {}); "
-                              "upgrade incident to use it",
-                              schema->get<std::uint64_t>(), k_incident_schema));
+    throw corrupt(
+        fmt::format("written by a newer version of incident (schema {}; this version reads {}); "
+                    "upgrade incident to use it",
+                    schema->get<std::uint64_t>(), k_incident_schema));
   }
   const auto id = document.find("id");
   if (id == document.end() || !id->is_string() || id->get<std::string>() != expected_id) {
@@ -249,7 +250,8 @@ std::vector<Event> parse_incident_file(std::string_view text, const std::string&
       event.fields.emplace(key, value.get<std::string>());
     }
     for (const auto field : k_duration_fields) {
-      if (auto it = event.fields.find(std::string(field)); it != event.fields.end() && !is_duration_seconds(it->second)) {
+      if (auto it = event.fields.find(std::string(field));
+          it != event.fields.end() && !is_duration_seconds(it->second)) {
         throw bad(fmt::format("\"{}\" must be a whole number of seconds, at most 100 years", field));
       }
     }

@@ -50,7 +50,7 @@ char* put(char* out, unsigned value, int width) {
   return out + 2;
 }
 
-constexpr std::int64_t k_first_second = 0;  // 1970-01-01T00:00:00Z
+constexpr std::int64_t k_first_second = 0;               // 1970-01-01T00:00:00Z
 constexpr std::int64_t k_last_second = 253'402'300'799;  // 9999-12-31T23:59:59Z
 
 // The broken-down UTC time of any instant, computed in 64-bit integers (Howard Hinnant's
@@ -155,8 +155,8 @@ std::string_view format_rfc3339(Timestamp at, Rfc3339Buffer& buffer) {
   const Civil c = civil(at);
   if (c.year < 0 || c.year > 9999) {
     // Not an RFC 3339 year; shown all the same (a computed due time past 9999).
-    const auto written = fmt::format_to_n(buffer.data(), buffer.size(), "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-                                          c.year, c.month, c.day, c.hour, c.minute, c.second);
+    const auto written = fmt::format_to_n(buffer.data(), buffer.size(), "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", c.year,
+                                          c.month, c.day, c.hour, c.minute, c.second);
     return {buffer.data(), std::min(buffer.size(), written.size)};
   }
   char* p = put(buffer.data(), static_cast<unsigned>(c.year), 4);

@@ -187,9 +187,9 @@ TEST_CASE("an event's durations must be whole seconds of at most 100 years") {
     INFO(field);
     for (const char* bad : {"9223372036854775807", "3162240001", "-5", "", "15m", " 60", "1e3"}) {
       INFO(bad);
-      CHECK(std::string(parse_error(opened(field, bad)).what()) ==
-            fmt::format("/s/k3x9m2qa.json: event 1: \"{}\" must be a whole number of seconds, at most 100 years",
-                        field));
+      CHECK(
+          std::string(parse_error(opened(field, bad)).what()) ==
+          fmt::format("/s/k3x9m2qa.json: event 1: \"{}\" must be a whole number of seconds, at most 100 years", field));
     }
     for (const char* good : {"0", "900", "3162240000"}) {
       INFO(good);
@@ -198,8 +198,8 @@ TEST_CASE("an event's durations must be whole seconds of at most 100 years") {
   }
 }
 
-// Found while fuzzing incident files: a schema past INT64_MAX was read as a negative
-// number, so a file from a (much) newer version was taken for a current one.
+// Found reading the parser while writing fuzz/incident_file: a schema past INT64_MAX was
+// read as a negative number, so a file from a (much) newer version was taken for current.
 TEST_CASE("the schema is a version from 1 and any later one is newer") {
   CHECK(std::string(parse_error(R"({"schema": 18446744073709551615, "id": "k3x9m2qa", "events": []})").what()) ==
         "/s/k3x9m2qa.json: written by a newer version of incident (schema 18446744073709551615; this version "

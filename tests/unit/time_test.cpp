@@ -48,9 +48,9 @@ TEST_CASE("RFC 3339 formatting covers the whole range the tool reads") {
   }
 }
 
-// Found by fuzz/time: the year range applies to the UTC time. A local time in 1970 with a
-// positive offset (or in 9999 with a negative one) is outside it, and was accepted, then
-// written as "1969-12-31T23:30:00Z", which no reader accepts.
+// Found writing fuzz/time's round-trip invariant: the year range applies to the UTC time.
+// A local time in 1970 with a positive offset (or in 9999 with a negative one) is outside
+// it, and was accepted, then written as "1969-12-31T23:30:00Z", which no reader accepts.
 TEST_CASE("parse_rfc3339 refuses a time whose UTC is outside 1970..9999") {
   CHECK_FALSE(parse_rfc3339("1970-01-01T00:30:00+01:00").has_value());
   CHECK_FALSE(parse_rfc3339("9999-12-31T23:30:00-01:00").has_value());
@@ -65,8 +65,7 @@ TEST_CASE("formatting is defined for every time (far ones too)") {
   const auto far = *parse_rfc3339("9999-12-31T23:59:59Z");
   CHECK(format_clock(far, far) == "23:59Z");
   CHECK(format_clock(far, Timestamp{}) == "Dec 31 23:59Z");
-  CHECK(format_clock(*parse_rfc3339("2400-03-01T00:00:00Z") - std::chrono::seconds(1), Timestamp{}) ==
-        "Feb 29 23:59Z");
+  CHECK(format_clock(*parse_rfc3339("2400-03-01T00:00:00Z") - std::chrono::seconds(1), Timestamp{}) == "Feb 29 23:59Z");
   CHECK(format_rfc3339(far + std::chrono::seconds(1)) == "10000-01-01T00:00:00Z");
   CHECK(format_rfc3339(far + std::chrono::hours(24 * 366 * 100)) == "10100-03-16T23:59:59Z");
   CHECK(format_rfc3339(Timestamp{} - std::chrono::seconds(1)) == "1969-12-31T23:59:59Z");

@@ -293,8 +293,10 @@ TEST_CASE("yaml invalid UTF-8 and NUL bytes are refused with their position") {
 // Found by fuzz/runbook: the bytes are checked before parsing, but an escape in double
 // quotes made a NUL byte of clean text, and it reached the runbook's fields.
 TEST_CASE("yaml a NUL byte from an escape is refused where the text starts") {
-  CHECK(parse_error("a: 1\nb: \"x\\0y\"\n") == "t.yaml:2:4: NUL byte in text (an escape such as \\0 or \\u0000 in quotes)");
-  CHECK(parse_error("a: [ok, \"\\x00\"]\n") == "t.yaml:1:9: NUL byte in text (an escape such as \\0 or \\u0000 in quotes)");
+  CHECK(parse_error("a: 1\nb: \"x\\0y\"\n") ==
+        "t.yaml:2:4: NUL byte in text (an escape such as \\0 or \\u0000 in quotes)");
+  CHECK(parse_error("a: [ok, \"\\x00\"]\n") ==
+        "t.yaml:1:9: NUL byte in text (an escape such as \\0 or \\u0000 in quotes)");
   CHECK(parse_error("\"\\u0000\": 1\n") == "t.yaml:1:1: NUL byte in text (an escape such as \\0 or \\u0000 in quotes)");
   CHECK(yaml::parse("a: \"\\x41\\u00e9\\t\"\n", "t.yaml").entries.at(0).second.value == "A\xc3\xa9\t");
 }
