@@ -56,12 +56,7 @@ public:
     node.quoted = tag == "!";
     if (node.quoted) {
       refuse_unclosed_quote(node);
-      // The file's bytes were checked before parsing, but a double-quoted escape (\0,
-      // \x00, \u0000) makes a NUL byte of clean text, and a runbook holds none.
-      if (node.value.find('\0') != std::string::npos) {
-        throw DataError({m_source, node.line, node.column},
-                        "NUL byte in text (an escape such as \\0 or \\u0000 in quotes)");
-      }
+      check_escaped_text(node);
     }
     attach(std::move(node));
   }
@@ -149,6 +144,34 @@ private:
     }
     throw DataError({m_source, node.line, node.column},
                     fmt::format("missing closing {} (the quoted text starting here never ends)", quote));
+  }
+
+  // The file's bytes were checked before parsing, but the escapes of a double-quoted
+  // scalar make new ones. \0, \x00 and \u0000 make a NUL byte, which a runbook never
+  // holds. yaml-cpp decodes \N (U+0085) and \_ (U+00A0) to a bare Latin-1 byte rather than
+  // UTF-8; as the text around them is valid UTF-8, a lone 0x85 or 0xA0 can only be one of
+  // them, so it is encoded as the character the escape means.
+  void check_escaped_text(Node& node) const {
+    std::string_view rest = node.value;
+    std::string repaired;
+    while (auto bad = text::find_invalid_text(rest)) {
+      const auto byte = static_cast<unsigned char>(rest[bad->offset]);
+      if (byte == 0) {
+        throw DataError({m_source, node.line, node.column},
+                        "NUL byte in text (an escape such as \\0 or \\u0000 in quotes)");
+      }
+      if (byte != 0x85 && byte != 0xA0) {
+        throw DataError({m_source, node.line, node.column}, fmt::format("{} (from an escape in quotes)", bad->what));
+      }
+      repaired.append(rest.substr(0, bad->offset));
+      repaired += '\xC2';
+      repaired += static_cast<char>(byte);
+      rest.remove_prefix(bad->offset + 1);
+    }
+    if (!repaired.empty()) {
+      repaired.append(rest);
+      node.value = std::move(repaired);
+    }
   }
 
   // yaml-cpp marks an empty item of a block sequence ("-" and nothing after it) at the

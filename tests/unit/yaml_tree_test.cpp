@@ -300,3 +300,13 @@ TEST_CASE("yaml a NUL byte from an escape is refused where the text starts") {
   CHECK(parse_error("\"\\u0000\": 1\n") == "t.yaml:1:1: NUL byte in text (an escape such as \\0 or \\u0000 in quotes)");
   CHECK(yaml::parse("a: \"\\x41\\u00e9\\t\"\n", "t.yaml").entries.at(0).second.value == "A\xc3\xa9\t");
 }
+
+// Found by fuzz/runbook (its invariant that a loaded runbook is valid UTF-8), on a seed:
+// yaml-cpp decodes \N and \_ to the bare bytes 0x85 and 0xA0, invalid UTF-8 in the value.
+TEST_CASE("yaml the escapes for U+0085 and U+00A0 give those characters as UTF-8") {
+  const auto value = [](std::string_view text) { return yaml::parse(text, "t.yaml").entries.at(0).second.value; };
+  CHECK(value("a: \"x\\Ny\"\n") == "x\xc2\x85y");
+  CHECK(value("a: \"\\_\"\n") == "\xc2\xa0");
+  CHECK(value("a: \"\\N\\_\\u00e9\\N \\x85 \xc2\xa0\"\n") == "\xc2\x85\xc2\xa0\xc3\xa9\xc2\x85 \xc2\x85 \xc2\xa0");
+  CHECK(yaml::parse("\"k\\N\": v\n", "t.yaml").entries.at(0).first.value == "k\xc2\x85");
+}
