@@ -1,10 +1,21 @@
 #!/bin/sh
 # Installs what building and testing incident needs, from Debian 12 packages, when it is
 # missing. Uses sudo only when not root. Safe to run again: it installs nothing twice.
+#
+#   sh scripts/deps.sh [--fuzz]     --fuzz: also clang 14 and libFuzzer, for fuzz/run
 set -eu
 
 packages="g++ cmake ninja-build pkgconf libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev \
 libyaml-cpp-dev catch2"
+for argument in "$@"; do
+  case "$argument" in
+    --fuzz) packages="$packages clang-14 libclang-rt-14-dev libfuzzer-14-dev" ;;
+    *)
+      echo "usage: sh scripts/deps.sh [--fuzz]" >&2
+      exit 2
+      ;;
+  esac
+done
 
 missing=""
 for package in $packages; do
