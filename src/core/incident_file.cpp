@@ -180,6 +180,15 @@ std::vector<Event> parse_incident_file(std::string_view text, const std::string&
     }
     throw DataError(position(text, e.byte == 0 ? 0 : e.byte - 1, path),
                     fmt::format("not a valid incident file: {}", message), ExitCode::corrupt_state);
+  } catch (const nlohmann::json::exception& e) {
+    // A number too large for a double (1e999) is out_of_range, not a parse_error, and
+    // has no position. Uncaught, it made `list` fail instead of skipping the file.
+    std::string message = e.what();
+    // "[json.exception.out_of_range.406] number overflow parsing '1e999'"
+    if (auto bracket = message.find("] "); message.starts_with("[json.exception.") && bracket != std::string::npos) {
+      message = message.substr(bracket + 2);
+    }
+    throw corrupt(fmt::format("not a valid incident file: {}", message));
   }
   if (!document.is_object()) {
     throw corrupt("not a valid incident file: expected a JSON object");

@@ -210,3 +210,17 @@ TEST_CASE("the schema is a version from 1 and any later one is newer") {
           "/s/k3x9m2qa.json: not a valid incident file: no \"schema\" version");
   }
 }
+
+// Found by fuzz/incident_file: a number beyond a double (1e999) made nlohmann throw
+// out_of_range, which escaped as an unexpected failure: `list` failed (exit 1) instead
+// of skipping the corrupt file with a warning.
+TEST_CASE("a number too large for JSON's doubles is a corrupt file") {
+  for (const char* number : {"1e999", "-1e999", "924e7127"}) {
+    INFO(number);
+    const DataError error =
+        parse_error(fmt::format(R"({{"schema": 1, "id": "k3x9m2qa", "x": {}, "events": []}})", number));
+    CHECK(error.exit_code() == ExitCode::corrupt_state);
+    CHECK(std::string(error.what()) ==
+          fmt::format("/s/k3x9m2qa.json: not a valid incident file: number overflow parsing '{}'", number));
+  }
+}
