@@ -47,8 +47,13 @@ public:
   Timeline& update(const char* when, std::string by = "alice") {
     return add(event_type::updated, when, std::move(by), {{"findings", "f"}, {"next_steps", "n"}});
   }
-  Timeline& flag(const char* trigger, const char* when, std::string by = "alice") {
-    return add(event_type::flagged, when, std::move(by), {{"trigger", trigger}});
+  // As `incident flag` records it: the trigger and, when given, its text.
+  Timeline& flag(const char* trigger, const char* when, std::string by = "alice", const char* text = "") {
+    std::map<std::string, std::string> fields = {{"trigger", trigger}};
+    if (*text != '\0') {
+      fields["text"] = text;
+    }
+    return add(event_type::flagged, when, std::move(by), fields);
   }
   Timeline& escalate(int level, const char* when, std::string by = "alice") {
     return add(event_type::escalated, when, std::move(by), {{"level", std::to_string(level)}, {"role", "r"}});

@@ -292,12 +292,12 @@ TEST_CASE("the Markdown report escapes user text") {
 TEST_CASE("the report's timeline is in the order things happened, with words for every event") {
   Timeline timeline("P1");
   timeline.ack("2026-11-27T03:20:00Z")
-      .flag("security", "2026-11-27T03:40:00Z")
+      .flag("security", "2026-11-27T03:40:00Z", "alice", "Security implications")
       .add(event_type::escalated, "2026-11-27T03:41:00Z", "alice",
            {{"level", "3"}, {"role", "Engineering manager"}, {"reason", "Security implications"}})
       // Backfilled: recorded after the flag, happened before it.
       .add(event_type::checked, "2026-11-27T03:21:00Z", "alice", {{"item", "initial.acknowledge"}})
-      .add(event_type::unflagged, "2026-11-27T03:50:00Z", "alice", {{"trigger", "security"}})
+      .add(event_type::unflagged, "2026-11-27T03:50:00Z", "alice", {{"trigger", "security"}})  // no text: id only
       .resolve("2026-11-27T04:00:00Z")
       .add(event_type::action_added, "2026-11-27T05:00:00Z", "carol",
            {{"text", "Add a canary"}, {"owner", "dave"}, {"due", "2026-12-15"}})
@@ -313,7 +313,7 @@ TEST_CASE("the report's timeline is in the order things happened, with words for
         "| 2026-11-27T03:21:00Z | alice checked initial.acknowledge |\n"
         "| 2026-11-27T03:40:00Z | alice flagged security (Security implications) |\n"
         "| 2026-11-27T03:41:00Z | alice escalated to level 3, Engineering manager: Security implications |\n"
-        "| 2026-11-27T03:50:00Z | alice withdrew the flag security (Security implications) |\n"
+        "| 2026-11-27T03:50:00Z | alice withdrew the flag security |\n"
         "| 2026-11-27T04:00:00Z | alice resolved it: root cause: rc; fix: fx |\n"
         "| 2026-11-27T05:00:00Z | carol added an action item: Add a canary (owner: dave) (due 2026-12-15) |\n"
         "| 2026-11-27T05:10:00Z | dave marked action item 1 done: Add a canary |\n\n");
