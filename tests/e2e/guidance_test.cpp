@@ -28,24 +28,6 @@ constexpr const char* k_t0_plus_5m = "2026-11-27T03:17:00Z";
 constexpr const char* k_t0_plus_8m = "2026-11-27T03:20:00Z";
 constexpr const char* k_t0_plus_20m = "2026-11-27T03:32:00Z";
 
-// The text with each id replaced by a same-width placeholder (INC-0001, INC-0002, ...),
-// in the order given, so tables keep their alignment.
-std::string masked(std::string text, const std::vector<std::string>& ids) {
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    std::string placeholder = "INC-000" + std::to_string(i + 1);
-    placeholder.resize(ids[i].size(), '-');
-    for (auto at = text.find(ids[i]); at != std::string::npos; at = text.find(ids[i], at + placeholder.size())) {
-      text.replace(at, ids[i].size(), placeholder);
-    }
-  }
-  return text;
-}
-
-void check_golden(const std::string& name, const std::string& actual) {
-  const std::string mismatch = golden_mismatch(name, actual);
-  INFO(mismatch);
-  CHECK(mismatch.empty());
-}
 
 // Runs a command that must exit with `code`.
 Result fails(const Home& home, const std::vector<std::string>& args, int code) {

@@ -57,24 +57,6 @@ Json show_json(const Home& home, const std::string& id) {
   return parse_json(ok(home, {"show", id, "--json"}).out);
 }
 
-// The text with each id replaced by a same-width placeholder (INC-0001, INC-0002, ...),
-// in the order given, so tables keep their alignment.
-std::string masked(std::string text, const std::vector<std::string>& ids) {
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    std::string placeholder = "INC-000" + std::to_string(i + 1);
-    placeholder.resize(ids[i].size(), '-');
-    for (auto at = text.find(ids[i]); at != std::string::npos; at = text.find(ids[i], at + placeholder.size())) {
-      text.replace(at, ids[i].size(), placeholder);
-    }
-  }
-  return text;
-}
-
-void check_golden(const std::string& name, const std::string& actual) {
-  const std::string mismatch = golden_mismatch(name, actual);
-  INFO(mismatch);
-  CHECK(mismatch.empty());
-}
 
 std::string rfc3339_from_now(std::chrono::seconds offset) {
   const std::time_t when = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + offset);

@@ -41,4 +41,21 @@ nlohmann::json parse_json(const std::string& text) {
   return document;
 }
 
+std::string masked(std::string text, const std::vector<std::string>& ids) {
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    std::string placeholder = "INC-000" + std::to_string(i + 1);
+    placeholder.resize(ids[i].size(), '-');
+    for (auto at = text.find(ids[i]); at != std::string::npos; at = text.find(ids[i], at + placeholder.size())) {
+      text.replace(at, ids[i].size(), placeholder);
+    }
+  }
+  return text;
+}
+
+void check_golden(const std::string& name, const std::string& actual) {
+  const std::string mismatch = golden_mismatch(name, actual);
+  INFO(mismatch);
+  CHECK(mismatch.empty());
+}
+
 }  // namespace incident::test

@@ -51,6 +51,13 @@ private:
 // The exit code, stdout and stderr of a run, for a test's INFO.
 std::string describe(const Result& result);
 
+// The text with each id replaced by a same-width placeholder (INC-0001, INC-0002, ...),
+// in the order given, so tables keep their alignment: golden files do not hold random ids.
+std::string masked(std::string text, const std::vector<std::string>& ids);
+
+// CHECKs that `actual` is tests/data/golden/<name> (see golden_mismatch).
+void check_golden(const std::string& name, const std::string& actual);
+
 // Runs a command that must succeed.
 Result ok(const Home& home, const std::vector<std::string>& args);
 

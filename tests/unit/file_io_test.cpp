@@ -14,15 +14,9 @@
 
 using namespace incident;
 using incident::test::ScratchDir;
+using incident::test::slurp;
 
 namespace {
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 // Plants a symbolic link at the temp file's name just before the writer opens it: an
 // attacker who wins the race to the name.

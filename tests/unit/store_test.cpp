@@ -18,15 +18,9 @@
 using namespace incident;
 using incident::test::FaultyIo;
 using incident::test::ScratchDir;
+using incident::test::slurp;
 
 namespace {
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 Event opened_event(const std::string& title = "Checkout API 500s") {
   Event event;
