@@ -51,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(document.at("schema").is_number_unsigned() && document.at("schema").get<std::uint64_t>() >= 1 &&
                  document.at("schema").get<std::uint64_t>() <= static_cast<std::uint64_t>(k_incident_schema),
              "read a file of schema %s", document.at("schema").dump().c_str());
-  for (const auto duration : {incident.response_time, incident.update_every, incident.ack_response_time}) {
+  for (const auto duration : {incident.grade.response_time, incident.grade.update_every, incident.response_grade.response_time}) {
     FUZZ_CHECK(duration.count() >= 0 && duration.count() <= k_hundred_years, "a duration of %lld s",
                static_cast<long long>(duration.count()));
   }

@@ -41,6 +41,14 @@ public:
   explicit NotFoundError(const std::string& what) : Error(what, ExitCode::not_found) {}
 };
 
+// The command does not apply in the incident's current state (close before resolve, an
+// event dated before the one it depends on, a runbook that does not fit the incident).
+// The one way the library says "not allowed now".
+class ConflictError : public Error {
+public:
+  explicit ConflictError(const std::string& what) : Error(what, ExitCode::conflict) {}
+};
+
 // A 1-based position in a file. line == 0 means "the whole file".
 struct SourcePos {
   std::string path;

@@ -63,34 +63,70 @@ struct ActionItem {
   std::string done_by;
 };
 
+// The runbook an incident runs under: where it was loaded from, its content digest, and
+// the phases and checklist items it had, so that a later command under another runbook
+// can tell whether that one still fits (see runbook_fit in writes.hpp).
+struct RunbookPin {
+  std::string source;  // the runbook's path when the incident was opened
+  std::string digest;  // "sha256:..." of its content
+  std::vector<std::string> phases;  // phase ids
+  std::vector<std::string> items;  // checklist item ids (phases and post-incident)
+
+  [[nodiscard]] bool empty() const { return digest.empty(); }
+};
+
 // Who held the commander role, from when (opened with --commander, first ack, handoff).
 struct CommanderTerm {
   std::string name;
   Timestamp from;
 };
 
-struct Incident {
+// A severity as the incident carries it: the runbook's id and name and the SLAs it set
+// when it was graded (recorded on the event, so a later runbook edit changes nothing).
+struct Grade {
+  std::string severity;  // "P1"
+  std::string severity_name;  // "High"
+  Seconds response_time{0};  // the acknowledge SLA
+  // How often an update is due while the incident is active; 0 when the runbook sets no
+  // cadence.
+  Seconds update_every{0};
+
+  bool operator==(const Grade&) const = default;
+};
+
+// What an incident and its index summary share: the headline and every fact the SLA
+// rules read (see sla.hpp: response_sla). One struct, so that `status`, `show`,
+// `prompt`, `report` and `stats` judge a summary and an incident by the same code.
+struct IncidentFacts {
   std::string id;
   std::string title;
-  std::string severity;  // "P1"
-  std::string severity_name;  // "High", as the runbook named it when it was set
-  Seconds response_time{0};  // the acknowledge SLA, fixed when the severity was set
-  // How often an update is due while the incident is active (the runbook's update_every
-  // for the severity when it was set); 0 when the runbook sets no cadence.
-  Seconds update_every{0};
+  Status status = Status::investigating;
+  Grade grade;  // the current severity
+  // The grade in force when the incident was responded to (acknowledged, or resolved
+  // before any acknowledgement), by event time: a later re-grade does not rewrite the
+  // verdict. Equal to `grade` until there is a response.
+  Grade response_grade;
   std::string impact;
   std::string commander;  // "" when unassigned
-  Status status = Status::investigating;
   Timestamp started_at;
   std::optional<Timestamp> acknowledged_at;
-  std::string acknowledged_by;
-  // The SLA the acknowledgement is judged against: that of the severity in force at
-  // acknowledged_at (by event time), so a later re-grade does not rewrite the verdict.
-  Seconds ack_response_time{0};
-  std::string ack_severity_name;
   std::optional<Timestamp> resolved_at;
   std::optional<Timestamp> closed_at;
-  std::optional<Timestamp> last_update_at;  // the latest `updated` event
+  std::optional<Timestamp> last_update_at;  // the latest `updated` event, by event time
+
+  // The response: the acknowledgement, or the resolution when it came first.
+  [[nodiscard]] std::optional<Timestamp> responded_at() const {
+    if (acknowledged_at) {
+      return acknowledged_at;
+    }
+    return resolved_at;
+  }
+
+  bool operator==(const IncidentFacts&) const = default;
+};
+
+struct Incident : IncidentFacts {
+  std::string acknowledged_by;
   // From the latest `updated` event.
   std::string findings;
   std::string next_steps;
@@ -99,26 +135,21 @@ struct Incident {
   std::string root_cause;
   std::string fix;
   std::string monitoring;
+  // The runbook it was opened under (see RunbookPin); empty for incidents from before
+  // schema 2, which are not pinned.
+  RunbookPin runbook;
   std::map<std::string, ItemState, std::less<>> items;  // by checklist item id
   std::map<std::string, Flag, std::less<>> flags;  // standing declared triggers, by trigger id
   std::vector<EscalationRecord> escalations;  // in fold order
   std::vector<ActionItem> actions;  // in fold order; ActionItem number = index + 1
   std::vector<CommanderTerm> commanders;  // in fold order
+  std::vector<Grade> grades;  // every grading (opened, severity_changed), in fold order
   int updates = 0;  // how many `updated` events
   std::vector<Event> events;  // in fold order
   std::uint64_t max_seq = 0;
 
-  // When the acknowledge SLA of the current severity runs out (for an unacknowledged one).
-  [[nodiscard]] Timestamp ack_due() const { return started_at + response_time; }
   // The highest level escalated to; 0 when never escalated.
   [[nodiscard]] int escalation_level() const;
-  // Whether the acknowledgement met its SLA; nullopt while unacknowledged.
-  [[nodiscard]] std::optional<bool> ack_met() const {
-    if (!acknowledged_at) {
-      return std::nullopt;
-    }
-    return *acknowledged_at - started_at <= ack_response_time;
-  }
 };
 
 // Folds events into an incident. The events may come in any order; they are sorted into

@@ -1,40 +1,42 @@
 #pragma once
-// The on-disk form of an incident: one pretty-printed JSON document with a schema
-// version, the derived state (for people who read the file with jq; never read back)
-// and the append-only `events` array, which is the truth.
-
-#include <nlohmann/json_fwd.hpp>
+// The incident file format: private to this module, specified in docs/incident-file.md
+// (with its version history). A file holds the schema version, the incident id and the
+// events, which are the truth; nothing derived is stored. The `--json` view of an
+// incident is another thing (incident_json.hpp).
+//
+// Versions:
+//   1  (incident 0.1) derived state beside the events; event fields flat in the event
+//      object, every value a string; event ids of 12 hex digits; no recorded_at.
+//   2  only schema, id and events; one event per line; fields in "fields", typed (numbers
+//      are JSON numbers, lists are arrays); recorded_at; 128-bit event ids; the runbook
+//      pin on `opened`. Schema 1 files are read and written back as schema 2 on their
+//      next write, keeping every event.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "incident/event.hpp"
 #include "incident/incident.hpp"
-#include "incident/json_writer.hpp"
-#include "incident/summary.hpp"
 
 namespace incident {
 
-inline constexpr int k_incident_schema = 1;
+inline constexpr std::uint64_t k_incident_schema = 2;
+// The most a file may hold: a larger one is refused when read (corrupt_state), so a
+// write that would make one is refused before it happens.
 inline constexpr std::size_t k_max_incident_file_bytes = std::size_t{16} * 1024 * 1024;
+// The highest seq a file may hold: a file at it takes no more events (a counter that
+// wrapped would make the file unreadable).
+inline constexpr std::uint64_t k_max_event_seq = std::uint64_t{1} << 53;
 
-// The incident as JSON: id, title, severity, severity_name, status, impact, commander,
-// started_at, acknowledged_at, resolved_at (RFC 3339 or null), ... and, with
-// with_events, the events. Keys in a stable order.
-nlohmann::ordered_json incident_json(const Incident& incident, bool with_events);
-nlohmann::ordered_json event_json(const Event& event);
-// The fields of incident_json() that a Summary has (what `list --json` prints), written
-// straight to text: compact, or pretty (nlohmann's dump(2) layout) at nesting `depth`.
-void append_summary_json(json::Buffer& out, const Summary& summary, bool pretty, int depth);
-nlohmann::ordered_json summary_json(const Summary& summary);
-
-// The file's text: incident_json plus "schema", ending in a newline.
+// The file's text for the incident's events, ending in a newline.
 std::string serialize_incident(const Incident& incident);
 
-// Reads a file's events. `path` names the file in messages; `expected_id` must match the
-// file's "id". Throws DataError(path[:line:column]: ..., corrupt_state) for anything that
-// is not a valid incident file, and for a newer schema version.
+// Reads a file's events, upgrading an older schema. `path` names the file in messages;
+// `expected_id` must match the file's "id". Throws DataError(path[:line:column]: ...,
+// corrupt_state) for anything that is not a valid incident file, and for a newer schema.
 std::vector<Event> parse_incident_file(std::string_view text, const std::string& path,
                                        const std::string& expected_id);
 

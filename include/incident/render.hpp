@@ -22,13 +22,14 @@ std::string placeholder_value(const Incident& incident, std::string_view name);
 std::string render_list(const std::vector<Summary>& incidents);
 
 // The `show` view: the details, then the timeline, one event per line.
-std::string render_show(const Incident& incident);
+std::string render_show(const Incident& incident, Timestamp as_of);
 
 // "alice acknowledged" and the like, for the timeline (no time prefix); terminal
 // controls escaped. The incident numbers action items.
 std::string describe_event(const Incident& incident, const Event& event);
 
-// "ack by 03:27Z: 15m for Critical" (what `open` tells on stderr).
-std::string ack_deadline(const Incident& incident);
+// "ack by 03:27Z: 15m for Critical" (what `open` tells on stderr), with ", already overdue
+// by 45m" for a backfilled incident past its SLA as of `now`.
+std::string ack_deadline(const Incident& incident, Timestamp now);
 
 }  // namespace incident

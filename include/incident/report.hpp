@@ -10,6 +10,7 @@
 
 #include "incident/incident.hpp"
 #include "incident/runbook.hpp"
+#include "incident/sla.hpp"
 #include "incident/summary.hpp"
 
 namespace incident {
@@ -17,7 +18,7 @@ namespace incident {
 // The facts a postmortem opens with, from the timeline.
 struct ReportMetrics {
   std::optional<Seconds> time_to_acknowledge;
-  std::optional<bool> ack_met;  // against the SLA in force when acknowledged
+  ResponseSla response;  // the response SLA that applied and its verdict (sla.hpp)
   std::optional<Seconds> time_to_resolve;
   Seconds duration{0};  // start to resolution (or to `as_of` while unresolved)
   int updates = 0;

@@ -9,9 +9,10 @@
 #include <string_view>
 #include <vector>
 
+#include "incident/time.hpp"
+
 namespace incident {
 
-using Seconds = std::chrono::seconds;
 
 // A time window of a phase or post-incident group, e.g. "1-4h". `unit` is the unit it was
 // written in ('s', 'm', 'h', 'd', 'w'), kept so it is shown as written.
@@ -157,6 +158,7 @@ struct Runbook {
   std::vector<ItemGroup> prevention;
   std::vector<std::string> notes;
   std::string source;  // the file it was loaded from
+  std::string digest;  // "sha256:..." of its content (the YAML and the templates it uses)
 
   [[nodiscard]] const Template& message_template(TemplateKind kind) const {
     return templates[static_cast<int>(kind)];

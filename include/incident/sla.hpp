@@ -23,6 +23,33 @@ Incident as_it_stood(const Incident& incident, Timestamp at);
 enum class SlaState { pending, met, breached };
 std::string_view sla_state_name(SlaState state);  // "pending", "met", "breached"
 
+// The response SLA as it applies to an incident: the rule every reader uses (`status`,
+// `show`, `ack`, `prompt`, `report`, `stats`, the JSON). The SLA is the one of the grade in
+// force at the response (the acknowledgement, or the resolution when it came first), or
+// of the current grade while there is none; it is met when the response came by the due
+// time, breached when it came later or the due time has passed without one.
+struct ResponseSla {
+  Grade grade;  // whose response_time applies
+  Timestamp due;
+  std::optional<Timestamp> responded_at;
+  bool by_resolution = false;  // the response was the resolution (no ack before it)
+  SlaState state = SlaState::pending;
+
+  // How late the response was (or, without one, how far past due `as_of` is); 0 when in time.
+  [[nodiscard]] Seconds late_by(Timestamp as_of) const;
+};
+ResponseSla response_sla(const IncidentFacts& incident, Timestamp as_of);
+// {severity, severity_name, sla_seconds, due_at, state, met, breached, overdue,
+//  responded_at, responded_by: "acknowledgement" | "resolution" | null}
+nlohmann::ordered_json response_sla_json(const ResponseSla& sla);
+
+// When the next update is due while the incident is active: its last update (or its
+// start) plus the cadence of its current grade; nullopt when resolved or without cadence.
+std::optional<Timestamp> next_update_due(const IncidentFacts& incident);
+
+// How long the incident has run as of `as_of`: to its resolution once resolved.
+Seconds incident_age(const IncidentFacts& incident, Timestamp as_of);
+
 struct TriggerState {
   const EscalationTrigger* trigger = nullptr;
   bool holds = false;
@@ -32,13 +59,9 @@ struct TriggerState {
 
 struct Assessment {
   Timestamp as_of;
-  Seconds age{0};
+  Seconds age{0};  // see incident_age
   bool active = false;  // neither resolved nor closed
-  // The response SLA: met or breached by the acknowledgement (or the resolution, when
-  // it came first), pending before either, breached once the due time passes.
-  Timestamp ack_due;
-  SlaState response = SlaState::pending;
-  std::optional<Timestamp> responded_at;
+  ResponseSla response;
   // Updates: the last one (the Initial Status Update at the start counts), the cadence,
   // and while active, when the next is due.
   Timestamp last_update_at;
@@ -54,7 +77,9 @@ struct Assessment {
 
   // Seconds until the ack is due (negative when overdue); only meaningful while pending
   // or breached without a response.
-  [[nodiscard]] Seconds ack_remaining() const { return std::chrono::duration_cast<Seconds>(ack_due - as_of); }
+  [[nodiscard]] Seconds ack_remaining() const {
+    return std::chrono::duration_cast<Seconds>(response.due - as_of);
+  }
 };
 
 // `incident` should already be as it stood at `as_of` (see as_it_stood).

@@ -67,11 +67,32 @@ public:
   // Creates an incident from its `opened` event (id, seq and event id are assigned).
   Incident create(Event opened);
 
-  // Re-reads the incident under the lock and calls decide() with it; the events it
-  // returns (it may return none, or throw to refuse) are appended with fresh ids and
-  // seqs and the file is replaced atomically. Returns the incident after the write.
-  using Decide = std::function<std::vector<Event>(const Incident&)>;
-  Incident append(const std::string& id, const Decide& decide);
+  // Re-reads the incident under the lock and calls decide() with it: a write of
+  // writes.hpp, returning a Decision (events and outcome). Its events (it may return none,
+  // or throw to refuse) are appended with fresh ids and seqs and the file is replaced
+  // atomically. Returns the incident after the write and the decision's outcome. Throws
+  // Error, writing nothing, when the file would grow past what a read accepts or its
+  // sequence counter is exhausted.
+  template <class Outcome>
+  struct Written {
+    Incident incident;
+    Outcome outcome;
+  };
+  template <class Decide>
+  auto append(const std::string& id, Decide&& decide) {
+    using Outcome = decltype(decide(std::declval<const Incident&>()).outcome);
+    std::optional<Outcome> outcome;
+    Incident incident = append_events(id, [&](const Incident& current) {
+      auto decision = decide(current);
+      outcome.emplace(std::move(decision.outcome));
+      return std::move(decision.events);
+    });
+    return Written<Outcome>{std::move(incident), std::move(*outcome)};
+  }
+
+  // The same, for a decide() that returns only events.
+  using DecideEvents = std::function<std::vector<Event>(const Incident&)>;
+  Incident append_events(const std::string& id, const DecideEvents& decide);
 
 private:
   struct Loaded {

@@ -12,22 +12,8 @@
 
 namespace incident {
 
-struct Summary {
-  std::string id;
-  Status status = Status::investigating;
-  std::string severity;
-  std::string severity_name;
-  Seconds response_time{0};
-  Timestamp started_at;
-  std::optional<Timestamp> acknowledged_at;
-  std::optional<Timestamp> resolved_at;
-  std::optional<Timestamp> closed_at;
-  std::string commander;
-  std::string title;
-  std::string impact;
-  Seconds update_every{0};  // 0: no cadence
-  std::optional<Timestamp> last_update_at;
-  Seconds ack_response_time{0};  // the SLA the ack was judged against (see Incident)
+// The index keeps an incident's facts (incident.hpp) and which file they came from.
+struct Summary : IncidentFacts {
   FileIdentity file;  // the incident file this was read from
 
   bool operator==(const Summary&) const = default;

@@ -11,6 +11,7 @@
 namespace incident {
 
 using Timestamp = std::chrono::sys_seconds;
+using Seconds = std::chrono::seconds;
 
 // Strict RFC 3339: "YYYY-MM-DDTHH:MM:SS" plus optional fraction (dropped), then "Z" or
 // "+HH:MM"/"-HH:MM" (normalised to UTC). 't'/'z' and a space for 'T' are accepted.

@@ -11,23 +11,12 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "incident/error.hpp"
-#include "incident/incident_file.hpp"
+#include "incident/incident_json.hpp"
 #include "incident/text.hpp"
 
 namespace incident::cli {
 
-namespace {
-
-// YYYY-MM-DD, a real date.
-std::string parse_date(const std::string& value) {
-  if (value.empty()) {
-    return {};
-  }
-  if (value.size() != 10 || !parse_rfc3339(value + "T00:00:00Z")) {
-    throw UsageError(fmt::format("--due '{}' is not a date (YYYY-MM-DD)", text::escape_control(value)));
-  }
-  return value;
-}
+namespace action_command {
 
 std::string render_actions(const Incident& incident) {
   if (incident.actions.empty()) {
@@ -67,21 +56,13 @@ void register_add(CLI::App& parent, Context& ctx) {
   add_at_option(*command, o->at);
   command->callback([&ctx, o] {
     const auto [id, value] = split_id_and_value(o->positionals);
-    const std::string text = clean_text(value, "the action", k_max_text_bytes);
-    const std::string owner = clean_text(o->owner, "--owner", k_max_name_bytes, true);
-    const std::string due = parse_date(o->due);
+    const ActionRequest request{value, o->owner, o->due};
+    check_action(request);
+    const Stamp when = stamp(ctx, o->at);
     Store store = open_store(ctx);
-    const Incident incident = store.append(store.resolve_id(id), [&](const Incident& current) {
-      Event event = make_event(ctx, event_type::action_added, event_time(o->at, current.started_at));
-      event.fields["text"] = text;
-      if (!owner.empty()) {
-        event.fields["owner"] = owner;
-      }
-      if (!due.empty()) {
-        event.fields["due"] = due;
-      }
-      return std::vector<Event>{std::move(event)};
-    });
+    const Incident incident =
+        store.append(store.resolve_id(id), [&](const Incident& current) { return add_action(current, request, when); })
+            .incident;
     ctx.hint(fmt::format("Added action {} to {}\n", incident.actions.size(), incident.id));
     print_result(ctx, incident, "");
   });
@@ -106,22 +87,11 @@ void register_done(CLI::App& parent, Context& ctx) {
       throw UsageError(fmt::format("'{}' is not an action number (see 'incident action list')",
                                    text::escape_control(value)));
     }
+    const Stamp when = stamp(ctx, o->at);
     Store store = open_store(ctx);
-    bool already = false;
-    const Incident incident = store.append(store.resolve_id(id), [&](const Incident& current) {
-      if (number > current.actions.size()) {
-        throw UsageError(fmt::format("{} has no action {} (it has {})", current.id, number, current.actions.size()));
-      }
-      const ActionItem& action = current.actions[number - 1];
-      already = action.done_at.has_value();
-      if (already) {
-        return std::vector<Event>{};
-      }
-      Event event = make_event(ctx, event_type::action_done, event_time(o->at, current.started_at));
-      event.fields["action"] = action.id;
-      return std::vector<Event>{std::move(event)};
-    });
-    ctx.hint(fmt::format("{} action {}: {}\n", already ? "Already done:" : "Done:", number,
+    const auto [incident, done] = store.append(
+        store.resolve_id(id), [&](const Incident& current) { return complete_action(current, number, when); });
+    ctx.hint(fmt::format("{} action {}: {}\n", done.already ? "Already done:" : "Done:", number,
                          text::escape_control(incident.actions[number - 1].text)));
     print_result(ctx, incident, "");
   });
@@ -138,7 +108,7 @@ void register_list_actions(CLI::App& parent, Context& ctx) {
     const Store store = open_store(ctx);
     const Incident incident = store.load(store.resolve_id(o->id));
     if (ctx.options.json) {
-      ctx.out_json(incident_json(incident, false)["actions"]);
+      ctx.out_json(incident_json(incident, false, now())["actions"]);
       return;
     }
     const std::string text = render_actions(incident);
@@ -149,14 +119,14 @@ void register_list_actions(CLI::App& parent, Context& ctx) {
   });
 }
 
-}  // namespace
+}  // namespace action_command
 
 void register_action(CLI::App& app, Context& ctx) {
   auto* command = app.add_subcommand("action", "Postmortem action items: add, done, list");
   command->require_subcommand(1);
-  register_add(*command, ctx);
-  register_done(*command, ctx);
-  register_list_actions(*command, ctx);
+  action_command::register_add(*command, ctx);
+  action_command::register_done(*command, ctx);
+  action_command::register_list_actions(*command, ctx);
 }
 
 }  // namespace incident::cli

@@ -5,70 +5,15 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
-#include <algorithm>
-#include <charconv>
-#include <set>
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "incident/checklist.hpp"
 #include "incident/error.hpp"
 #include "incident/text.hpp"
 
 namespace incident::cli {
 
-namespace {
-
-// Whether a word is an item rather than an incident id: a number of a listing (far
-// below the 8 characters of an id) or an item id of the runbook.
-bool looks_like_item(const Runbook& runbook, std::string_view word) {
-  int number = 0;
-  const auto [end, error] = std::from_chars(word.data(), word.data() + word.size(), number);
-  if (error == std::errc{} && end == word.data() + word.size()) {
-    return number < 1000;
-  }
-  for (const auto& phase : runbook.phases) {
-    for (const auto& checklist : phase.checklists) {
-      for (const auto& group : checklist.groups) {
-        if (std::any_of(group.items.begin(), group.items.end(), [&](const auto& item) { return item.id == word; })) {
-          return true;
-        }
-      }
-    }
-  }
-  return find_post_incident_item(runbook, word) != nullptr;
-}
-
-// ITEM as typed: a post-incident item by its id, or a phase item by id or number (`label`
-// says which it was, as the hint shows it). find_entry knows only the phase items, so an
-// unknown id is refused here, with a suggestion from both lists.
-const ChecklistItem& find_item(const Runbook& runbook, const std::vector<ChecklistEntry>& entries,
-                               const std::string& word, std::string& label) {
-  if (const ChecklistItem* post = find_post_incident_item(runbook, word)) {
-    label = post->id;
-    return *post;
-  }
-  int number = 0;
-  const auto [end, error] = std::from_chars(word.data(), word.data() + word.size(), number);
-  const bool is_number = error == std::errc{} && end == word.data() + word.size();
-  const bool named = std::any_of(entries.begin(), entries.end(), [&](const auto& e) { return e.item->id == word; });
-  if (!is_number && !named) {
-    std::vector<std::string> ids;
-    for (const auto& entry : entries) {
-      ids.push_back(entry.item->id);
-    }
-    for (const auto& group : runbook.post_incident) {
-      for (const auto& item : group.items) {
-        ids.push_back(item.id);
-      }
-    }
-    throw UsageError(fmt::format("no checklist item '{}' for this incident{}", text::escape_control(word),
-                                 text::did_you_mean(word, ids)));
-  }
-  const ChecklistEntry& entry = find_entry(entries, word);
-  label = std::to_string(entry.number);
-  return *entry.item;
-}
+namespace check_command {
 
 void register_marking(CLI::App& app, Context& ctx, std::string_view type) {
   struct Options {
@@ -93,67 +38,39 @@ void register_marking(CLI::App& app, Context& ctx, std::string_view type) {
     command->add_option("--reason", o->reason, "Why it is skipped")->required();
   }
   add_at_option(*command, o->at);
-  command->callback([&ctx, o, type, skip] {
+  command->callback([&ctx, o, type] {
     const Runbook& runbook = ctx.runbook();
-    std::vector<std::string> words = o->positionals;
+    MarkRequest request{type, o->positionals, o->reason};
     std::string id;
-    if (words.size() > 1 && !looks_like_item(runbook, words.front())) {
-      id = words.front();
-      words.erase(words.begin());
+    if (request.items.size() > 1 && !looks_like_item(runbook, request.items.front())) {
+      id = request.items.front();
+      request.items.erase(request.items.begin());
     }
-    const std::string reason = skip ? clean_text(o->reason, "--reason", k_max_text_bytes) : std::string();
+    const Stamp when = stamp(ctx, o->at);
     Store store = open_store(ctx);
-    std::vector<std::string> done;
-    const Incident incident = store.append(store.resolve_id(id), [&](const Incident& current) {
-      const auto entries = checklist_entries(runbook, current.severity);
-      std::vector<Event> events;
-      done.clear();
-      std::set<std::string_view> seen;  // an item named twice is marked once
-      for (const auto& word : words) {
-        std::string label;
-        const ChecklistItem* item = &find_item(runbook, entries, word, label);
-        if (!seen.insert(item->id).second) {
-          continue;
-        }
-        const auto it = current.items.find(item->id);
-        const bool checked = it != current.items.end() && it->second.checked;
-        const std::string skipped = it != current.items.end() ? it->second.skipped : std::string();
-        const bool already = type == event_type::checked     ? checked
-                             : type == event_type::unchecked ? !checked && skipped.empty()
-                                                             : skipped == reason;
-        done.push_back(fmt::format("{}. {}{}", label, item->text, already ? " (already)" : ""));
-        if (already) {
-          continue;
-        }
-        Event event = make_event(ctx, type, event_time(o->at, current.started_at));
-        event.fields["item"] = item->id;
-        if (skip) {
-          event.fields["reason"] = reason;
-        }
-        events.push_back(std::move(event));
-      }
-      return events;
-    });
+    const auto [incident, marked] = store.append(
+        store.resolve_id(id), [&](const Incident& current) { return mark_items(runbook, current, request, when); });
+    warn_if_runbook_differs(ctx, runbook, incident);
     const char* verb = type == event_type::checked     ? "Checked"
                        : type == event_type::unchecked ? "Unchecked"
                                                        : "Skipped";
-    for (const auto& line : done) {
+    for (const auto& line : marked.lines) {
       ctx.hint(fmt::format("{} {}\n", verb, text::escape_control(line)));
     }
     print_result(ctx, incident, "");
   });
 }
 
-}  // namespace
+}  // namespace check_command
 
 void register_check(CLI::App& app, Context& ctx) {
-  register_marking(app, ctx, event_type::checked);
+  check_command::register_marking(app, ctx, event_type::checked);
 }
 void register_uncheck(CLI::App& app, Context& ctx) {
-  register_marking(app, ctx, event_type::unchecked);
+  check_command::register_marking(app, ctx, event_type::unchecked);
 }
 void register_skip(CLI::App& app, Context& ctx) {
-  register_marking(app, ctx, event_type::skipped);
+  check_command::register_marking(app, ctx, event_type::skipped);
 }
 
 }  // namespace incident::cli

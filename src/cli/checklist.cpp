@@ -48,13 +48,14 @@ void register_checklist(CLI::App& app, Context& ctx) {
     const Timestamp at = as_of(o->at);
     const Store store = open_store(ctx);
     const Incident incident = store.load(store.resolve_id(id));
+    (void)runbook_for(ctx, incident);
     if (ctx.options.json) {
       ctx.out_json(incident_checklist_json(runbook, incident, at, phase));
       return;
     }
     const std::string text = render_incident_checklist(runbook, incident, at, phase);
     if (text.empty()) {
-      ctx.hint(fmt::format("The runbook has no checklist for {} in that phase.\n", incident.severity));
+      ctx.hint(fmt::format("The runbook has no checklist for {} in that phase.\n", incident.grade.severity));
     }
     ctx.out(text);
   });

@@ -16,17 +16,11 @@ void register_close(CLI::App& app, Context& ctx) {
   command->add_option("ID", o->id, "Incident id or unique prefix (default: the one open incident)");
   add_at_option(*command, o->at);
   command->callback([&ctx, o] {
+    const Stamp when = stamp(ctx, o->at);
     Store store = open_store(ctx);
-    const Incident incident = store.append(store.resolve_id(o->id), [&](const Incident& current) {
-      if (current.status == Status::closed) {
-        conflict(fmt::format("{} is already closed", current.id));
-      }
-      if (current.status != Status::resolved) {
-        conflict(fmt::format("{} is {}; resolve it before closing ('incident resolve {}')", current.id,
-                             status_name(current.status), current.id));
-      }
-      return std::vector<Event>{make_event(ctx, event_type::closed, event_time(o->at, current.started_at))};
-    });
+    const Incident incident =
+        store.append(store.resolve_id(o->id), [&](const Incident& current) { return close(current, when); })
+            .incident;
     print_result(ctx, incident, "");
     ctx.hint(fmt::format("Closed {}.\n", incident.id));
   });

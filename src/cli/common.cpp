@@ -8,16 +8,10 @@
 #include <cstdlib>
 
 #include "incident/error.hpp"
-#include "incident/incident_file.hpp"
+#include "incident/incident_json.hpp"
 #include "incident/text.hpp"
 
 namespace incident::cli {
-
-namespace {
-
-constexpr Seconds k_future_slack{5 * 60};
-
-}  // namespace
 
 Store open_store(const Context& ctx) {
   auto timeout = Store::k_default_lock_timeout;
@@ -51,53 +45,24 @@ Timestamp as_of(const std::string& at_option) {
   return *at;
 }
 
-Timestamp event_time(const std::string& at_option, std::optional<Timestamp> not_before) {
-  const Timestamp current = now();
-  if (at_option.empty()) {
-    return not_before && current < *not_before ? *not_before : current;
+Stamp stamp(const Context& ctx, const std::string& at_option) {
+  Stamp result{ctx.actor(), now(), std::nullopt};
+  if (!at_option.empty()) {
+    result.at = as_of(at_option);
   }
-  const Timestamp at = as_of(at_option);
-  if (at > current + k_future_slack) {
-    throw UsageError(fmt::format("--at {} is in the future (now is {})", format_rfc3339(at), format_rfc3339(current)));
-  }
-  if (not_before && at < *not_before) {
-    throw UsageError(fmt::format("--at {} is before the incident started ({})", format_rfc3339(at),
-                                 format_rfc3339(*not_before)));
-  }
-  return at;
+  return result;
 }
 
-std::string clean_text(std::string_view value, std::string_view what, std::size_t max_bytes, bool allow_empty) {
-  std::string cleaned = text::replace_invalid_utf8(value);
-  const auto first = cleaned.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) {
-    if (allow_empty) {
-      return {};
-    }
-    throw UsageError(fmt::format("{} is empty", what));
+void warn_if_runbook_differs(Context& ctx, const Runbook& runbook, const Incident& incident) {
+  if (const auto warning = runbook_fit(runbook, incident)) {
+    ctx.warn(*warning);
   }
-  cleaned = cleaned.substr(first, cleaned.find_last_not_of(" \t\r\n") - first + 1);
-  if (cleaned.size() > max_bytes) {
-    throw UsageError(fmt::format("{} is too long ({} bytes; at most {})", what, cleaned.size(), max_bytes));
-  }
-  return cleaned;
 }
 
-Event make_event(const Context& ctx, std::string_view type, Timestamp at) {
-  Event event;
-  event.type = std::string(type);
-  event.at = at;
-  event.by = clean_text(ctx.actor(), "--as", k_max_name_bytes);
-  return event;
-}
-
-void set_grade(Event& event, const Severity& severity) {
-  event.fields["severity"] = severity.id;
-  event.fields["severity_name"] = severity.name;
-  event.fields["response_time_seconds"] = std::to_string(severity.response_time.count());
-  if (severity.update_every.count() > 0) {
-    event.fields["update_every_seconds"] = std::to_string(severity.update_every.count());
-  }
+const Runbook& runbook_for(Context& ctx, const Incident& incident) {
+  const Runbook& runbook = ctx.runbook();
+  warn_if_runbook_differs(ctx, runbook, incident);
+  return runbook;
 }
 
 IdAndValue split_id_and_value(const std::vector<std::string>& positionals) {
@@ -109,12 +74,20 @@ IdAndValue split_id_and_value(const std::vector<std::string>& positionals) {
 
 void print_result(const Context& ctx, const Incident& incident, const std::string& text) {
   if (ctx.options.json) {
-    ctx.out_json(incident_json(incident, true));
+    ctx.out_json(incident_json(incident, true, now()));
   } else {
     ctx.out(text);
   }
 }
 
-void conflict(const std::string& message) { throw Error(message, ExitCode::conflict); }
+void print_message(const Context& ctx, const Incident& incident, std::string_view name, const std::string& text) {
+  if (ctx.options.json) {
+    auto document = incident_json(incident, true, now());
+    document["message"] = {{"name", name}, {"text", text}};
+    ctx.out_json(document);
+  } else {
+    ctx.out(text);
+  }
+}
 
 }  // namespace incident::cli

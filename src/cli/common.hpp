@@ -1,6 +1,7 @@
 #pragma once
-// Helpers shared by the incident commands: the store, --at, user text, and printing an
-// incident as its message or as JSON.
+// Helpers shared by the incident commands: the store, --at, the acting user and the time
+// (a Stamp for the library's writes), the runbook an incident runs under, and printing an
+// incident as its message or as JSON. Decisions live in the library (writes.hpp).
 
 #include <optional>
 #include <string>
@@ -8,20 +9,15 @@
 #include <vector>
 
 #include "context.hpp"
-#include "incident/event.hpp"
 #include "incident/incident.hpp"
 #include "incident/store.hpp"
+#include "incident/writes.hpp"
 
 namespace CLI {
 class App;
 }
 
 namespace incident::cli {
-
-// Limits on what a user (or an alert payload) can put into an incident.
-inline constexpr std::size_t k_max_title_bytes = 300;
-inline constexpr std::size_t k_max_name_bytes = 100;
-inline constexpr std::size_t k_max_text_bytes = 8 * 1024;
 
 // The store at the state dir. The lock wait is 10 s, or $INCIDENT_LOCK_TIMEOUT_MS.
 Store open_store(const Context& ctx);
@@ -33,21 +29,15 @@ void add_at_option(CLI::App& command, std::string& at);
 // Throws UsageError.
 Timestamp as_of(const std::string& at_option);
 
-// The time an event happened: now, or --at (RFC 3339), which may not be more than 5
-// minutes in the future nor, when given, before `not_before`. Throws UsageError.
-Timestamp event_time(const std::string& at_option, std::optional<Timestamp> not_before = std::nullopt);
+// Who acts and when, for a write: the actor (--as ...), now, and --at when given.
+Stamp stamp(const Context& ctx, const std::string& at_option);
 
-// User text made safe to store: invalid UTF-8 replaced by U+FFFD, surrounding blanks
-// trimmed; throws UsageError when empty (unless allow_empty) or longer than max_bytes.
-std::string clean_text(std::string_view value, std::string_view what, std::size_t max_bytes,
-                       bool allow_empty = false);
-
-// A new event of `type` by the acting user.
-Event make_event(const Context& ctx, std::string_view type, Timestamp at);
-
-// Records a severity on an event (opened, severity_changed): its id and name, and the
-// acknowledge SLA and update cadence it carries from then on.
-void set_grade(Event& event, const Severity& severity);
+// The runbook, checked against the incident (writes.hpp: runbook_fit): a warning on
+// stderr when it differs but fits; ConflictError when it does not.
+const Runbook& runbook_for(Context& ctx, const Incident& incident);
+// The warning alone, after a write whose library function refused a runbook that does
+// not fit.
+void warn_if_runbook_differs(Context& ctx, const Runbook& runbook, const Incident& incident);
 
 // Splits "[ID] VALUE" positionals: one value means no ID.
 struct IdAndValue {
@@ -58,8 +48,8 @@ IdAndValue split_id_and_value(const std::vector<std::string>& positionals);
 
 // Prints the incident as JSON (--json) or `text` otherwise.
 void print_result(const Context& ctx, const Incident& incident, const std::string& text);
-
-// Throws ConflictError (exit 7) with the message.
-[[noreturn]] void conflict(const std::string& message);
+// A message for the channel: `text` on stdout, or under --json the incident with
+// "message": {"name", "text"}.
+void print_message(const Context& ctx, const Incident& incident, std::string_view name, const std::string& text);
 
 }  // namespace incident::cli

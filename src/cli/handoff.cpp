@@ -22,31 +22,21 @@ void register_handoff(CLI::App& app, Context& ctx) {
   add_at_option(*command, o->at);
   command->callback([&ctx, o] {
     const auto [id, value] = split_id_and_value(o->positionals);
-    const std::string commander = clean_text(value, "NAME", k_max_name_bytes);
+    (void)clean_text(value, "NAME", k_max_name_bytes);  // refused before the store is touched
+    const Stamp when = stamp(ctx, o->at);
     Store store = open_store(ctx);
-    std::string previous;
-    const Incident incident = store.append(store.resolve_id(id), [&](const Incident& current) {
-      if (current.status == Status::closed) {
-        conflict(fmt::format("{} is closed; reopen it first", current.id));
-      }
-      previous = current.commander;
-      if (current.commander == commander) {
-        return std::vector<Event>{};
-      }
-      Event event = make_event(ctx, event_type::handed_off, event_time(o->at, current.started_at));
-      event.fields["commander"] = commander;
-      return std::vector<Event>{std::move(event)};
-    });
-    if (previous == commander) {
-      ctx.hint(fmt::format("{} is already the commander of {}; nothing recorded.\n", text::escape_control(commander),
-                           incident.id));
+    const auto [incident, handover] =
+        store.append(store.resolve_id(id), [&](const Incident& current) { return hand_off(current, value, when); });
+    if (!handover.changed) {
+      ctx.hint(fmt::format("{} is already the commander of {}; nothing recorded.\n",
+                           text::escape_control(incident.commander), incident.id));
       print_result(ctx, incident, "");
       return;
     }
-    print_result(ctx, incident,
-                 fmt::format("👤 COMMANDER: {} is now commanded by {} (was {})\n", text::escape_control(incident.title),
-                             text::escape_control(commander),
-                             previous.empty() ? "unassigned" : text::escape_control(previous)));
+    print_message(ctx, incident, "Commander change",
+                  fmt::format("👤 COMMANDER: {} is now commanded by {} (was {})\n",
+                              text::escape_control(incident.title), text::escape_control(incident.commander),
+                              handover.previous.empty() ? "unassigned" : text::escape_control(handover.previous)));
   });
 }
 

@@ -7,7 +7,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "incident/error.hpp"
-#include "incident/incident_file.hpp"
+#include "incident/incident_json.hpp"
 #include "incident/render.hpp"
 #include "incident/text.hpp"
 
@@ -39,7 +39,7 @@ void register_list(CLI::App& app, Context& ctx) {
     const std::string severity = o->severity.empty() ? std::string() : ctx.runbook().severity(o->severity).id;
     const bool include_closed = o->all || status == Status::closed;
     auto wanted = [&](const Summary& summary) {
-      return (severity.empty() || summary.severity == severity) && (!status || summary.status == *status);
+      return (severity.empty() || summary.grade.severity == severity) && (!status || summary.status == *status);
     };
     const Store store = open_store(ctx);
     if (o->ndjson || ctx.options.json) {

@@ -20,13 +20,12 @@ void register_note(CLI::App& app, Context& ctx) {
   add_at_option(*command, o->at);
   command->callback([&ctx, o] {
     const auto [id, value] = split_id_and_value(o->positionals);
-    const std::string note = clean_text(value, "the note", k_max_text_bytes);
+    (void)clean_text(value, "the note", k_max_text_bytes);  // refused before the store is touched
+    const Stamp when = stamp(ctx, o->at);
     Store store = open_store(ctx);
-    const Incident incident = store.append(store.resolve_id(id), [&](const Incident& current) {
-      Event event = make_event(ctx, event_type::noted, event_time(o->at, current.started_at));
-      event.fields["text"] = note;
-      return std::vector<Event>{std::move(event)};
-    });
+    const Incident incident =
+        store.append(store.resolve_id(id), [&](const Incident& current) { return add_note(current, value, when); })
+            .incident;
     print_result(ctx, incident, "");
   });
 }

@@ -27,23 +27,16 @@ void register_open(CLI::App& app, Context& ctx) {
   add_at_option(*command, o->at);
   command->callback([&ctx, o] {
     const Runbook& runbook = ctx.runbook();
-    const Severity& severity = runbook.severity(o->severity);
-    Event event = make_event(ctx, event_type::opened, event_time(o->at));
-    event.fields["title"] = clean_text(o->title, "TITLE", k_max_title_bytes);
-    set_grade(event, severity);
-    if (auto impact = clean_text(o->impact, "--impact", k_max_text_bytes, true); !impact.empty()) {
-      event.fields["impact"] = impact;
-    }
-    if (auto commander = clean_text(o->commander, "--commander", k_max_name_bytes, true); !commander.empty()) {
-      event.fields["commander"] = commander;
-    }
-    const Incident incident = open_store(ctx).create(std::move(event));
-    print_result(ctx, incident, render_message(runbook, TemplateKind::initial, incident));
+    const Stamp when = stamp(ctx, o->at);
+    const Incident incident = open_store(ctx).create(
+        open_incident(runbook, {o->title, o->severity, o->impact, o->commander}, when));
+    print_message(ctx, incident, runbook.message_template(TemplateKind::initial).name,
+                  render_message(runbook, TemplateKind::initial, incident));
 
-    std::string guidance = fmt::format("Opened {} ({} {}); {}.\n", incident.id, incident.severity,
-                                       incident.severity_name, ack_deadline(incident));
+    std::string guidance = fmt::format("Opened {} ({} {}); {}.\n", incident.id, incident.grade.severity,
+                                       incident.grade.severity_name, ack_deadline(incident, when.now));
     if (!runbook.phases.empty()) {
-      guidance += "\n" + render_checklist_text(runbook, runbook.phases.front(), incident.severity);
+      guidance += "\n" + render_checklist_text(runbook, runbook.phases.front(), incident.grade.severity);
     }
     guidance += fmt::format("\nNext: incident ack {}\n", incident.id);
     ctx.hint(guidance);

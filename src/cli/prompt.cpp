@@ -14,7 +14,7 @@
 
 namespace incident::cli {
 
-namespace {
+namespace prompt_command {
 
 void print_prompt(Context& ctx, const std::string& at_option) {
   const Timestamp at = as_of(at_option);
@@ -28,7 +28,7 @@ void print_prompt(Context& ctx, const std::string& at_option) {
   }
 }
 
-}  // namespace
+}  // namespace prompt_command
 
 bool run_prompt_directly(int argc, char** argv, Context& ctx) {
   // Every word must be one this knows, every value non-empty (CLI11 refuses empty ones),
@@ -83,7 +83,7 @@ bool run_prompt_directly(int argc, char** argv, Context& ctx) {
       ctx.options.state_dir = home;
     }
   }
-  print_prompt(ctx, at);
+  prompt_command::print_prompt(ctx, at);
   return true;
 }
 
@@ -94,7 +94,7 @@ void register_prompt(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<Options>();
   auto* command = app.add_subcommand("prompt", "One short line for a shell prompt; nothing when no incident is open");
   command->add_option("--at", o->at, "As of this time (RFC 3339); default now")->type_name("TIME");
-  command->callback([&ctx, o] { print_prompt(ctx, o->at); });
+  command->callback([&ctx, o] { prompt_command::print_prompt(ctx, o->at); });
 }
 
 }  // namespace incident::cli

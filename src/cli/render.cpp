@@ -33,7 +33,8 @@ void register_render(CLI::App& app, Context& ctx) {
     }
     const Store store = open_store(ctx);
     const Incident incident = store.load(store.resolve_id(id));
-    print_result(ctx, incident, render_message(ctx.runbook(), *kind, incident));
+    const Runbook& runbook = runbook_for(ctx, incident);
+    print_message(ctx, incident, runbook.message_template(*kind).name, render_message(runbook, *kind, incident));
   });
 }
 

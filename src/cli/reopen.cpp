@@ -16,13 +16,11 @@ void register_reopen(CLI::App& app, Context& ctx) {
   command->add_option("ID", o->id, "Incident id or unique prefix")->required();
   add_at_option(*command, o->at);
   command->callback([&ctx, o] {
+    const Stamp when = stamp(ctx, o->at);
     Store store = open_store(ctx);
-    const Incident incident = store.append(store.resolve_id(o->id), [&](const Incident& current) {
-      if (is_active(current.status)) {
-        conflict(fmt::format("{} is {}, not resolved or closed", current.id, status_name(current.status)));
-      }
-      return std::vector<Event>{make_event(ctx, event_type::reopened, event_time(o->at, current.started_at))};
-    });
+    const Incident incident =
+        store.append(store.resolve_id(o->id), [&](const Incident& current) { return reopen(current, when); })
+            .incident;
     print_result(ctx, incident, "");
     ctx.hint(fmt::format("Reopened {}; status is investigating.\n", incident.id));
   });

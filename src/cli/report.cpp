@@ -29,9 +29,9 @@ void register_report(CLI::App& app, Context& ctx) {
       throw UsageError(fmt::format("--format '{}' is not one of: markdown, json", text::escape_control(o->format)));
     }
     const Timestamp at = as_of(o->at);
-    const Runbook& runbook = ctx.runbook();
     const Store store = open_store(ctx);
     const Incident incident = store.load(store.resolve_id(o->id));
+    const Runbook& runbook = runbook_for(ctx, incident);
     if (format == "json" || ctx.options.json) {
       ctx.out_json(report_json(runbook, incident, at));
     } else {

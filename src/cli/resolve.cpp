@@ -23,24 +23,19 @@ void register_resolve(CLI::App& app, Context& ctx) {
   command->add_option("--monitoring", o->monitoring, "What we are watching")->type_name("TEXT");
   add_at_option(*command, o->at);
   command->callback([&ctx, o] {
-    const std::string root_cause = clean_text(o->root_cause, "--root-cause", k_max_text_bytes);
-    const std::string fix = clean_text(o->fix, "--fix", k_max_text_bytes);
-    const std::string monitoring = clean_text(o->monitoring, "--monitoring", k_max_text_bytes, true);
+    const ResolveRequest request{o->root_cause, o->fix, o->monitoring};
+    const Stamp when = stamp(ctx, o->at);
     const Runbook& runbook = ctx.runbook();
     Store store = open_store(ctx);
-    const Incident incident = store.append(store.resolve_id(o->id), [&](const Incident& current) {
-      if (!is_active(current.status)) {
-        conflict(fmt::format("{} is already {}", current.id, status_name(current.status)));
-      }
-      Event event = make_event(ctx, event_type::resolved, event_time(o->at, current.started_at));
-      event.fields["root_cause"] = root_cause;
-      event.fields["fix"] = fix;
-      if (!monitoring.empty()) {
-        event.fields["monitoring"] = monitoring;
-      }
-      return std::vector<Event>{std::move(event)};
-    });
-    print_result(ctx, incident, render_message(runbook, TemplateKind::resolution, incident));
+    const Incident incident = store
+                                  .append(store.resolve_id(o->id),
+                                          [&](const Incident& current) {
+                                            return resolve(runbook, current, request, when);
+                                          })
+                                  .incident;
+    warn_if_runbook_differs(ctx, runbook, incident);
+    print_message(ctx, incident, runbook.message_template(TemplateKind::resolution).name,
+                  render_message(runbook, TemplateKind::resolution, incident));
     ctx.hint(fmt::format("Resolved {}. When the monitoring period is over: incident close {}\n", incident.id,
                          incident.id));
   });

@@ -22,30 +22,22 @@ void register_severity(CLI::App& app, Context& ctx) {
   add_at_option(*command, o->at);
   command->callback([&ctx, o] {
     const auto [id, value] = split_id_and_value(o->positionals);
-    const Severity& severity = ctx.runbook().severity(value);
+    const Runbook& runbook = ctx.runbook();
+    (void)runbook.severity(value);  // refused before the store is touched
+    const Stamp when = stamp(ctx, o->at);
     Store store = open_store(ctx);
-    std::string previous;
-    const Incident incident = store.append(store.resolve_id(id), [&](const Incident& current) {
-      if (current.status == Status::closed) {
-        conflict(fmt::format("{} is closed; reopen it first", current.id));
-      }
-      previous = fmt::format("{} ({})", current.severity_name, current.severity);
-      if (current.severity == severity.id) {
-        return std::vector<Event>{};
-      }
-      Event event = make_event(ctx, event_type::severity_changed, event_time(o->at, current.started_at));
-      set_grade(event, severity);
-      return std::vector<Event>{std::move(event)};
-    });
-    const std::string now_is = fmt::format("{} ({})", incident.severity_name, incident.severity);
-    if (now_is == previous) {
+    const auto [incident, regrade] = store.append(
+        store.resolve_id(id), [&](const Incident& current) { return change_severity(runbook, current, value, when); });
+    warn_if_runbook_differs(ctx, runbook, incident);
+    const std::string now_is = fmt::format("{} ({})", incident.grade.severity_name, incident.grade.severity);
+    if (!regrade.changed) {
       ctx.hint(fmt::format("{} is already {}; nothing recorded.\n", incident.id, now_is));
       print_result(ctx, incident, "");
       return;
     }
-    print_result(ctx, incident,
-                 fmt::format("⚠️ SEVERITY: {} is now {}, was {}\n", text::escape_control(incident.title), now_is,
-                             previous));
+    print_message(ctx, incident, "Severity change",
+                  fmt::format("⚠️ SEVERITY: {} is now {}, was {} ({})\n", text::escape_control(incident.title),
+                              now_is, regrade.previous.severity_name, regrade.previous.severity));
   });
 }
 

@@ -35,7 +35,7 @@ void register_stats(CLI::App& app, Context& ctx) {
     const Severity* severity = o->severity.empty() ? nullptr : &runbook.severity(o->severity);
     std::vector<Summary> selected;
     const auto warnings = open_store(ctx).visit(true, [&](const Summary& summary) {
-      if ((!since || summary.started_at >= *since) && (severity == nullptr || summary.severity == severity->id)) {
+      if ((!since || summary.started_at >= *since) && (severity == nullptr || summary.grade.severity == severity->id)) {
         selected.push_back(summary);
       }
     });

@@ -13,7 +13,7 @@
 
 namespace incident::cli {
 
-namespace {
+namespace status_command {
 
 void check_all(Context& ctx, const std::string& id, Timestamp at, Seconds within) {
   const Runbook& runbook = ctx.runbook();
@@ -56,7 +56,7 @@ void check_all(Context& ctx, const std::string& id, Timestamp at, Seconds within
     for (auto& problem : check_problems(then, assess(runbook, then, at), within)) {
       lines.push_back(problem.message);
       problems.push_back({{"id", then.id},
-                          {"severity", then.severity},
+                          {"severity", then.grade.severity},
                           {"kind", problem.kind},
                           {"overdue", problem.overdue},
                           {"message", problem.message}});
@@ -82,7 +82,7 @@ void check_all(Context& ctx, const std::string& id, Timestamp at, Seconds within
   }
 }
 
-}  // namespace
+}  // namespace status_command
 
 void register_status(CLI::App& app, Context& ctx) {
   struct Options {
@@ -106,12 +106,12 @@ void register_status(CLI::App& app, Context& ctx) {
       if (!within) {
         throw UsageError(fmt::format("--within '{}' is not a duration (e.g. 5m, 1h)", text::escape_control(o->within)));
       }
-      check_all(ctx, o->id, at, *within);
+      status_command::check_all(ctx, o->id, at, *within);
       return;
     }
-    const Runbook& runbook = ctx.runbook();
     const Store store = open_store(ctx);
     const Incident incident = as_it_stood(store.load(store.resolve_id(o->id)), at);
+    const Runbook& runbook = runbook_for(ctx, incident);
     const Assessment assessment = assess(runbook, incident, at);
     if (ctx.options.json) {
       ctx.out_json(status_json(runbook, incident, assessment));

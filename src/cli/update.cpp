@@ -24,37 +24,20 @@ void register_update(CLI::App& app, Context& ctx) {
   command->add_option("--status", o->status, "investigating, identified or monitoring")->type_name("STATUS");
   add_at_option(*command, o->at);
   command->callback([&ctx, o] {
-    std::optional<Status> status;
-    if (!o->status.empty()) {
-      status = parse_status(o->status);
-      if (!status || !is_active(*status)) {
-        throw UsageError(fmt::format("--status '{}' is not one of investigating, identified, monitoring "
-                                     "(use 'incident resolve' to resolve)",
-                                     text::escape_control(o->status)));
-      }
-    }
-    const std::string findings = clean_text(o->findings, "--findings", k_max_text_bytes);
-    const std::string next = clean_text(o->next, "--next", k_max_text_bytes);
-    const std::string eta = clean_text(o->eta, "--eta", k_max_name_bytes, true);
+    const UpdateRequest request{o->findings, o->next, o->eta, o->status};
+    check_update(request);
+    const Stamp when = stamp(ctx, o->at);
     const Runbook& runbook = ctx.runbook();
     Store store = open_store(ctx);
-    const Incident incident = store.append(store.resolve_id(o->id), [&](const Incident& current) {
-      if (!is_active(current.status)) {
-        conflict(fmt::format("{} is {}; reopen it first ('incident reopen {}')", current.id,
-                             status_name(current.status), current.id));
-      }
-      Event event = make_event(ctx, event_type::updated, event_time(o->at, current.started_at));
-      event.fields["findings"] = findings;
-      event.fields["next_steps"] = next;
-      if (!eta.empty()) {
-        event.fields["eta"] = eta;
-      }
-      if (status) {
-        event.fields["status"] = std::string(status_name(*status));
-      }
-      return std::vector<Event>{std::move(event)};
-    });
-    print_result(ctx, incident, render_message(runbook, TemplateKind::investigation, incident));
+    const Incident incident = store
+                                  .append(store.resolve_id(o->id),
+                                          [&](const Incident& current) {
+                                            return post_update(runbook, current, request, when);
+                                          })
+                                  .incident;
+    warn_if_runbook_differs(ctx, runbook, incident);
+    print_message(ctx, incident, runbook.message_template(TemplateKind::investigation).name,
+                  render_message(runbook, TemplateKind::investigation, incident));
   });
 }
 

@@ -121,7 +121,7 @@ const ChecklistEntry& find_entry(const std::vector<ChecklistEntry>& entries, std
 std::string render_incident_checklist(const Runbook& runbook, const Incident& incident, Timestamp at,
                                       const Phase* only) {
   const Phase& current = current_phase(runbook, incident, at);
-  const auto entries = checklist_entries(runbook, incident.severity);
+  const auto entries = checklist_entries(runbook, incident.grade.severity);
   const std::size_t width = entries.empty() ? 1 : std::to_string(entries.back().number).size();
   std::string out;
   const ChecklistEntry* previous = nullptr;
@@ -131,7 +131,7 @@ std::string render_incident_checklist(const Runbook& runbook, const Incident& in
       continue;
     }
     if (previous == nullptr || previous->phase != &phase) {
-      const Checklist& checklist = *phase.checklist_for(incident.severity);
+      const Checklist& checklist = *phase.checklist_for(incident.grade.severity);
       out += fmt::format("{}{} ({}){}: {}{}\n", out.empty() ? "" : "\n", phase.name, format_window(phase.window),
                          checklist.severities.empty() ? "" : ", " + checklist_label(runbook, checklist),
                          progress(incident, entries, [&](const ChecklistEntry& e) { return e.phase == &phase; }),
@@ -158,7 +158,7 @@ nlohmann::ordered_json incident_checklist_json(const Runbook& runbook, const Inc
   using Json = nlohmann::ordered_json;
   const Phase& current = current_phase(runbook, incident, at);
   Json phases = Json::array();
-  for (const auto& entry : checklist_entries(runbook, incident.severity)) {
+  for (const auto& entry : checklist_entries(runbook, incident.grade.severity)) {
     if (only != nullptr && entry.phase != only) {
       continue;
     }
@@ -178,7 +178,7 @@ nlohmann::ordered_json incident_checklist_json(const Runbook& runbook, const Inc
         {"skipped", state != nullptr && !state->skipped.empty() ? Json(state->skipped) : Json(nullptr)},
     });
   }
-  return Json{{"id", incident.id}, {"severity", incident.severity}, {"current_phase", current.id}, {"phases", phases}};
+  return Json{{"id", incident.id}, {"severity", incident.grade.severity}, {"current_phase", current.id}, {"phases", phases}};
 }
 
 }  // namespace incident

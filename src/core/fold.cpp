@@ -16,27 +16,22 @@ namespace {
 constexpr std::array<std::string_view, 5> k_status_names = {"investigating", "identified", "monitoring",
                                                             "resolved", "closed"};
 
-Seconds seconds_field(const Event& event, std::string_view name) {
-  const std::string& value = event.field(name);
-  std::int64_t count = 0;
-  auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), count);
-  if (ec != std::errc{} || ptr != value.data() + value.size() || count < 0) {
-    return Seconds{0};
-  }
-  return Seconds{count};
+Grade grade_of(const Event& event) {
+  return Grade{event.get(field::severity), event.get(field::severity_name),
+               event.get(field::response_time).value_or(Seconds{0}), event.get(field::update_every).value_or(Seconds{0})};
 }
 
 void apply(Incident& incident, const Event& event) {
   using namespace event_type;
   const std::string_view type = event.type;
   if (type == opened) {
-    incident.title = event.field("title");
-    incident.severity = event.field("severity");
-    incident.severity_name = event.field("severity_name");
-    incident.response_time = seconds_field(event, "response_time_seconds");
-    incident.impact = event.field("impact");
-    incident.commander = event.field("commander");
-    incident.update_every = seconds_field(event, "update_every_seconds");
+    incident.title = event.get(field::title);
+    incident.grade = grade_of(event);
+    incident.grades.push_back(incident.grade);
+    incident.impact = event.get(field::impact);
+    incident.commander = event.get(field::commander);
+    incident.runbook = RunbookPin{event.get(field::runbook), event.get(field::runbook_digest),
+                                  event.get(field::runbook_phases), event.get(field::runbook_items)};
     incident.started_at = event.at;
     incident.status = Status::investigating;
     if (!incident.commander.empty()) {
@@ -56,20 +51,20 @@ void apply(Incident& incident, const Event& event) {
     // later one, and must not pass for the newest findings.
     if (!incident.last_update_at || event.at >= *incident.last_update_at) {
       incident.last_update_at = event.at;
-      incident.findings = event.field("findings");
-      incident.next_steps = event.field("next_steps");
-      incident.eta = event.field("eta");
+      incident.findings = event.get(field::findings);
+      incident.next_steps = event.get(field::next_steps);
+      incident.eta = event.get(field::eta);
     }
     ++incident.updates;
-    if (auto status = parse_status(event.field("status")); status && is_active(*status)) {
+    if (auto status = parse_status(event.get(field::status)); status && is_active(*status)) {
       incident.status = *status;
     }
   } else if (type == resolved) {
     incident.status = Status::resolved;
     incident.resolved_at = event.at;
-    incident.root_cause = event.field("root_cause");
-    incident.fix = event.field("fix");
-    incident.monitoring = event.field("monitoring");
+    incident.root_cause = event.get(field::root_cause);
+    incident.fix = event.get(field::fix);
+    incident.monitoring = event.get(field::monitoring);
   } else if (type == closed) {
     incident.status = Status::closed;
     incident.closed_at = event.at;
@@ -78,36 +73,31 @@ void apply(Incident& incident, const Event& event) {
     incident.resolved_at.reset();
     incident.closed_at.reset();
   } else if (type == severity_changed) {
-    incident.severity = event.field("severity");
-    incident.severity_name = event.field("severity_name");
-    incident.response_time = seconds_field(event, "response_time_seconds");
-    incident.update_every = seconds_field(event, "update_every_seconds");
+    incident.grade = grade_of(event);
+    incident.grades.push_back(incident.grade);
   } else if (type == handed_off) {
-    incident.commander = event.field("commander");
+    incident.commander = event.get(field::commander);
     incident.commanders.push_back({incident.commander, event.at});
   } else if (type == checked || type == unchecked || type == skipped) {
-    if (!event.field("item").empty()) {
-      incident.items[event.field("item")] =
-          ItemState{type == checked, type == skipped ? event.field("reason") : std::string(), event.at, event.by};
+    if (const std::string& item = event.get(field::item); !item.empty()) {
+      incident.items[item] =
+          ItemState{type == checked, type == skipped ? event.get(field::reason) : std::string(), event.at, event.by};
     }
-  } else if (type == flagged && !event.field("trigger").empty()) {
-    incident.flags[event.field("trigger")] = Flag{event.at, event.by};
+  } else if (type == flagged && !event.get(field::trigger).empty()) {
+    incident.flags[event.get(field::trigger)] = Flag{event.at, event.by};
   } else if (type == unflagged) {
-    incident.flags.erase(event.field("trigger"));
+    incident.flags.erase(event.get(field::trigger));
   } else if (type == escalated) {
-    int level = 0;
-    const std::string& text = event.field("level");
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), level);
-    if (error == std::errc{} && end == text.data() + text.size() && level > 0) {
-      incident.escalations.push_back({level, event.field("role"), event.field("contact"), event.field("reason"),
-                                      event.at, event.by});
+    if (const auto level = event.get(field::level); level && *level > 0) {
+      incident.escalations.push_back({static_cast<int>(*level), event.get(field::role), event.get(field::contact),
+                                      event.get(field::reason), event.at, event.by});
     }
-  } else if (type == action_added && !event.field("text").empty()) {
-    incident.actions.push_back(
-        {event.id, event.field("text"), event.field("owner"), event.field("due"), event.at, event.by, {}, {}});
+  } else if (type == action_added && !event.get(field::text).empty()) {
+    incident.actions.push_back({event.id, event.get(field::text), event.get(field::owner), event.get(field::due),
+                                event.at, event.by, {}, {}});
   } else if (type == action_done) {
     for (auto& action : incident.actions) {
-      if (action.id == event.field("action") && !action.done_at) {
+      if (action.id == event.get(field::action) && !action.done_at) {
         action.done_at = event.at;
         action.done_by = event.by;
       }
@@ -117,19 +107,6 @@ void apply(Incident& incident, const Event& event) {
 }
 
 }  // namespace
-
-const std::string& Event::field(std::string_view name) const {
-  static const std::string empty;
-  auto it = fields.find(std::string(name));
-  return it == fields.end() ? empty : it->second;
-}
-
-bool operator<(const Event& a, const Event& b) {
-  if (a.seq != b.seq) {
-    return a.seq < b.seq;
-  }
-  return a.id < b.id;
-}
 
 std::string_view status_name(Status status) { return k_status_names.at(static_cast<std::size_t>(status)); }
 
@@ -171,14 +148,9 @@ Incident fold(std::string id, std::vector<Event> events) {
   if (first_open == events.end()) {
     throw Error(fmt::format("incident {} has no 'opened' event", incident.id));
   }
-  // Each grading (opened, severity changed) in fold order, to find the one in force
-  // when the incident was acknowledged.
-  struct Grade {
-    Timestamp at;
-    Seconds response_time;
-    std::string severity_name;
-  };
-  std::vector<Grade> grades;
+  // Each grading (opened, severity changed) in fold order with its time, to find the
+  // one in force at the response.
+  std::vector<Timestamp> graded_at;
   bool opened_seen = false;
   for (const auto& event : events) {
     // A second `opened` (two machines that both created the same id) is kept on the
@@ -191,21 +163,21 @@ Incident fold(std::string id, std::vector<Event> events) {
     }
     apply(incident, event);
     if (event.type == event_type::opened || event.type == event_type::severity_changed) {
-      grades.push_back({event.at, incident.response_time, incident.severity_name});
+      graded_at.push_back(event.at);
     }
     incident.max_seq = std::max(incident.max_seq, event.seq);
   }
-  if (incident.acknowledged_at && !grades.empty()) {
-    // The latest grading at or before the acknowledgement, by event time (a backfilled
-    // re-grade may come later in fold order); the first one when all are later.
+  incident.response_grade = incident.grade;
+  if (const auto responded = incident.responded_at(); responded && !incident.grades.empty()) {
+    // The latest grading at or before the response, by event time (a backfilled re-grade
+    // may come later in fold order); the first one when all are later.
     std::size_t in_force = 0;
-    for (std::size_t i = 1; i < grades.size(); ++i) {
-      if (grades[i].at <= *incident.acknowledged_at && grades[i].at >= grades[in_force].at) {
+    for (std::size_t i = 1; i < graded_at.size(); ++i) {
+      if (graded_at[i] <= *responded && graded_at[i] >= graded_at[in_force]) {
         in_force = i;
       }
     }
-    incident.ack_response_time = grades[in_force].response_time;
-    incident.ack_severity_name = grades[in_force].severity_name;
+    incident.response_grade = incident.grades[in_force];
   }
   incident.events = std::move(events);
   return incident;

@@ -4,9 +4,11 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <functional>
 
 #include "incident/error.hpp"
-#include "incident/json_writer.hpp"
 #include "incident/text.hpp"
 
 namespace incident {
@@ -16,26 +18,8 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 constexpr int k_max_json_depth = 16;
-constexpr std::string_view k_event_keys[] = {"id", "seq", "type", "at", "by"};
-// The durations the fold reads from events (opened, severity_changed), written from the
-// runbook's, which are at most 100 years: anything else would overflow the times computed
-// from them (the ack due time is the start plus the SLA) and the index could not hold it.
-constexpr std::string_view k_duration_fields[] = {"response_time_seconds", "update_every_seconds"};
-constexpr std::int64_t k_max_duration_seconds = std::int64_t{100} * 366 * 24 * 3600;
-
-bool is_duration_seconds(const std::string& value) {
-  if (value.empty() || value.size() > 10 ||
-      !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return false;
-  }
-  return std::stoll(value) <= k_max_duration_seconds;
-}
-
-Json optional_time(const std::optional<Timestamp>& at) {
-  return at ? Json(format_rfc3339(*at)) : Json(nullptr);
-}
-
-Json optional_text(const std::string& value) { return value.empty() ? Json(nullptr) : Json(value); }
+constexpr std::string_view k_event_keys_v1[] = {"id", "seq", "type", "at", "by"};
+constexpr std::string_view k_event_keys_v2[] = {"id", "seq", "type", "at", "recorded_at", "by", "fields"};
 
 bool is_event_id(const std::string& id) {
   return !id.empty() && id.size() <= 32 &&
@@ -56,103 +40,94 @@ SourcePos position(std::string_view text, std::size_t byte, const std::string& p
   return {path, line, static_cast<int>(byte - line_start) + 1};
 }
 
+using Bad = std::function<DataError(const std::string&)>;
+
+// Schema 1: every key but the envelope's is a field, and every value is text; the
+// numbers this version reads as numbers are converted.
+void read_fields_v1(const nlohmann::json& node, Event& event, const Bad& bad) {
+  const EventType* type = find_event_type(event.type);
+  for (const auto& [key, value] : node.items()) {
+    if (std::find(std::begin(k_event_keys_v1), std::end(k_event_keys_v1), key) != std::end(k_event_keys_v1)) {
+      continue;
+    }
+    if (!value.is_string()) {
+      throw bad(fmt::format("field \"{}\" must be text", key));
+    }
+    const std::string& text = value.get_ref<const std::string&>();
+    const FieldSpec* spec = type == nullptr ? nullptr : type->find(key);
+    if (spec != nullptr && (spec->kind == FieldKind::seconds || spec->kind == FieldKind::count)) {
+      std::int64_t number = 0;
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+      if (text.empty() || text.size() > 12 || error != std::errc{} || end != text.data() + text.size()) {
+        throw bad(spec->kind == FieldKind::seconds
+                      ? fmt::format("\"{}\" must be a whole number of seconds, at most 100 years", key)
+                      : fmt::format("\"{}\" must be {}", key, field_kind_name(spec->kind)));
+      }
+      event.fields.emplace(key, number);
+    } else {
+      event.fields.emplace(key, text);
+    }
+  }
+}
+
+// Schema 2: the envelope's keys and "fields", an object of text, whole numbers and lists
+// of text.
+void read_fields_v2(const nlohmann::json& node, Event& event, const Bad& bad) {
+  for (const auto& [key, value] : node.items()) {
+    if (std::find(std::begin(k_event_keys_v2), std::end(k_event_keys_v2), key) == std::end(k_event_keys_v2)) {
+      throw bad(fmt::format("unknown key \"{}\"", text::escape_control(key)));
+    }
+  }
+  const auto fields = node.find("fields");
+  if (fields == node.end()) {
+    return;
+  }
+  if (!fields->is_object()) {
+    throw bad("\"fields\" must be an object");
+  }
+  for (const auto& [key, value] : fields->items()) {
+    if (key.empty() || key.size() > 64) {
+      throw bad("a field name is empty or too long");
+    }
+    if (value.is_string()) {
+      event.fields.emplace(key, value.get<std::string>());
+    } else if (value.is_number_integer() && (value.is_number_unsigned() ? value.get<std::uint64_t>() <= INT64_MAX : true)) {
+      event.fields.emplace(key, value.get<std::int64_t>());
+    } else if (value.is_array() && std::all_of(value.begin(), value.end(), [](const auto& v) { return v.is_string(); })) {
+      event.fields.emplace(key, value.get<std::vector<std::string>>());
+    } else {
+      throw bad(fmt::format("field \"{}\" must be text, a whole number or a list of text", text::escape_control(key)));
+    }
+  }
+}
+
 }  // namespace
 
-Json event_json(const Event& event) {
-  Json out = {{"id", event.id}, {"seq", event.seq}, {"type", event.type}, {"at", format_rfc3339(event.at)},
-              {"by", event.by}};
-  for (const auto& [key, value] : event.fields) {
-    out[key] = value;
-  }
-  return out;
-}
-
-void append_summary_json(json::Buffer& out, const Summary& summary, bool pretty, int depth) {
-  json::ObjectWriter object(out, pretty, depth);
-  auto text = [&](std::string_view key, const std::string& value) {
-    if (value.empty()) {
-      object.null_field(key);
-    } else {
-      object.field(key, value);
-    }
-  };
-  Rfc3339Buffer buffer;
-  auto time = [&](std::string_view key, const std::optional<Timestamp>& at) {
-    if (at) {
-      object.field(key, format_rfc3339(*at, buffer));
-    } else {
-      object.null_field(key);
-    }
-  };
-  object.field("id", summary.id);
-  object.field("title", summary.title);
-  object.field("severity", summary.severity);
-  object.field("severity_name", summary.severity_name);
-  object.field("status", status_name(summary.status));
-  text("impact", summary.impact);
-  text("commander", summary.commander);
-  time("started_at", summary.started_at);
-  time("acknowledged_at", summary.acknowledged_at);
-  time("resolved_at", summary.resolved_at);
-  time("closed_at", summary.closed_at);
-  object.field("response_time_seconds", std::int64_t{summary.response_time.count()});
-  time("ack_due_at", summary.started_at + summary.response_time);
-  if (summary.update_every.count() > 0) {
-    object.field("update_every_seconds", std::int64_t{summary.update_every.count()});
-  } else {
-    object.null_field("update_every_seconds");
-  }
-  time("last_update_at", summary.last_update_at);
-  object.close();
-}
-
-Json summary_json(const Summary& summary) {
-  json::Buffer text;
-  append_summary_json(text, summary, false, 0);
-  return Json::parse(text.view());
-}
-
-Json incident_json(const Incident& incident, bool with_events) {
-  Json out = summary_json(summarize(incident, {}));
-  out["acknowledged_by"] = optional_text(incident.acknowledged_by);
-  out["findings"] = optional_text(incident.findings);
-  out["next_steps"] = optional_text(incident.next_steps);
-  out["eta"] = optional_text(incident.eta);
-  out["root_cause"] = optional_text(incident.root_cause);
-  out["fix"] = optional_text(incident.fix);
-  out["monitoring"] = optional_text(incident.monitoring);
-  Json flags = Json::array();
-  for (const auto& [trigger, flag] : incident.flags) {
-    flags.push_back(trigger);
-  }
-  out["flags"] = std::move(flags);
-  out["escalation_level"] = incident.escalation_level();
-  Json actions = Json::array();
-  for (std::size_t i = 0; i < incident.actions.size(); ++i) {
-    const ActionItem& action = incident.actions[i];
-    actions.push_back({{"number", i + 1},
-                       {"id", action.id},
-                       {"text", action.text},
-                       {"owner", optional_text(action.owner)},
-                       {"due", optional_text(action.due)},
-                       {"done", action.done_at.has_value()},
-                       {"done_at", optional_time(action.done_at)}});
-  }
-  out["actions"] = std::move(actions);
-  if (with_events) {
-    Json events = Json::array();
-    for (const auto& event : incident.events) {
-      events.push_back(event_json(event));
-    }
-    out["events"] = std::move(events);
-  }
-  return out;
-}
-
 std::string serialize_incident(const Incident& incident) {
-  Json document = {{"schema", k_incident_schema}};
-  document.update(incident_json(incident, true));
-  return document.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+  // One event per line: a file grows by a line per event, and a diff or a merge of two
+  // copies (sync) touches only the lines of the events that differ.
+  std::string out = fmt::format("{{\n  \"schema\": {},\n  \"id\": {},\n  \"events\": [", k_incident_schema,
+                                Json(incident.id).dump());
+  bool first = true;
+  for (const auto& event : incident.events) {
+    Json object = {{"id", event.id}, {"seq", event.seq}, {"type", event.type}, {"at", format_rfc3339(event.at)}};
+    if (event.recorded_at) {
+      object["recorded_at"] = format_rfc3339(*event.recorded_at);
+    }
+    object["by"] = event.by;
+    if (!event.fields.empty()) {
+      Json fields = Json::object();
+      for (const auto& [key, value] : event.fields) {
+        std::visit([&](const auto& v) { fields[key] = v; }, value);
+      }
+      object["fields"] = std::move(fields);
+    }
+    out += first ? "\n    " : ",\n    ";
+    out += object.dump(-1, ' ', false, Json::error_handler_t::replace);
+    first = false;
+  }
+  out += "\n  ]\n}\n";
+  return out;
 }
 
 std::vector<Event> parse_incident_file(std::string_view text, const std::string& path,
@@ -199,7 +174,7 @@ std::vector<Event> parse_incident_file(std::string_view text, const std::string&
   if (schema == document.end() || !schema->is_number_unsigned() || schema->get<std::uint64_t>() == 0) {
     throw corrupt("not a valid incident file: no \"schema\" version");
   }
-  if (schema->get<std::uint64_t>() > static_cast<std::uint64_t>(k_incident_schema)) {
+  if (schema->get<std::uint64_t>() > k_incident_schema) {
     throw corrupt(
         fmt::format("written by a newer version of incident (schema {}; this version reads {}); "
                     "upgrade incident to use it",
@@ -212,6 +187,14 @@ std::vector<Event> parse_incident_file(std::string_view text, const std::string&
   const auto events_node = document.find("events");
   if (events_node == document.end() || !events_node->is_array() || events_node->empty()) {
     throw corrupt("not a valid incident file: no \"events\"");
+  }
+  const std::uint64_t version = schema->get<std::uint64_t>();
+  if (version >= 2) {
+    for (const auto& [key, value] : document.items()) {
+      if (key != "schema" && key != "id" && key != "events") {
+        throw corrupt(fmt::format("not a valid incident file: unknown key \"{}\"", text::escape_control(key)));
+      }
+    }
   }
   std::vector<Event> events;
   events.reserve(events_node->size());
@@ -230,39 +213,39 @@ std::vector<Event> parse_incident_file(std::string_view text, const std::string&
       }
       return it->get<std::string>();
     };
+    auto time_of = [&](const char* key) -> Timestamp {
+      auto at = parse_rfc3339(string_of(key));
+      if (!at) {
+        throw bad(fmt::format("\"{}\" is not an RFC 3339 time", key));
+      }
+      return *at;
+    };
     event.id = string_of("id");
     if (!is_event_id(event.id)) {
       throw bad("\"id\" is not a valid event id");
     }
     auto seq = node.find("seq");
-    if (seq == node.end() || !seq->is_number_unsigned() || seq->get<std::uint64_t>() == 0) {
-      throw bad("\"seq\" must be a whole number from 1");
+    if (seq == node.end() || !seq->is_number_unsigned() || seq->get<std::uint64_t>() == 0 ||
+        seq->get<std::uint64_t>() > k_max_event_seq) {
+      throw bad(fmt::format("\"seq\" must be a whole number from 1 to {}", k_max_event_seq));
     }
     event.seq = seq->get<std::uint64_t>();
     event.type = string_of("type");
     if (event.type.empty() || event.type.size() > 64) {
       throw bad("\"type\" is empty or too long");
     }
-    auto at = parse_rfc3339(string_of("at"));
-    if (!at) {
-      throw bad("\"at\" is not an RFC 3339 time");
-    }
-    event.at = *at;
+    event.at = time_of("at");
     event.by = string_of("by");
-    for (const auto& [key, value] : node.items()) {
-      if (std::find(std::begin(k_event_keys), std::end(k_event_keys), key) != std::end(k_event_keys)) {
-        continue;
+    if (version >= 2) {
+      read_fields_v2(node, event, bad);
+      if (node.contains("recorded_at")) {
+        event.recorded_at = time_of("recorded_at");
       }
-      if (!value.is_string()) {
-        throw bad(fmt::format("field \"{}\" must be text", key));
-      }
-      event.fields.emplace(key, value.get<std::string>());
+    } else {
+      read_fields_v1(node, event, bad);
     }
-    for (const auto field : k_duration_fields) {
-      if (auto it = event.fields.find(std::string(field));
-          it != event.fields.end() && !is_duration_seconds(it->second)) {
-        throw bad(fmt::format("\"{}\" must be a whole number of seconds, at most 100 years", field));
-      }
+    if (const std::string problem = check_event(event, version >= 2); !problem.empty()) {
+      throw bad(problem);
     }
     events.push_back(std::move(event));
   }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "incident/sla.hpp"
 #include "incident/template.hpp"
 #include "incident/text.hpp"
 
@@ -27,6 +28,14 @@ std::string cell(std::string_view value, std::size_t width) {
   return escaped;
 }
 
+// " for Critical (P0)" when the SLA that applied is not the current severity's.
+std::string graded_as(const Incident& incident, const ResponseSla& sla) {
+  if (sla.grade.severity == incident.grade.severity) {
+    return {};
+  }
+  return fmt::format(" for {} ({})", sla.grade.severity_name, sla.grade.severity);
+}
+
 }  // namespace
 
 std::string placeholder_value(const Incident& incident, std::string_view name) {
@@ -37,10 +46,10 @@ std::string placeholder_value(const Incident& incident, std::string_view name) {
     return incident.title;
   }
   if (name == "severity") {
-    return incident.severity;
+    return incident.grade.severity;
   }
   if (name == "severity_name") {
-    return incident.severity_name;
+    return incident.grade.severity_name;
   }
   if (name == "status") {
     return status_title(incident.status);
@@ -98,7 +107,7 @@ std::string render_list(const std::vector<Summary>& incidents) {
   std::string out =
       fmt::format("{:<10} {:<4} {:<13} {:<18} {:<14} {}\n", "ID", "SEV", "STATUS", "STARTED", "COMMANDER", "TITLE");
   for (const auto& summary : incidents) {
-    out += fmt::format("{:<10} {:<4} {:<13} {:<18} {:<14} {}\n", summary.id, cell(summary.severity, 4),
+    out += fmt::format("{:<10} {:<4} {:<13} {:<18} {:<14} {}\n", summary.id, cell(summary.grade.severity, 4),
                        status_name(summary.status), format_minute(summary.started_at),
                        summary.commander.empty() ? "-" : cell(summary.commander, 14), cell(summary.title, 200));
   }
@@ -108,29 +117,29 @@ std::string render_list(const std::vector<Summary>& incidents) {
 std::string describe_event(const Incident& incident, const Event& event) {
   using namespace event_type;
   const std::string by = text::escape_control(event.by);
-  auto field = [&](std::string_view name) { return text::escape_control(event.field(name)); };
+  auto f = [&](const Field<std::string>& which) { return text::escape_control(event.get(which)); };
   const std::string_view type = event.type;
   if (type == opened) {
-    return fmt::format("{} opened it as {} ({}): {}", by, field("severity"), field("severity_name"), field("title"));
+    return fmt::format("{} opened it as {} ({}): {}", by, f(field::severity), f(field::severity_name), f(field::title));
   }
   if (type == acknowledged) {
     return fmt::format("{} acknowledged", by);
   }
   if (type == updated) {
     std::string out = fmt::format("{} posted an update", by);
-    if (event.has("status")) {
-      out += fmt::format(" (status: {})", field("status"));
+    if (event.has(field::status.name)) {
+      out += fmt::format(" (status: {})", f(field::status));
     }
-    out += fmt::format(": findings: {}; next: {}", field("findings"), field("next_steps"));
-    if (event.has("eta")) {
-      out += fmt::format("; ETA: {}", field("eta"));
+    out += fmt::format(": findings: {}; next: {}", f(field::findings), f(field::next_steps));
+    if (event.has(field::eta.name)) {
+      out += fmt::format("; ETA: {}", f(field::eta));
     }
     return out;
   }
   if (type == resolved) {
-    std::string out = fmt::format("{} resolved it: root cause: {}; fix: {}", by, field("root_cause"), field("fix"));
-    if (event.has("monitoring")) {
-      out += fmt::format("; monitoring: {}", field("monitoring"));
+    std::string out = fmt::format("{} resolved it: root cause: {}; fix: {}", by, f(field::root_cause), f(field::fix));
+    if (event.has(field::monitoring.name)) {
+      out += fmt::format("; monitoring: {}", f(field::monitoring));
     }
     return out;
   }
@@ -141,47 +150,47 @@ std::string describe_event(const Incident& incident, const Event& event) {
     return fmt::format("{} reopened it", by);
   }
   if (type == noted) {
-    return fmt::format("{}: {}", by, field("text"));
+    return fmt::format("{}: {}", by, f(field::text));
   }
   if (type == severity_changed) {
-    return fmt::format("{} changed the severity to {} ({})", by, field("severity"), field("severity_name"));
+    return fmt::format("{} changed the severity to {} ({})", by, f(field::severity), f(field::severity_name));
   }
   if (type == checked || type == unchecked) {
-    return fmt::format("{} {} {}", by, type, field("item"));
+    return fmt::format("{} {} {}", by, type, f(field::item));
   }
   if (type == skipped) {
-    return fmt::format("{} skipped {}: {}", by, field("item"), field("reason"));
+    return fmt::format("{} skipped {}: {}", by, f(field::item), f(field::reason));
   }
   if (type == handed_off) {
-    return fmt::format("{} handed command to {}", by, field("commander"));
+    return fmt::format("{} handed command to {}", by, f(field::commander));
   }
   if (type == flagged || type == unflagged) {
-    return fmt::format("{} {} {}{}", by, type == flagged ? "flagged" : "withdrew the flag", field("trigger"),
-                       event.has("text") ? fmt::format(" ({})", field("text")) : "");
+    return fmt::format("{} {} {}{}", by, type == flagged ? "flagged" : "withdrew the flag", f(field::trigger),
+                       event.has(field::text.name) ? fmt::format(" ({})", f(field::text)) : "");
   }
   if (type == escalated) {
-    std::string out = fmt::format("{} escalated to level {}", by, field("level"));
-    if (event.has("role")) {
-      out += fmt::format(", {}", field("role"));
+    std::string out = fmt::format("{} escalated to level {}", by, event.get(field::level).value_or(0));
+    if (event.has(field::role.name)) {
+      out += fmt::format(", {}", f(field::role));
     }
-    if (event.has("reason")) {
-      out += fmt::format(": {}", field("reason"));
+    if (event.has(field::reason.name)) {
+      out += fmt::format(": {}", f(field::reason));
     }
     return out;
   }
   if (type == action_added) {
-    std::string out = fmt::format("{} added an action item: {}", by, field("text"));
-    if (event.has("owner")) {
-      out += fmt::format(" (owner: {})", field("owner"));
+    std::string out = fmt::format("{} added an action item: {}", by, f(field::text));
+    if (event.has(field::owner.name)) {
+      out += fmt::format(" (owner: {})", f(field::owner));
     }
-    if (event.has("due")) {
-      out += fmt::format(" (due {})", field("due"));
+    if (event.has(field::due.name)) {
+      out += fmt::format(" (due {})", f(field::due));
     }
     return out;
   }
   if (type == action_done) {
     for (std::size_t i = 0; i < incident.actions.size(); ++i) {
-      if (incident.actions[i].id == event.field("action")) {
+      if (incident.actions[i].id == event.get(field::action)) {
         return fmt::format("{} marked action item {} done: {}", by, i + 1,
                            text::escape_control(incident.actions[i].text));
       }
@@ -191,24 +200,31 @@ std::string describe_event(const Incident& incident, const Event& event) {
   return fmt::format("{} {}", by, text::escape_control(event.type));
 }
 
-std::string render_show(const Incident& incident) {
+std::string render_show(const Incident& incident, Timestamp as_of) {
   auto line = [](std::string_view label, const std::string& value) {
     return fmt::format("{:<14}{}\n", label, text::escape_control(value));
   };
   std::string out = fmt::format("{} {}\n", incident.id, text::escape_control(incident.title));
-  out += line("Severity:", fmt::format("{} ({})", incident.severity_name, incident.severity));
+  out += line("Severity:", fmt::format("{} ({})", incident.grade.severity_name, incident.grade.severity));
   out += line("Status:", status_title(incident.status));
   out += line("Impact:", or_tbd(incident.impact));
   out += line("Commander:", incident.commander.empty() ? "unassigned" : incident.commander);
   out += line("Started:", format_rfc3339(incident.started_at));
+  const ResponseSla sla = response_sla(incident, as_of);
   if (incident.acknowledged_at) {
-    out += line(
-        "Acknowledged:",
-        fmt::format("{} by {} (after {}; SLA {}: {})", format_rfc3339(*incident.acknowledged_at),
-                    incident.acknowledged_by, format_duration_short(*incident.acknowledged_at - incident.started_at),
-                    format_duration_short(incident.ack_response_time), *incident.ack_met() ? "met" : "breached"));
+    out += line("Acknowledged:",
+                fmt::format("{} by {} (after {}; SLA {}{}: {})", format_rfc3339(*incident.acknowledged_at),
+                            incident.acknowledged_by,
+                            format_duration_short(*incident.acknowledged_at - incident.started_at),
+                            format_duration_short(sla.grade.response_time), graded_as(incident, sla),
+                            sla_state_name(sla.state)));
+  } else if (sla.by_resolution) {
+    out += line("Acknowledged:", fmt::format("no (resolved first; SLA {}{}: {})",
+                                             format_duration_short(sla.grade.response_time),
+                                             graded_as(incident, sla), sla_state_name(sla.state)));
   } else {
-    out += line("Acknowledged:", fmt::format("no (due {})", format_rfc3339(incident.ack_due())));
+    out += line("Acknowledged:", fmt::format("no (due {}{})", format_rfc3339(sla.due),
+                                             sla.state == SlaState::breached ? ", overdue" : ""));
   }
   if (incident.resolved_at) {
     out += line("Resolved:", fmt::format("{} (after {})", format_rfc3339(*incident.resolved_at),
@@ -224,9 +240,14 @@ std::string render_show(const Incident& incident) {
   return out;
 }
 
-std::string ack_deadline(const Incident& incident) {
-  return fmt::format("ack by {}: {} for {}", format_clock(incident.ack_due(), incident.started_at),
-                     format_duration_short(incident.response_time), incident.severity_name);
+std::string ack_deadline(const Incident& incident, Timestamp now) {
+  const ResponseSla sla = response_sla(incident, now);
+  std::string out = fmt::format("ack by {}: {} for {}", format_clock(sla.due, incident.started_at),
+                                format_duration_short(sla.grade.response_time), sla.grade.severity_name);
+  if (!sla.responded_at && sla.state == SlaState::breached) {
+    out += fmt::format(", already overdue by {}", format_duration_short(sla.late_by(now)));
+  }
+  return out;
 }
 
 }  // namespace incident

@@ -56,8 +56,20 @@ std::string md_paragraph(std::string_view value) {
 
 std::string or_tbd(const std::string& value) { return value.empty() ? "TBD" : md_paragraph(value); }
 
-std::string sla_words(const std::optional<bool>& met) {
-  return !met ? "pending" : *met ? "met" : "breached";
+// The severity and every re-grade: "Critical (P0) → High (P1)".
+std::string severities_text(const Incident& incident) {
+  std::vector<std::string> chain;
+  const Grade* last = nullptr;
+  for (const auto& grade : incident.grades) {
+    if (last == nullptr || last->severity != grade.severity) {
+      chain.push_back(fmt::format("{} ({})", md(grade.severity_name), md(grade.severity)));
+    }
+    last = &grade;
+  }
+  if (chain.empty()) {
+    chain.push_back(fmt::format("{} ({})", md(incident.grade.severity_name), md(incident.grade.severity)));
+  }
+  return text::join(chain, " → ");
 }
 
 // The commanders in order: "alice, then bob (from 04:10Z)".
@@ -105,8 +117,8 @@ ReportMetrics report_metrics(const Incident& incident, Timestamp as_of) {
   ReportMetrics m;
   if (incident.acknowledged_at) {
     m.time_to_acknowledge = between(incident.started_at, *incident.acknowledged_at);
-    m.ack_met = incident.ack_met();
   }
+  m.response = response_sla(incident, as_of);
   if (incident.resolved_at) {
     m.time_to_resolve = between(incident.started_at, *incident.resolved_at);
   }
@@ -139,7 +151,7 @@ std::string render_report_markdown(const Runbook& runbook, const Incident& incid
   out += "| | |\n| --- | --- |\n";
   auto row = [&](std::string_view label, const std::string& value) { out += fmt::format("| {} | {} |\n", label, value); };
   row("Incident", fmt::format("`{}`", incident.id));
-  row("Severity", fmt::format("{} ({})", md(incident.severity_name), md(incident.severity)));
+  row("Severity", severities_text(incident));
   row("Status", status_title(incident.status));
   row("Impact", or_tbd(incident.impact));
   row("Commander", commanders_text(incident));
@@ -157,10 +169,14 @@ std::string render_report_markdown(const Runbook& runbook, const Incident& incid
 
   out += "\n## Metrics\n\n| metric | value |\n| --- | --- |\n";
   row("Time to acknowledge",
-      m.time_to_acknowledge ? fmt::format("{} (SLA {} for {}: {})", format_duration_short(*m.time_to_acknowledge),
-                                          format_duration_short(incident.ack_response_time),
-                                          md(incident.ack_severity_name), sla_words(m.ack_met))
-                            : fmt::format("not acknowledged (SLA {})", format_duration_short(incident.response_time)));
+      m.time_to_acknowledge
+          ? fmt::format("{} (SLA {} for {}: {})", format_duration_short(*m.time_to_acknowledge),
+                        format_duration_short(m.response.grade.response_time), md(m.response.grade.severity_name),
+                        sla_state_name(m.response.state))
+          : fmt::format("not acknowledged (SLA {} for {}: {})", format_duration_short(m.response.grade.response_time),
+                        md(m.response.grade.severity_name),
+                        m.response.by_resolution ? fmt::format("{} by the resolution", sla_state_name(m.response.state))
+                                                 : std::string(sla_state_name(m.response.state))));
   row("Time to resolve", m.time_to_resolve ? format_duration_short(*m.time_to_resolve) : std::string("unresolved"));
   row("Updates posted", std::to_string(m.updates));
   row("Longest gap between updates", fmt::format("{} ({} to {})", format_duration_short(m.longest_gap),
@@ -182,7 +198,7 @@ std::string render_report_markdown(const Runbook& runbook, const Incident& incid
   }
 
   out += "\n## Checklists\n";
-  const auto entries = checklist_entries(runbook, incident.severity);
+  const auto entries = checklist_entries(runbook, incident.grade.severity);
   const Phase* phase = nullptr;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const ChecklistEntry& entry = entries[i];
@@ -242,7 +258,7 @@ Json report_json(const Runbook& runbook, const Incident& incident, Timestamp as_
                 {"skipped", state != nullptr && !state->skipped.empty() ? Json(state->skipped) : Json(nullptr)}};
   };
   Json phases = Json::array();
-  for (const auto& entry : checklist_entries(runbook, incident.severity)) {
+  for (const auto& entry : checklist_entries(runbook, incident.grade.severity)) {
     if (phases.empty() || phases.back()["id"] != entry.phase->id) {
       phases.push_back({{"id", entry.phase->id}, {"name", entry.phase->name}, {"items", Json::array()}});
     }
@@ -285,8 +301,8 @@ Json report_json(const Runbook& runbook, const Incident& incident, Timestamp as_
   return Json{
       {"id", incident.id},
       {"title", incident.title},
-      {"severity", incident.severity},
-      {"severity_name", incident.severity_name},
+      {"severity", incident.grade.severity},
+      {"severity_name", incident.grade.severity_name},
       {"status", status_name(incident.status)},
       {"impact", text_or_null(incident.impact)},
       {"commanders", commanders},
@@ -296,8 +312,10 @@ Json report_json(const Runbook& runbook, const Incident& incident, Timestamp as_
       {"closed_at", optional_time(incident.closed_at)},
       {"metrics",
        {{"time_to_acknowledge_seconds", optional_seconds(m.time_to_acknowledge)},
-        {"ack_sla_seconds", (incident.acknowledged_at ? incident.ack_response_time : incident.response_time).count()},
-        {"ack_sla_met", m.ack_met ? Json(*m.ack_met) : Json(nullptr)},
+        {"ack_sla_seconds", m.response.grade.response_time.count()},
+        {"ack_sla_met", m.response.state == SlaState::pending ? Json(nullptr)
+                                                               : Json(m.response.state == SlaState::met)},
+        {"response_sla", response_sla_json(m.response)},
         {"time_to_resolve_seconds", optional_seconds(m.time_to_resolve)},
         {"duration_seconds", m.duration.count()},
         {"updates", m.updates},
@@ -359,9 +377,13 @@ Stats compute_stats(const Runbook& runbook, const std::vector<Summary>& incident
   }
   Collect all = group_of("all", "");
   for (const auto& s : incidents) {
-    auto [it, added] = index.emplace(s.severity, groups.size());
+    // One severity per incident: the one whose SLA its response is judged by (in force
+    // when it was acknowledged, or resolved first), else its current one. A P0 acked late
+    // and then downgraded is a P0 that missed the P0 SLA, not a P1 that met P1's.
+    const ResponseSla sla = response_sla(s, s.resolved_at.value_or(s.started_at));
+    auto [it, added] = index.emplace(sla.grade.severity, groups.size());
     if (added) {
-      groups.push_back(group_of(s.severity, s.severity_name));
+      groups.push_back(group_of(sla.grade.severity, sla.grade.severity_name));
     }
     for (Collect* c : {&groups[it->second], &all}) {
       ++c->stats.incidents;
@@ -370,15 +392,10 @@ Stats compute_stats(const Runbook& runbook, const std::vector<Summary>& incident
       }
       ++c->stats.resolved;
       c->resolve.push_back(between(s.started_at, *s.resolved_at));
-      bool met = false;
       if (s.acknowledged_at) {
-        const Seconds taken = between(s.started_at, *s.acknowledged_at);
-        c->ack.push_back(taken);
-        met = taken <= s.ack_response_time;
-      } else {
-        met = *s.resolved_at <= s.started_at + s.response_time;
+        c->ack.push_back(between(s.started_at, *s.acknowledged_at));
       }
-      ++(met ? c->stats.sla_met : c->stats.sla_breached);
+      ++(sla.state == SlaState::met ? c->stats.sla_met : c->stats.sla_breached);
     }
   }
   Stats stats;

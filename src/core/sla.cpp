@@ -64,32 +64,64 @@ std::string_view sla_state_name(SlaState state) {
   return "pending";
 }
 
+Seconds ResponseSla::late_by(Timestamp as_of) const {
+  const Timestamp end = responded_at.value_or(as_of);
+  return end > due ? between(due, end) : Seconds{0};
+}
+
+ResponseSla response_sla(const IncidentFacts& incident, Timestamp as_of) {
+  ResponseSla sla;
+  sla.responded_at = incident.responded_at();
+  // Once responded to, the SLA is the one in force then: a later re-grade must not move
+  // the due time behind a verdict already given.
+  sla.grade = sla.responded_at ? incident.response_grade : incident.grade;
+  sla.due = incident.started_at + sla.grade.response_time;
+  sla.by_resolution = sla.responded_at && !incident.acknowledged_at;
+  if (sla.responded_at) {
+    sla.state = *sla.responded_at <= sla.due ? SlaState::met : SlaState::breached;
+  } else {
+    sla.state = as_of > sla.due ? SlaState::breached : SlaState::pending;
+  }
+  return sla;
+}
+
+std::optional<Timestamp> next_update_due(const IncidentFacts& incident) {
+  if (!is_active(incident.status) || incident.grade.update_every.count() <= 0) {
+    return std::nullopt;
+  }
+  return incident.last_update_at.value_or(incident.started_at) + incident.grade.update_every;
+}
+
+Seconds incident_age(const IncidentFacts& incident, Timestamp as_of) {
+  const Timestamp end = incident.resolved_at && !is_active(incident.status) ? *incident.resolved_at : as_of;
+  return between(incident.started_at, std::max(end, incident.started_at));
+}
+
+Json response_sla_json(const ResponseSla& sla) {
+  return Json{{"severity", sla.grade.severity},
+              {"severity_name", sla.grade.severity_name},
+              {"sla_seconds", sla.grade.response_time.count()},
+              {"due_at", format_rfc3339(sla.due)},
+              {"state", sla_state_name(sla.state)},
+              {"met", sla.state == SlaState::met},
+              {"breached", sla.state == SlaState::breached},
+              {"overdue", !sla.responded_at && sla.state == SlaState::breached},
+              {"responded_at", optional_time(sla.responded_at)},
+              {"responded_by", sla.responded_at ? Json(sla.by_resolution ? "resolution" : "acknowledgement")
+                                                : Json(nullptr)}};
+}
+
 Assessment assess(const Runbook& runbook, const Incident& incident, Timestamp as_of) {
   Assessment a;
   a.as_of = as_of;
-  a.age = between(incident.started_at, as_of);
+  a.age = incident_age(incident, as_of);
   a.active = is_active(incident.status);
-  // Once acknowledged, the SLA is the one the ack was judged by (in force when it came):
-  // a later re-grade must not move the due time behind a verdict already given.
-  a.ack_due = incident.acknowledged_at ? incident.started_at + incident.ack_response_time : incident.ack_due();
-
-  // The response: the acknowledgement, or a resolution that came first.
-  if (incident.acknowledged_at) {
-    a.responded_at = incident.acknowledged_at;
-    a.response = *incident.ack_met() ? SlaState::met : SlaState::breached;
-  } else if (incident.resolved_at) {
-    a.responded_at = incident.resolved_at;
-    a.response = *incident.resolved_at <= a.ack_due ? SlaState::met : SlaState::breached;
-  } else {
-    a.response = as_of > a.ack_due ? SlaState::breached : SlaState::pending;
-  }
+  a.response = response_sla(incident, as_of);
 
   a.any_update = incident.last_update_at.has_value();
   a.last_update_at = incident.last_update_at.value_or(incident.started_at);
-  a.update_every = incident.update_every;
-  if (a.active && a.update_every.count() > 0) {
-    a.next_update_due = a.last_update_at + a.update_every;
-  }
+  a.update_every = incident.grade.update_every;
+  a.next_update_due = next_update_due(incident);
 
   const Escalation& escalation = runbook.escalation;
   a.escalated_level = incident.escalation_level();
@@ -97,15 +129,16 @@ Assessment assess(const Runbook& runbook, const Incident& incident, Timestamp as
     TriggerState state;
     state.trigger = &trigger;
     if (trigger.id == "sla-exceeded") {
-      if (a.response == SlaState::breached) {
+      if (a.response.state == SlaState::breached) {
         state.holds = true;
-        state.since = a.ack_due;
+        state.since = a.response.due;
         // The response may be the resolution (it came before any ack): say which it was.
-        state.detail = a.responded_at ? fmt::format("{} {} late", incident.acknowledged_at ? "acknowledged" : "resolved",
-                                                    format_duration_short(between(a.ack_due, *a.responded_at)))
-                                      : fmt::format("not acknowledged, {} past the {} SLA",
-                                                    format_duration_short(between(a.ack_due, as_of)),
-                                                    format_duration_short(incident.response_time));
+        state.detail = a.response.responded_at
+                           ? fmt::format("{} {} late", a.response.by_resolution ? "resolved" : "acknowledged",
+                                         format_duration_short(a.response.late_by(as_of)))
+                           : fmt::format("not acknowledged, {} past the {} SLA",
+                                         format_duration_short(a.response.late_by(as_of)),
+                                         format_duration_short(a.response.grade.response_time));
       }
     } else if (trigger.id == "no-progress") {
       const Seconds after = trigger.after.value_or(k_default_no_progress);
@@ -134,22 +167,26 @@ std::string render_status(const Runbook& runbook, const Incident& incident, cons
   auto line = [](std::string_view label, const std::string& value) { return fmt::format("{:<14}{}\n", label, value); };
   auto clock = [&](Timestamp at) { return format_clock(at, a.as_of); };
   std::string out = fmt::format("{} {}\n", incident.id, text::escape_control(incident.title));
-  out += line("Severity:", fmt::format("{} ({})", incident.severity_name, incident.severity));
+  out += line("Severity:", fmt::format("{} ({})", incident.grade.severity_name, incident.grade.severity));
   out += line("Status:", status_title(incident.status));
   out += line("Commander:", incident.commander.empty() ? "unassigned" : text::escape_control(incident.commander));
-  out += line("As of:", fmt::format("{} (age {})", format_rfc3339(a.as_of), format_duration_short(a.age)));
+  out += line("As of:", fmt::format("{} ({} {})", format_rfc3339(a.as_of), a.active ? "age" : "duration",
+                                     format_duration_short(a.age)));
 
-  std::string response =
-      fmt::format("{}, due {}: ", format_duration_short(between(incident.started_at, a.ack_due)), clock(a.ack_due));
-  if (a.responded_at) {
-    const bool by_ack = incident.acknowledged_at.has_value();
-    response += fmt::format("{} ({} after {}{})", sla_state_name(a.response), by_ack ? "acknowledged" : "resolved",
-                            format_duration_short(between(incident.started_at, *a.responded_at)),
-                            by_ack ? " by " + text::escape_control(incident.acknowledged_by) : "");
-  } else if (a.response == SlaState::breached) {
-    response += fmt::format("breached (not acknowledged, {})", due_words(a.ack_due, a.as_of));
+  const ResponseSla& sla = a.response;
+  std::string response = fmt::format("{}, due {}: ", format_duration_short(sla.grade.response_time), clock(sla.due));
+  if (sla.responded_at) {
+    response += fmt::format("{} ({} after {}{})", sla_state_name(sla.state),
+                            sla.by_resolution ? "resolved" : "acknowledged",
+                            format_duration_short(between(incident.started_at, *sla.responded_at)),
+                            sla.by_resolution ? "" : " by " + text::escape_control(incident.acknowledged_by));
+    if (sla.grade.severity != incident.grade.severity) {
+      response += fmt::format(" under {} ({})", sla.grade.severity_name, sla.grade.severity);
+    }
+  } else if (sla.state == SlaState::breached) {
+    response += fmt::format("breached (not acknowledged, {})", due_words(sla.due, a.as_of));
   } else {
-    response += fmt::format("pending ({})", due_words(a.ack_due, a.as_of));
+    response += fmt::format("pending ({})", due_words(sla.due, a.as_of));
   }
   out += line("Response SLA:", response);
 
@@ -204,7 +241,8 @@ Json status_json(const Runbook& runbook, const Incident& incident, const Assessm
   for (const auto& state : a.triggers) {
     triggers.push_back({{"id", state.trigger->id},
                         {"text", state.trigger->text},
-                        {"declared", state.trigger->is_declared()},
+                        {"declarable", state.trigger->is_declared()},
+                        {"flagged", incident.flags.contains(state.trigger->id)},
                         {"holds", state.holds},
                         {"since", optional_time(state.since)},
                         {"detail", state.holds ? Json(state.detail) : Json(nullptr)},
@@ -220,28 +258,21 @@ Json status_json(const Runbook& runbook, const Incident& incident, const Assessm
       }
     }
   }
-  const bool ack_overdue = !a.responded_at && a.response == SlaState::breached;
+  Json response = response_sla_json(a.response);
+  response["acknowledged_at"] = optional_time(incident.acknowledged_at);
   const bool update_overdue = a.next_update_due && *a.next_update_due < a.as_of;
   return Json{
       {"id", incident.id},
       {"title", incident.title},
-      {"severity", incident.severity},
-      {"severity_name", incident.severity_name},
+      {"severity", incident.grade.severity},
+      {"severity_name", incident.grade.severity_name},
       {"status", status_name(incident.status)},
       {"commander", incident.commander.empty() ? Json(nullptr) : Json(incident.commander)},
       {"as_of", format_rfc3339(a.as_of)},
       {"started_at", format_rfc3339(incident.started_at)},
       {"age_seconds", a.age.count()},
       {"active", a.active},
-      {"response",
-       {{"sla_seconds", between(incident.started_at, a.ack_due).count()},
-        {"due_at", format_rfc3339(a.ack_due)},
-        {"state", sla_state_name(a.response)},
-        {"met", a.response == SlaState::met},
-        {"breached", a.response == SlaState::breached},
-        {"overdue", ack_overdue},
-        {"responded_at", optional_time(a.responded_at)},
-        {"acknowledged_at", optional_time(incident.acknowledged_at)}}},
+      {"response", response},
       {"updates",
        {{"every_seconds", a.update_every.count() > 0 ? Json(a.update_every.count()) : Json(nullptr)},
         {"count", incident.updates},
@@ -263,12 +294,13 @@ std::vector<Problem> check_problems(const Incident& incident, const Assessment& 
   if (!a.active) {
     return problems;
   }
-  const std::string who = fmt::format("{} {}", incident.id, incident.severity);
+  const std::string who = fmt::format("{} {}", incident.id, incident.grade.severity);
   const std::string title = text::escape_control(incident.title);
   auto clock = [&](Timestamp at) { return format_clock(at, a.as_of); };
-  if (!a.responded_at && a.ack_due - a.as_of <= within) {
-    problems.push_back({"ack", a.ack_due < a.as_of,
-                        fmt::format("{} ack {} ({}): {}", who, due_words(a.ack_due, a.as_of), clock(a.ack_due), title)});
+  const Timestamp ack_due = a.response.due;
+  if (!a.response.responded_at && ack_due - a.as_of <= within) {
+    problems.push_back({"ack", ack_due < a.as_of,
+                        fmt::format("{} ack {} ({}): {}", who, due_words(ack_due, a.as_of), clock(ack_due), title)});
   }
   if (a.next_update_due && *a.next_update_due - a.as_of <= within) {
     problems.push_back({"update", *a.next_update_due < a.as_of,
@@ -295,7 +327,7 @@ int default_escalation_level(const Assessment& a) {
 
 std::string render_escalation(const Incident& incident, const EscalationRecord& record) {
   std::string out = fmt::format("⬆️ ESCALATION: {}\n", text::escape_control(incident.title));
-  out += fmt::format("Severity: {}\n", incident.severity_name);
+  out += fmt::format("Severity: {}\n", incident.grade.severity_name);
   out += fmt::format("Status: {}\n", status_title(incident.status));
   out += fmt::format("Escalated to: Level {}, {}\n", record.level, record.role);
   if (!record.contact.empty()) {
@@ -324,16 +356,14 @@ std::string prompt_line(const std::vector<Summary>& open_incidents, Timestamp no
       continue;
     }
     if (!s.acknowledged_at) {
-      const Timestamp due = s.started_at + s.response_time;
-      const Seconds left = between(now, due);
+      const Seconds left = between(now, response_sla(s, now).due);
       candidates.push_back({left.count() < 0 ? 0 : 2, left, &s,
                             left.count() < 0 ? fmt::format("ack {} overdue", format_duration_short(-left))
                                              : fmt::format("ack in {}", format_duration_short(left))});
       continue;
     }
-    if (s.update_every.count() > 0) {
-      const Timestamp due = s.last_update_at.value_or(s.started_at) + s.update_every;
-      const Seconds left = between(now, due);
+    if (const auto due = next_update_due(s)) {
+      const Seconds left = between(now, *due);
       candidates.push_back({left.count() < 0 ? 1 : 3, left, &s,
                             left.count() < 0 ? fmt::format("update {} overdue", format_duration_short(-left))
                                              : fmt::format("update in {}", format_duration_short(left))});
@@ -345,8 +375,8 @@ std::string prompt_line(const std::vector<Summary>& open_incidents, Timestamp no
     return {};
   }
   const auto first = std::min_element(candidates.begin(), candidates.end(), [](const auto& x, const auto& y) {
-    return std::tie(x.rank, x.remaining, x.summary->severity, x.summary->id) <
-           std::tie(y.rank, y.remaining, y.summary->severity, y.summary->id);
+    return std::tie(x.rank, x.remaining, x.summary->grade.severity, x.summary->id) <
+           std::tie(y.rank, y.remaining, y.summary->grade.severity, y.summary->id);
   });
   // The shortest prefix of the id, four characters at least, that no other open id shares.
   const std::string& id = first->summary->id;
@@ -356,7 +386,7 @@ std::string prompt_line(const std::vector<Summary>& open_incidents, Timestamp no
       ++length;
     }
   }
-  std::string line = fmt::format("{} {} {}", text::escape_control(first->summary->severity), id.substr(0, length),
+  std::string line = fmt::format("{} {} {}", text::escape_control(first->summary->grade.severity), id.substr(0, length),
                                  first->what);
   if (candidates.size() > 1) {
     line += fmt::format(" +{}", candidates.size() - 1);

@@ -9,11 +9,13 @@
 
 #include <algorithm>
 #include <unordered_map>
-#include <random>
+#include <array>
 #include <set>
+#include <stdexcept>
 
 #include "incident/error.hpp"
 #include "incident/incident_file.hpp"
+#include "incident/random.hpp"
 #include "incident/text.hpp"
 
 namespace incident {
@@ -23,14 +25,9 @@ namespace {
 constexpr std::string_view k_id_alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
 constexpr std::size_t k_id_length = 8;
 constexpr std::size_t k_max_id_length = 16;
-constexpr std::string_view k_index_header = "incident-index 3";
+constexpr std::string_view k_index_header = "incident-index 4";
 constexpr std::size_t k_max_index_bytes = std::size_t{256} * 1024 * 1024;
 constexpr mode_t k_dir_mode = 0700;
-
-std::mt19937_64& generator() {
-  static std::mt19937_64 engine{std::random_device{}()};
-  return engine;
-}
 
 // The ids of the files in `dir` named <id>.json, and the names of the temp files that
 // an atomic write killed mid-way left behind (.<id>.json.tmp-<random>).
@@ -81,15 +78,15 @@ bool is_valid_incident_id(std::string_view id) {
 }
 
 std::string new_incident_id() {
+  // 32 letters, so each byte's low 5 bits pick one without bias.
+  std::array<unsigned char, k_id_length> bits{};
+  random_bytes(bits.data(), bits.size());
   std::string id;
-  std::uniform_int_distribution<std::size_t> pick(0, k_id_alphabet.size() - 1);
-  for (std::size_t i = 0; i < k_id_length; ++i) {
-    id += k_id_alphabet[pick(generator())];
+  for (const unsigned char b : bits) {
+    id += k_id_alphabet[b & 31U];
   }
   return id;
 }
-
-std::string new_event_id() { return fmt::format("{:012x}", generator()() & 0xFFFF'FFFF'FFFFULL); }
 
 Store::Store(std::filesystem::path root, Io& io, std::chrono::milliseconds lock_timeout)
     : m_root(std::move(root)), m_io(io), m_lock_timeout(lock_timeout) {}
@@ -116,7 +113,13 @@ void Store::check_root() const {
 
 Store::Loaded Store::load_file(std::string_view id) const {
   const auto path = incident_path(id);
-  auto text = read_file_if_exists(path, k_max_incident_file_bytes, m_io, true);
+  std::optional<std::string> text;
+  try {
+    text = read_file_if_exists(path, k_max_incident_file_bytes, m_io, true);
+  } catch (const DataError& e) {
+    // Too large, a link: the incident file is what cannot be read (not a runbook).
+    throw DataError(e.pos(), e.message(), ExitCode::corrupt_state);
+  }
   if (!text) {
     throw NotFoundError(fmt::format("no incident '{}'", id));
   }
@@ -152,7 +155,7 @@ std::string Store::resolve_id(std::string_view user_text) const {
     if (open.incidents.size() > 1) {
       std::vector<std::string> choices;
       for (const auto& summary : open.incidents) {
-        choices.push_back(fmt::format("{} ({} {})", summary.id, summary.severity, text::escape_control(summary.title)));
+        choices.push_back(fmt::format("{} ({} {})", summary.id, summary.grade.severity, text::escape_control(summary.title)));
       }
       throw UsageError(fmt::format("{} incidents are open; give an ID: {}", open.incidents.size(),
                                    text::join(choices, ", ")));
@@ -449,6 +452,12 @@ void Store::prepare_for_write() const {
 }
 
 Incident Store::commit(const Incident* before, Incident after) {
+  const std::string text = serialize_incident(after);
+  if (text.size() > k_max_incident_file_bytes) {
+    throw Error(fmt::format("refusing to write {}: it would hold {} bytes, more than the {} an incident file may "
+                            "(nothing was recorded)",
+                            incident_path(after.id).string(), text.size(), k_max_incident_file_bytes));
+  }
   const bool was_open = before != nullptr && is_open(before->status);
   const bool now_open = is_open(after.status);
   const auto dirty = index_path("dirty");
@@ -463,7 +472,7 @@ Incident Store::commit(const Incident* before, Incident after) {
       throw Error(fmt::format("cannot create {}: {}", dirty.string(), std::strerror(errno)));
     }
   }
-  const FileIdentity file = write_file_atomic(incident_path(after.id), serialize_incident(after), m_io, true);
+  const FileIdentity file = write_file_atomic(incident_path(after.id), text, m_io, true);
   // The incident is safely written: the command has succeeded. What follows only updates
   // the cache; when any of it fails the dirty marker stays (or is made) so that readers
   // rebuild the index instead of trusting it.
@@ -510,10 +519,13 @@ Incident Store::create(Event opened) {
   }
   opened.seq = 1;
   opened.id = new_event_id();
+  if (const std::string problem = check_event(opened, true); !problem.empty()) {
+    throw std::logic_error(fmt::format("an event made by this version is invalid: {}", problem));
+  }
   return commit(nullptr, fold(id, {std::move(opened)}));
 }
 
-Incident Store::append(const std::string& id, const Decide& decide) {
+Incident Store::append_events(const std::string& id, const DecideEvents& decide) {
   prepare_for_write();
   FileLock lock(m_root / "lock", m_lock_timeout, m_io);
   const Loaded current = load_file(id);
@@ -527,7 +539,14 @@ Incident Store::append(const std::string& id, const Decide& decide) {
     ids.insert(event.id);
   }
   std::uint64_t seq = current.incident.max_seq;
+  if (seq + added.size() > k_max_event_seq) {
+    throw Error(fmt::format("{} has used up its event sequence numbers ({}); it takes no more events",
+                            incident_path(id).string(), k_max_event_seq));
+  }
   for (auto& event : added) {
+    if (const std::string problem = check_event(event, true); !problem.empty()) {
+      throw std::logic_error(fmt::format("an event made by this version is invalid: {}", problem));
+    }
     event.seq = ++seq;
     do {
       event.id = new_event_id();

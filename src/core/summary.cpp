@@ -10,7 +10,7 @@ namespace incident {
 
 namespace {
 
-constexpr std::size_t k_fields = 18;
+constexpr std::size_t k_fields = 21;
 constexpr std::int64_t k_max_response_seconds = std::int64_t{100} * 366 * 24 * 3600;  // as durations
 
 std::string time_field(const std::optional<Timestamp>& at) {
@@ -144,23 +144,26 @@ std::optional<std::string> unescape_field(std::string_view text) {
 }
 
 Summary summarize(const Incident& incident, const FileIdentity& file) {
-  return Summary{incident.id,         incident.status,       incident.severity,        incident.severity_name,
-                 incident.response_time, incident.started_at, incident.acknowledged_at, incident.resolved_at,
-                 incident.closed_at,  incident.commander,    incident.title,           incident.impact,
-                 incident.update_every, incident.last_update_at, incident.ack_response_time, file};
+  Summary summary;
+  static_cast<IncidentFacts&>(summary) = incident;
+  summary.file = file;
+  return summary;
 }
 
 // Fields: id, started_at first (what sorting needs, read without splitting the rest),
-// then status, severity, severity_name, response_time, acknowledged_at, resolved_at,
-// closed_at, commander, title, impact, update_every, last_update_at, ack_response_time,
-// and the file's inode, size and mtime.
+// then status, the grade (severity, severity_name, response_time, update_every), the
+// response grade (the same four), acknowledged_at, resolved_at, closed_at,
+// last_update_at, commander, title, impact, and the file's inode, size and mtime.
 std::string encode_summary(const Summary& s) {
-  return fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}", s.id,
-                     s.started_at.time_since_epoch().count(), status_name(s.status), escape_field(s.severity),
-                     escape_field(s.severity_name), s.response_time.count(), time_field(s.acknowledged_at),
-                     time_field(s.resolved_at), time_field(s.closed_at), escape_field(s.commander), escape_field(s.title),
-                     escape_field(s.impact), s.update_every.count(), time_field(s.last_update_at),
-                     s.ack_response_time.count(), s.file.inode, s.file.size, s.file.mtime_ns);
+  const Grade& g = s.grade;
+  const Grade& r = s.response_grade;
+  return fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                     s.id, s.started_at.time_since_epoch().count(), status_name(s.status), escape_field(g.severity),
+                     escape_field(g.severity_name), g.response_time.count(), g.update_every.count(),
+                     escape_field(r.severity), escape_field(r.severity_name), r.response_time.count(),
+                     r.update_every.count(), time_field(s.acknowledged_at), time_field(s.resolved_at),
+                     time_field(s.closed_at), time_field(s.last_update_at), escape_field(s.commander),
+                     escape_field(s.title), escape_field(s.impact), s.file.inode, s.file.size, s.file.mtime_ns);
 }
 
 std::string encode_skipped(const SkippedFile& skipped) {
@@ -207,33 +210,36 @@ bool decode_summary(std::string_view line, Summary& s) {
   auto started = parse_seconds(parts[1]);
   auto status = parse_status(parts[2]);
   auto response = parse_response(parts[5]);
-  auto acked = parse_time(parts[6]);
-  auto resolved = parse_time(parts[7]);
-  auto closed = parse_time(parts[8]);
-  auto every = parse_response(parts[12]);
-  auto last_update = parse_time(parts[13]);
-  auto ack_response = parse_response(parts[14]);
-  auto inode = number<std::uint64_t>(parts[15]);
-  auto size = number<std::uint64_t>(parts[16]);
-  auto mtime = number<std::int64_t>(parts[17]);
-  if (!status || !response || !started || !acked || !resolved || !closed || !every || !last_update ||
-      !ack_response || !inode || !size || !mtime) {
+  auto every = parse_response(parts[6]);
+  auto judged_response = parse_response(parts[9]);
+  auto judged_every = parse_response(parts[10]);
+  auto acked = parse_time(parts[11]);
+  auto resolved = parse_time(parts[12]);
+  auto closed = parse_time(parts[13]);
+  auto last_update = parse_time(parts[14]);
+  auto inode = number<std::uint64_t>(parts[18]);
+  auto size = number<std::uint64_t>(parts[19]);
+  auto mtime = number<std::int64_t>(parts[20]);
+  if (!status || !response || !every || !judged_response || !judged_every || !started || !acked || !resolved ||
+      !closed || !last_update || !inode || !size || !mtime) {
     return false;
   }
-  s.ack_response_time = *ack_response;
-  s.update_every = *every;
-  s.last_update_at = *last_update;
   s.id.assign(parts[0]);
-  s.status = *status;
-  s.response_time = *response;
   s.started_at = *started;
+  s.status = *status;
+  s.grade.response_time = *response;
+  s.grade.update_every = *every;
+  s.response_grade.response_time = *judged_response;
+  s.response_grade.update_every = *judged_every;
   s.acknowledged_at = *acked;
   s.resolved_at = *resolved;
   s.closed_at = *closed;
+  s.last_update_at = *last_update;
   s.file = {*inode, *size, *mtime};
-  return unescape_field(parts[3], s.severity) && unescape_field(parts[4], s.severity_name) &&
-         unescape_field(parts[9], s.commander) && unescape_field(parts[10], s.title) &&
-         unescape_field(parts[11], s.impact);
+  return unescape_field(parts[3], s.grade.severity) && unescape_field(parts[4], s.grade.severity_name) &&
+         unescape_field(parts[7], s.response_grade.severity) &&
+         unescape_field(parts[8], s.response_grade.severity_name) && unescape_field(parts[15], s.commander) &&
+         unescape_field(parts[16], s.title) && unescape_field(parts[17], s.impact);
 }
 
 std::optional<Summary> decode_summary(std::string_view line) {

@@ -79,8 +79,8 @@ private:
     const Severity& graded = default_runbook().severity(severity);
     return {{"severity", graded.id},
             {"severity_name", graded.name},
-            {"response_time_seconds", std::to_string(graded.response_time.count())},
-            {"update_every_seconds", std::to_string(graded.update_every.count())}};
+            {"response_time_seconds", std::to_string(graded.grade.response_time.count())},
+            {"update_every_seconds", std::to_string(graded.grade.update_every.count())}};
   }
 
   std::vector<Event> m_events;

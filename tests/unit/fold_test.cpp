@@ -49,9 +49,9 @@ std::vector<Event> timeline() {
 TEST_CASE("fold derives the state from the events") {
   const Incident incident = fold("k3x9m2qa", timeline());
   CHECK(incident.title == "Checkout API 500s");
-  CHECK(incident.severity == "P1");
-  CHECK(incident.severity_name == "High");
-  CHECK(incident.response_time == Seconds{3600});
+  CHECK(incident.grade.severity == "P1");
+  CHECK(incident.grade.severity_name == "High");
+  CHECK(incident.grade.response_time == Seconds{3600});
   CHECK(incident.commander == "bob");
   CHECK(incident.acknowledged_by == "alice");
   CHECK(format_rfc3339(*incident.acknowledged_at) == "2026-11-27T03:20:00Z");
@@ -89,7 +89,7 @@ TEST_CASE("fold does not depend on the order of the array and drops duplicated e
     CHECK(shuffled.events.size() == reference.events.size());
     CHECK(shuffled.status == reference.status);
     CHECK(shuffled.commander == reference.commander);
-    CHECK(shuffled.severity == reference.severity);
+    CHECK(shuffled.grade.severity == reference.grade.severity);
     for (std::size_t i = 0; i < reference.events.size(); ++i) {
       CHECK(shuffled.events[i].id == reference.events[i].id);
     }
@@ -156,21 +156,21 @@ TEST_CASE("the acknowledgement is judged against the SLA in force when it happen
   };
   SECTION("raised to P0 after a P1 ack at +38m: met, against 1h") {
     const Incident incident = fold("k3x9m2qa", {opened(), ack(2, "2026-11-27T03:50:00Z"), raise(3, "2026-11-27T04:00:00Z")});
-    CHECK(incident.response_time == Seconds{900});
-    CHECK(incident.ack_response_time == Seconds{3600});
-    CHECK(incident.ack_severity_name == "High");
+    CHECK(incident.grade.response_time == Seconds{900});
+    CHECK(incident.response_grade.response_time == Seconds{3600});
+    CHECK(incident.response_grade.severity_name == "High");
     CHECK(incident.ack_met() == true);
   }
   SECTION("raised to P0 at +10m, before the ack at +38m: breached, against 15m") {
     const Incident incident = fold("k3x9m2qa", {opened(), raise(2, "2026-11-27T03:22:00Z"), ack(3, "2026-11-27T03:50:00Z")});
-    CHECK(incident.ack_response_time == Seconds{900});
+    CHECK(incident.response_grade.response_time == Seconds{900});
     CHECK(incident.ack_met() == false);
   }
   SECTION("a re-grade backfilled after the ack was recorded still counts by its time") {
     // Recorded later (seq 3) but it happened at +10m, before the ack at +38m.
     const Incident incident = fold("k3x9m2qa", {opened(), ack(2, "2026-11-27T03:50:00Z"), raise(3, "2026-11-27T03:22:00Z")});
-    CHECK(incident.ack_response_time == Seconds{900});
-    CHECK(incident.ack_severity_name == "Critical");
+    CHECK(incident.response_grade.response_time == Seconds{900});
+    CHECK(incident.response_grade.severity_name == "Critical");
     CHECK(incident.ack_met() == false);
   }
   SECTION("unacknowledged: no verdict") {

@@ -248,7 +248,7 @@ TEST_CASE("compute_stats matches figures worked out by hand") {
 TEST_CASE("compute_stats judges an ack by the SLA in force when it came") {
   // Acked 30m in while a P1 (1h), re-graded P0 (15m) since: met.
   Summary regraded = summary("P0", minutes(15), minutes(30), minutes(90));
-  regraded.ack_response_time = minutes(60);
+  regraded.response_grade.response_time = minutes(60);
   const Stats stats = compute_stats(default_runbook(), {regraded});
   CHECK(stats.all.sla_met == 1);
   CHECK(stats.all.sla_breached == 0);

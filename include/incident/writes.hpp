@@ -1,0 +1,150 @@
+#pragma once
+// Every write as a library function: from (runbook, incident, request, stamp) to the
+// events to append and what the command reports. They decide everything (is it allowed
+// now, what is recorded, when it happened); the CLI only parses options, calls one inside
+// Store::append (which re-reads the incident under the lock and hands it in), and prints
+// the outcome. They throw UsageError for bad input and ConflictError when the write does
+// not apply to the incident as it is; nothing is stored then.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "incident/event.hpp"
+#include "incident/incident.hpp"
+#include "incident/runbook.hpp"
+
+namespace incident {
+
+// Limits on what a user (or an alert payload) can put into an incident, in stored bytes.
+inline constexpr std::size_t k_max_title_bytes = 300;
+inline constexpr std::size_t k_max_name_bytes = 100;
+inline constexpr std::size_t k_max_text_bytes = 8 * 1024;
+// How far in the future an event may be dated (a likely typo beyond it).
+inline constexpr Seconds k_future_slack{5 * 60};
+
+// Who acts, and when: `at` is the time the user gave (--at), else the event happens now.
+struct Stamp {
+  std::string actor;
+  Timestamp now;
+  std::optional<Timestamp> at;
+};
+
+// What a write returns: the events to append (none: nothing to record) and its outcome.
+template <class Outcome>
+struct Decision {
+  std::vector<Event> events;
+  Outcome outcome;
+};
+struct Done {};  // a write with nothing to report beyond the incident itself
+
+// User text made safe to store: invalid UTF-8 replaced by U+FFFD, surrounding blanks
+// trimmed; throws UsageError naming `what` when empty (unless allow_empty) or longer
+// than max_bytes.
+std::string clean_text(std::string_view value, std::string_view what, std::size_t max_bytes, bool allow_empty = false);
+
+// --- the runbook an incident runs under ---
+
+// The pin `open` records: the runbook's source, digest, phases and items.
+RunbookPin pin_of(const Runbook& runbook);
+
+// Whether `runbook` can serve the incident. nullopt when it is the one the incident was
+// opened under (or the incident predates pins); a warning when it differs but has the
+// incident's severity and every phase and item of the pin. Throws ConflictError naming
+// both runbooks, what is missing and how to pass the right one, when it lacks any.
+std::optional<std::string> runbook_fit(const Runbook& runbook, const Incident& incident);
+
+// --- writes ---
+// Those that take the runbook refuse (runbook_fit) one that does not fit the incident.
+
+struct OpenRequest {
+  std::string title;
+  std::string severity;  // as typed: P1, high, ...
+  std::string impact;
+  std::string commander;
+};
+// The `opened` event of a new incident, pinned to the runbook.
+Event open_incident(const Runbook& runbook, const OpenRequest& request, const Stamp& stamp);
+
+Decision<Done> acknowledge(const Incident& incident, const Stamp& stamp);
+
+struct UpdateRequest {
+  std::string findings;
+  std::string next_steps;
+  std::string eta;
+  std::string status;  // "" or investigating | identified | monitoring
+};
+// Checks the request before the incident is read (so that a typo is refused at once).
+void check_update(const UpdateRequest& request);
+Decision<Done> post_update(const Runbook& runbook, const Incident& incident, const UpdateRequest& request, const Stamp& stamp);
+
+struct ResolveRequest {
+  std::string root_cause;
+  std::string fix;
+  std::string monitoring;
+};
+Decision<Done> resolve(const Runbook& runbook, const Incident& incident, const ResolveRequest& request, const Stamp& stamp);
+Decision<Done> close(const Incident& incident, const Stamp& stamp);
+Decision<Done> reopen(const Incident& incident, const Stamp& stamp);
+Decision<Done> add_note(const Incident& incident, std::string_view text, const Stamp& stamp);
+
+// Re-grading and handing over report what was before, and whether anything changed.
+struct Regrade {
+  Grade previous;
+  bool changed = false;
+};
+Decision<Regrade> change_severity(const Runbook& runbook, const Incident& incident, std::string_view severity,
+                                  const Stamp& stamp);
+struct Handover {
+  std::string previous;  // "" when unassigned
+  bool changed = false;
+};
+Decision<Handover> hand_off(const Incident& incident, std::string_view commander, const Stamp& stamp);
+
+// check, uncheck, skip: `type` is checked, unchecked or skipped; items by id or number.
+struct MarkRequest {
+  std::string_view type;
+  std::vector<std::string> items;
+  std::string reason;  // skip only
+};
+struct Marked {
+  std::vector<std::string> lines;  // "3. Check logs", "3. Check logs (already)"
+};
+Decision<Marked> mark_items(const Runbook& runbook, const Incident& incident, const MarkRequest& request,
+                            const Stamp& stamp);
+// Whether a word is a checklist item rather than an incident id (a small number, or an
+// item id of the runbook): how `check ID ITEM...` tells its first word apart.
+bool looks_like_item(const Runbook& runbook, std::string_view word);
+
+struct Flagged {
+  std::vector<std::string> lines;  // "security (Security implications)", "... (already)"
+  Timestamp at;
+};
+// flag (raise) or unflag the declared triggers named.
+Decision<Flagged> flag_triggers(const Runbook& runbook, const Incident& incident,
+                                const std::vector<std::string>& triggers, bool raise, const Stamp& stamp);
+
+struct EscalateRequest {
+  std::optional<int> level;  // none: what the triggers call for
+  std::string reason;
+};
+// Checks the request against the runbook before the incident is read.
+void check_escalate(const Runbook& runbook, const EscalateRequest& request);
+Decision<EscalationRecord> escalate(const Runbook& runbook, const Incident& incident, const EscalateRequest& request,
+                                    const Stamp& stamp);
+
+struct ActionRequest {
+  std::string text;
+  std::string owner;
+  std::string due;  // YYYY-MM-DD or ""
+};
+void check_action(const ActionRequest& request);
+Decision<Done> add_action(const Incident& incident, const ActionRequest& request, const Stamp& stamp);
+struct ActionDone {
+  std::size_t number = 0;
+  bool already = false;
+};
+Decision<ActionDone> complete_action(const Incident& incident, std::size_t number, const Stamp& stamp);
+
+}  // namespace incident
