@@ -39,7 +39,7 @@ const Incident& sample_incident() {
     opened.at = *parse_rfc3339("2026-11-27T03:12:00Z");
     opened.by = "pager";
     opened.fields = {{"title", "Checkout {{title}} 500s"}, {"severity", "P1"}, {"severity_name", "High"},
-                     {"impact", "50% \x1b[31mfail"},       {"commander", "c"}, {"response_time_seconds", "900"}};
+                     {"impact", "50% \x1b[31mfail"},       {"commander", "c"}, {"response_time_seconds", std::int64_t{900}}};
     Event resolved = opened;
     resolved.id = "f00000000002";
     resolved.seq = 2;

@@ -173,10 +173,11 @@ std::string render_report_markdown(const Runbook& runbook, const Incident& incid
           ? fmt::format("{} (SLA {} for {}: {})", format_duration_short(*m.time_to_acknowledge),
                         format_duration_short(m.response.grade.response_time), md(m.response.grade.severity_name),
                         sla_state_name(m.response.state))
-          : fmt::format("not acknowledged (SLA {} for {}: {})", format_duration_short(m.response.grade.response_time),
-                        md(m.response.grade.severity_name),
-                        m.response.by_resolution ? fmt::format("{} by the resolution", sla_state_name(m.response.state))
-                                                 : std::string(sla_state_name(m.response.state))));
+      : !m.response.by_resolution
+          ? fmt::format("not acknowledged (SLA {})", format_duration_short(m.response.grade.response_time))
+          : fmt::format("not acknowledged (SLA {} for {}: {}{})", format_duration_short(m.response.grade.response_time),
+                        md(m.response.grade.severity_name), sla_state_name(m.response.state),
+                        m.response.by_resolution ? " by the resolution" : ""));
   row("Time to resolve", m.time_to_resolve ? format_duration_short(*m.time_to_resolve) : std::string("unresolved"));
   row("Updates posted", std::to_string(m.updates));
   row("Longest gap between updates", fmt::format("{} ({} to {})", format_duration_short(m.longest_gap),

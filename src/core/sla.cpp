@@ -180,9 +180,6 @@ std::string render_status(const Runbook& runbook, const Incident& incident, cons
                             sla.by_resolution ? "resolved" : "acknowledged",
                             format_duration_short(between(incident.started_at, *sla.responded_at)),
                             sla.by_resolution ? "" : " by " + text::escape_control(incident.acknowledged_by));
-    if (sla.grade.severity != incident.grade.severity) {
-      response += fmt::format(" under {} ({})", sla.grade.severity_name, sla.grade.severity);
-    }
   } else if (sla.state == SlaState::breached) {
     response += fmt::format("breached (not acknowledged, {})", due_words(sla.due, a.as_of));
   } else {

@@ -138,11 +138,17 @@ TEST_CASE("status of an unacknowledged P0 at +20m: breached, escalation to level
   REQUIRE(json["triggers"].size() == 5);
   CHECK(json["triggers"][0]["id"] == "sla-exceeded");
   CHECK(json["triggers"][0]["holds"] == true);
-  CHECK(json["triggers"][0]["declared"] == false);
+  // "declarable": a responder may flag it (`incident flag`); "flagged": someone did.
+  // (It was "declared": true for triggers nobody had flagged.)
+  CHECK(json["triggers"][0]["declarable"] == false);
+  CHECK(json["triggers"][0]["flagged"] == false);
+  CHECK_FALSE(json["triggers"][0].contains("declared"));
   CHECK(json["triggers"][0]["since"] == "2026-11-27T03:27:00Z");
   for (std::size_t i = 1; i < 5; ++i) {
     CHECK(json["triggers"][i]["holds"] == false);
     CHECK(json["triggers"][i]["since"].is_null());
+    CHECK(json["triggers"][i]["flagged"] == false);
+    CHECK(json["triggers"][i]["declarable"] == (i >= 2));  // multiple-systems, security, data-loss
   }
   CHECK(json["escalation"]["level"] == 0);
   CHECK(json["escalation"]["recommended"] == true);

@@ -167,7 +167,7 @@ TEST_CASE("open prints the Initial Status Update exactly as in the product defin
 
   // stderr: the id, the ack deadline, the Initial Response checklist for High, what next.
   REQUIRE_THAT(first_line(result.err),
-               Catch::Matches("Opened [0-9a-z]{8} \\(P1 High\\); ack by 04:12Z: 1h for High\\."));
+               Catch::Matches("Opened [0-9a-z]{8} \\(P1 High\\); ack by 04:12Z: 1h for High, already overdue by [0-9dhm]+\\."));
   const std::string id = result.err.substr(7, 8);
   CHECK(fs::is_regular_file(home.file(id)));
   CHECK_THAT(result.err,
@@ -206,7 +206,7 @@ TEST_CASE("open of a P2 or P3 gets the Medium/Low checklist") {
     REQUIRE(result.exit_code == 0);
     CHECK_THAT(result.out, Catch::Contains("Severity: " + name + "\n"));
     CHECK_THAT(first_line(result.err),
-               Catch::Matches("Opened [0-9a-z]{8} \\(P[23] " + name + "\\); " + deadline + "\\."));
+               Catch::Matches("Opened [0-9a-z]{8} \\(P[23] " + name + "\\); " + deadline + ", already overdue by [0-9dhm]+\\."));
     CHECK_THAT(result.err, Catch::Contains("Medium/Low Severity:"));
     CHECK(has_line(result.err, " +\\[ \\] initial\\.create-ticket +Create incident ticket"));
     CHECK(has_line(result.err, " +\\[ \\] initial\\.begin-investigation +Begin investigation"));
@@ -524,7 +524,7 @@ TEST_CASE("a re-grade after the ack does not change the ack's verdict") {
   const auto acked = ok(home, {"ack", id, "--as", "bob", "--at", "2026-11-27T03:50:00Z"});
   CHECK(acked.out == "bob acknowledged " + id + " after 38m (SLA 1h for High: met)\n");
   ok(home, {"severity", id, "P0", "--at", "2026-11-27T04:00:00Z"});
-  CHECK_THAT(ok(home, {"show", id}).out, Catch::Contains("(after 38m; SLA 1h: met)"));
+  CHECK_THAT(ok(home, {"show", id}).out, Catch::Contains("(after 38m; SLA 1h for High (P1): met)"));
 }
 
 TEST_CASE("ack after the SLA reports it breached") {
@@ -945,7 +945,7 @@ TEST_CASE("a 100 KB note is a usage error and records nothing") {
 // ---------------------------------------------------------------------------------------
 // Files
 
-TEST_CASE("incident files are private pretty JSON with a schema and the events") {
+TEST_CASE("incident files are private JSON with a schema and the events, one per line") {
   Home home;
   const std::string id = open_checkout(home);
   ok(home, {"ack", id, "--as", "bob", "--at", "2026-11-27T03:20:00Z"});
@@ -956,17 +956,23 @@ TEST_CASE("incident files are private pretty JSON with a schema and the events")
   CHECK(mode_of(home.state() / "lock") == 0600);
 
   const std::string text = read_text(home.file(id));
-  CHECK_THAT(text, Catch::StartsWith("{\n  \"schema\": 1,\n  \"id\": \"" + id + "\",\n"));
+  CHECK_THAT(text, Catch::StartsWith("{\n  \"schema\": 2,\n  \"id\": \"" + id + "\",\n  \"events\": [\n    {\"id\":\""));
   CHECK(text.back() == '\n');
-  CHECK_THAT(text, Catch::Contains("\n  \"events\": [\n    {\n      \"id\": \""));
+  CHECK(std::count(text.begin(), text.end(), '\n') == 8);  // 2 events, a line each
   const Json document = parse_json(text);
-  CHECK(document["schema"] == 1);
+  CHECK(document["schema"] == 2);
+  CHECK(document.size() == 3);  // schema, id, events: nothing derived is stored
   REQUIRE(document["events"].is_array());
   REQUIRE(document["events"].size() == 2);
   CHECK(document["events"][0]["type"] == "opened");
-  CHECK(document["events"][0]["title"] == "Checkout API 500s");
+  CHECK(document["events"][0]["fields"]["title"] == "Checkout API 500s");
+  CHECK(document["events"][0]["fields"]["response_time_seconds"] == 3600);  // numbers are numbers
+  CHECK(document["events"][0]["id"].get<std::string>().size() == 32);  // 128 bits
   CHECK(document["events"][1]["type"] == "acknowledged");
   CHECK(document["events"][1]["by"] == "bob");
+  CHECK(document["events"][1]["at"] == "2026-11-27T03:20:00Z");
+  // Backfilled with --at: when it was written down is kept beside when it happened.
+  CHECK(document["events"][1]["recorded_at"] != document["events"][1]["at"]);
 
   // No temp files are left behind by successful writes.
   for (const auto& entry : fs::directory_iterator(home.state() / "incidents")) {

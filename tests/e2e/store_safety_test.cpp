@@ -375,9 +375,9 @@ TEST_CASE("an incident file from a newer schema is refused untouched") {
   const std::string id = open_incident(home, {"From the future", "-s", "P1", "--at", k_t0, "--json"});
   const fs::path path = home.file(id);
   std::string text = read_text(path);
-  const auto at = text.find("\"schema\": 1,");
+  const auto at = text.find("\"schema\": 2,");
   REQUIRE(at != std::string::npos);
-  text.replace(at, 12, "\"schema\": 2,");
+  text.replace(at, 12, "\"schema\": 3,");
   write_text(path, text);
   const FileState before = file_state(path);
   for (const auto& args :
@@ -388,7 +388,7 @@ TEST_CASE("an incident file from a newer schema is refused untouched") {
     CHECK(result.exit_code == 5);
     CHECK(result.out.empty());
     CHECK_THAT(result.err, Catch::StartsWith("incident: error: " + path.string()) &&
-                               Catch::Contains("newer version") && Catch::Contains("schema 2"));
+                               Catch::Contains("newer version") && Catch::Contains("schema 3"));
     CHECK(file_state(path) == before);
   }
 }

@@ -12,6 +12,7 @@
 
 #include "incident/incident.hpp"
 #include "incident/sla.hpp"
+#include "support/events.hpp"
 #include "support/default_runbook.hpp"
 
 namespace incident::test {
@@ -37,7 +38,7 @@ public:
     event.type = std::string(type);
     event.at = *parse_rfc3339(when);
     event.by = std::move(by);
-    event.fields = std::move(fields);
+    event.fields = to_fields(type, fields);
     m_events.push_back(std::move(event));
     return *this;
   }
@@ -79,8 +80,8 @@ private:
     const Severity& graded = default_runbook().severity(severity);
     return {{"severity", graded.id},
             {"severity_name", graded.name},
-            {"response_time_seconds", std::to_string(graded.grade.response_time.count())},
-            {"update_every_seconds", std::to_string(graded.grade.update_every.count())}};
+            {"response_time_seconds", std::to_string(graded.response_time.count())},
+            {"update_every_seconds", std::to_string(graded.update_every.count())}};
   }
 
   std::vector<Event> m_events;

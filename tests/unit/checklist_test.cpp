@@ -6,6 +6,7 @@
 #include "incident/error.hpp"
 #include "incident/runbook_loader.hpp"
 #include "support/default_runbook.hpp"
+#include "support/events.hpp"
 
 using namespace incident;
 using incident::test::default_runbook;
@@ -23,7 +24,7 @@ Event event(std::uint64_t seq, std::string_view type, const char* when, std::map
   e.type = std::string(type);
   e.at = at(when);
   e.by = "alice";
-  e.fields = std::move(fields);
+  e.fields = test::to_fields(type, fields);
   return e;
 }
 

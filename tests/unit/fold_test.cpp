@@ -5,6 +5,8 @@
 
 #include "incident/error.hpp"
 #include "incident/incident.hpp"
+#include "incident/sla.hpp"
+#include "support/events.hpp"
 
 using namespace incident;
 
@@ -20,7 +22,7 @@ Event make(std::uint64_t seq, std::string id, std::string_view type, const char*
   event.type = std::string(type);
   event.at = at(when);
   event.by = std::move(by);
-  event.fields = std::move(fields);
+  event.fields = test::to_fields(type, fields);
   return event;
 }
 
@@ -159,22 +161,24 @@ TEST_CASE("the acknowledgement is judged against the SLA in force when it happen
     CHECK(incident.grade.response_time == Seconds{900});
     CHECK(incident.response_grade.response_time == Seconds{3600});
     CHECK(incident.response_grade.severity_name == "High");
-    CHECK(incident.ack_met() == true);
+    CHECK(response_sla(incident, incident.started_at).state == SlaState::met);
   }
   SECTION("raised to P0 at +10m, before the ack at +38m: breached, against 15m") {
     const Incident incident = fold("k3x9m2qa", {opened(), raise(2, "2026-11-27T03:22:00Z"), ack(3, "2026-11-27T03:50:00Z")});
     CHECK(incident.response_grade.response_time == Seconds{900});
-    CHECK(incident.ack_met() == false);
+    CHECK(response_sla(incident, incident.started_at).state == SlaState::breached);
   }
   SECTION("a re-grade backfilled after the ack was recorded still counts by its time") {
     // Recorded later (seq 3) but it happened at +10m, before the ack at +38m.
     const Incident incident = fold("k3x9m2qa", {opened(), ack(2, "2026-11-27T03:50:00Z"), raise(3, "2026-11-27T03:22:00Z")});
     CHECK(incident.response_grade.response_time == Seconds{900});
     CHECK(incident.response_grade.severity_name == "Critical");
-    CHECK(incident.ack_met() == false);
+    CHECK(response_sla(incident, incident.started_at).state == SlaState::breached);
   }
   SECTION("unacknowledged: no verdict") {
-    CHECK_FALSE(fold("k3x9m2qa", {opened()}).ack_met().has_value());
+    const Incident incident = fold("k3x9m2qa", {opened()});
+    CHECK(response_sla(incident, incident.started_at).state == SlaState::pending);
+    CHECK_FALSE(response_sla(incident, incident.started_at).responded_at.has_value());
   }
 }
 
@@ -185,7 +189,7 @@ TEST_CASE("an update backfilled after a later one does not pass for the latest")
   opened.type = std::string(event_type::opened);
   opened.at = *parse_rfc3339("2026-11-27T03:12:00Z");
   opened.by = "pager";
-  opened.fields = {{"title", "t"}, {"severity", "P1"}, {"severity_name", "High"}, {"response_time_seconds", "3600"}};
+  opened.fields = test::to_fields(opened.type, {{"title", "t"}, {"severity", "P1"}, {"severity_name", "High"}, {"response_time_seconds", "3600"}});
   auto update = [](std::string id, std::uint64_t seq, const char* at, const char* findings) {
     Event event;
     event.id = std::move(id);

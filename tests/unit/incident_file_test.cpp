@@ -1,11 +1,16 @@
 #include <catch2/catch.hpp>
 
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "incident/error.hpp"
 #include "incident/incident_file.hpp"
+#include "incident/incident_json.hpp"
 #include "incident/summary.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace incident;
 
@@ -21,7 +26,7 @@ Incident sample() {
   opened.fields = {{"title", "Checkout {{commander}} \x1b[31m"},
                    {"severity", "P1"},
                    {"severity_name", "High"},
-                   {"response_time_seconds", "3600"}};
+                   {"response_time_seconds", std::int64_t{3600}}};
   Event note = opened;
   note.id = "0123456789ac";
   note.seq = 2;
@@ -46,7 +51,9 @@ TEST_CASE("an incident file round-trips through serialize and parse") {
   const Incident incident = sample();
   const std::string text = serialize_incident(incident);
   CHECK(text.back() == '\n');
-  CHECK(text.rfind("{\n  \"schema\": 1,\n  \"id\": \"k3x9m2qa\",\n  \"title\"", 0) == 0);
+  CHECK(text.rfind("{\n  \"schema\": 2,\n  \"id\": \"k3x9m2qa\",\n  \"events\": [\n    {\"id\":\"0123456789ab\",", 0) == 0);
+  // One event per line, nothing derived beside them.
+  CHECK(std::count(text.begin(), text.end(), '\n') == 8);
   const auto events = parse_incident_file(text, "f", "k3x9m2qa");
   const Incident again = fold("k3x9m2qa", events);
   CHECK(serialize_incident(again) == text);
@@ -54,7 +61,7 @@ TEST_CASE("an incident file round-trips through serialize and parse") {
 }
 
 TEST_CASE("the JSON object has the contract's fields") {
-  const auto json = incident_json(sample(), true);
+  const auto json = incident_json(sample(), true, sample().started_at);
   for (const char* key : {"id", "title", "severity", "severity_name", "status", "impact", "commander", "started_at",
                           "acknowledged_at", "resolved_at", "events"}) {
     INFO(key);
@@ -71,13 +78,13 @@ TEST_CASE("corrupt files are reported with their path and position") {
   CHECK(parse_error("<<<<<<< HEAD\n{}").exit_code() == ExitCode::corrupt_state);
   CHECK(parse_error("<<<<<<< HEAD\n{}").pos().line == 1);
   CHECK(std::string(parse_error("[]").what()) == "/s/k3x9m2qa.json: not a valid incident file: expected a JSON object");
-  CHECK(std::string(parse_error(R"({"schema": 2, "id": "k3x9m2qa", "events": []})").what()) ==
-        "/s/k3x9m2qa.json: written by a newer version of incident (schema 2; this version reads 1); upgrade "
+  CHECK(std::string(parse_error(R"({"schema": 3, "id": "k3x9m2qa", "events": []})").what()) ==
+        "/s/k3x9m2qa.json: written by a newer version of incident (schema 3; this version reads 2); upgrade "
         "incident to use it");
   CHECK(std::string(parse_error(R"({"schema": 1, "id": "other", "events": []})").what()) ==
         "/s/k3x9m2qa.json: its \"id\" does not match the file name (k3x9m2qa)");
   CHECK(std::string(parse_error(R"({"schema": 1, "id": "k3x9m2qa", "events": [{"id": "x"}]})").what()) ==
-        "/s/k3x9m2qa.json: event 1: \"seq\" must be a whole number from 1");
+        "/s/k3x9m2qa.json: event 1: \"seq\" must be a whole number from 1 to 9007199254740992");
   CHECK(std::string(parse_error(
                         R"({"schema":1,"id":"k3x9m2qa","events":[{"id":"a","seq":1,"type":"noted","at":"yesterday","by":"x"}]})")
                         .what()) == "/s/k3x9m2qa.json: event 1: \"at\" is not an RFC 3339 time");
@@ -122,6 +129,9 @@ TEST_CASE("a summary written straight to text is what nlohmann writes for it") {
         {"closed_at", nullptr},
         {"response_time_seconds", 3600},
         {"ack_due_at", "2026-11-27T04:12:00Z"},
+        {"ack_sla_severity", "P1"},
+        {"ack_sla_seconds", 3600},
+        {"ack_sla", "met"},
         {"update_every_seconds", nullptr},
         {"last_update_at", nullptr},
     };
@@ -193,7 +203,8 @@ TEST_CASE("an event's durations must be whole seconds of at most 100 years") {
     }
     for (const char* good : {"0", "900", "3162240000"}) {
       INFO(good);
-      CHECK(parse_incident_file(opened(field, good), "f", "k3x9m2qa").at(0).field(field) == good);
+      CHECK(parse_incident_file(opened(field, good), "f", "k3x9m2qa").at(0).fields.at(field) ==
+            FieldValue{std::int64_t{std::stoll(good)}});
     }
   }
 }
@@ -203,7 +214,7 @@ TEST_CASE("an event's durations must be whole seconds of at most 100 years") {
 TEST_CASE("the schema is a version from 1 and any later one is newer") {
   CHECK(std::string(parse_error(R"({"schema": 18446744073709551615, "id": "k3x9m2qa", "events": []})").what()) ==
         "/s/k3x9m2qa.json: written by a newer version of incident (schema 18446744073709551615; this version "
-        "reads 1); upgrade incident to use it");
+        "reads 2); upgrade incident to use it");
   for (const char* schema : {"0", "-1", "1.0", "\"1\""}) {
     INFO(schema);
     CHECK(std::string(parse_error(fmt::format(R"({{"schema": {}, "id": "k3x9m2qa", "events": []}})", schema)).what()) ==
@@ -223,4 +234,86 @@ TEST_CASE("a number too large for JSON's doubles is a corrupt file") {
     CHECK(std::string(error.what()) ==
           fmt::format("/s/k3x9m2qa.json: not a valid incident file: number overflow parsing '{}'", number));
   }
+}
+
+namespace {
+
+std::string v2(const std::string& events, const std::string& extra = "") {
+  return R"({"schema": 2, "id": "k3x9m2qa", )" + extra + R"("events": [)" + events + "]}";
+}
+
+const char* k_opened_v2 =
+    R"({"id":"a1","seq":1,"type":"opened","at":"2026-11-27T03:12:00Z","recorded_at":"2026-11-27T03:12:01Z","by":"x",)"
+    R"("fields":{"title":"t","severity":"P1","severity_name":"High","response_time_seconds":3600}})";
+
+}  // namespace
+
+TEST_CASE("schema 2 is read strictly: typed fields, known keys, required fields") {
+  const auto events = parse_incident_file(v2(k_opened_v2), "f", "k3x9m2qa");
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].get(field::response_time) == Seconds{3600});
+  CHECK(format_rfc3339(*events[0].recorded_at) == "2026-11-27T03:12:01Z");
+  auto error_of = [](const std::string& text) { return std::string(parse_error(text).what()); };
+  CHECK(error_of(v2(k_opened_v2, R"("title": "derived", )")) ==
+        "/s/k3x9m2qa.json: not a valid incident file: unknown key \"title\"");
+  CHECK(error_of(v2(R"({"id":"a1","seq":1,"type":"noted","at":"2026-11-27T03:12:00Z","by":"x","text":"flat"})")) ==
+        "/s/k3x9m2qa.json: event 1: unknown key \"text\"");
+  // A number where text belongs, text where a number belongs, a missing required field.
+  CHECK(error_of(v2(R"({"id":"a1","seq":1,"type":"noted","at":"2026-11-27T03:12:00Z","by":"x","fields":{"text":5}})")) ==
+        "/s/k3x9m2qa.json: event 1: \"text\" must be text");
+  CHECK(error_of(v2(R"({"id":"a1","seq":1,"type":"escalated","at":"2026-11-27T03:12:00Z","by":"x",)"
+                    R"("fields":{"level":"2","role":"r"}})")) ==
+        "/s/k3x9m2qa.json: event 1: \"level\" must be a whole number from 1");
+  CHECK(error_of(v2(R"({"id":"a1","seq":1,"type":"noted","at":"2026-11-27T03:12:00Z","by":"x"})")) ==
+        "/s/k3x9m2qa.json: event 1: a 'noted' event needs \"text\"");
+  CHECK(error_of(v2(R"({"id":"a1","seq":1,"type":"noted","at":"2026-11-27T03:12:00Z","by":"x","fields":{"text":"n"},)"
+                    R"("recorded_at":"soon"})")) == "/s/k3x9m2qa.json: event 1: \"recorded_at\" is not an RFC 3339 time");
+  // A type from a newer version keeps its fields (text, numbers, lists) untouched.
+  const auto future = parse_incident_file(
+      v2(std::string(k_opened_v2) + R"(,{"id":"a2","seq":2,"type":"paged","at":"2026-11-27T03:13:00Z","by":"x",)"
+                                    R"("fields":{"pager":"pd","tries":3,"who":["a","b"]}})"),
+      "f", "k3x9m2qa");
+  const Incident incident = fold("k3x9m2qa", future);
+  CHECK(serialize_incident(fold("k3x9m2qa", parse_incident_file(serialize_incident(incident), "f", "k3x9m2qa"))) ==
+        serialize_incident(incident));
+  CHECK(incident.events[1].fields.at("who") == FieldValue{std::vector<std::string>{"a", "b"}});
+}
+
+// Known from fuzzing: a file whose largest seq was 2^64-1 read fine, and the next write
+// wrapped the counter to 0, leaving a file no version could read.
+TEST_CASE("a seq beyond 2^53 is refused, so no write can wrap the counter") {
+  const std::string huge = R"({"id":"a1","seq":18446744073709551615,"type":"opened","at":"2026-11-27T03:12:00Z","by":"x",)"
+                           R"("fields":{"title":"t","severity":"P1","severity_name":"High","response_time_seconds":3600}})";
+  CHECK(std::string(parse_error(v2(huge)).what()) ==
+        "/s/k3x9m2qa.json: event 1: \"seq\" must be a whole number from 1 to 9007199254740992");
+}
+
+TEST_CASE("every schema-1 fixture reads, and upgrades to schema 2 keeping every event") {
+  const std::filesystem::path dir = std::filesystem::path(INCIDENT_TEST_DATA) / "schema-1" / "incidents";
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    ++files;
+    const std::string id = entry.path().stem().string();
+    INFO(entry.path());
+    const std::string text = test::slurp(entry.path());
+    REQUIRE(text.find("\"schema\": 1,") != std::string::npos);
+    const auto v1 = parse_incident_file(text, entry.path().string(), id);
+    const Incident before = fold(id, v1);
+    const std::string upgraded = serialize_incident(before);
+    const auto v2_events = parse_incident_file(upgraded, "upgraded", id);
+    const Incident after = fold(id, v2_events);
+    REQUIRE(v2_events.size() == v1.size());
+    for (std::size_t i = 0; i < v1.size(); ++i) {
+      CHECK(v2_events[i].id == v1[i].id);
+      CHECK(v2_events[i].seq == v1[i].seq);
+      CHECK(v2_events[i].type == v1[i].type);
+      CHECK(v2_events[i].at == v1[i].at);
+      CHECK(v2_events[i].by == v1[i].by);
+      CHECK(v2_events[i].fields == v1[i].fields);
+      CHECK_FALSE(v2_events[i].recorded_at.has_value());  // unknown for schema 1, not invented
+    }
+    CHECK(static_cast<const IncidentFacts&>(after) == static_cast<const IncidentFacts&>(before));
+    CHECK(serialize_incident(after) == upgraded);
+  }
+  CHECK(files == 2);
 }

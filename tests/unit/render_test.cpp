@@ -15,7 +15,7 @@ Incident everything_set() {
   opened.at = *parse_rfc3339("2026-11-27T03:12:00Z");
   opened.by = "pager";
   opened.fields = {{"title", "t"},  {"severity", "P1"}, {"severity_name", "High"},
-                   {"impact", "i"}, {"commander", "c"}, {"response_time_seconds", "3600"}};
+                   {"impact", "i"}, {"commander", "c"}, {"response_time_seconds", std::int64_t{3600}}};
   Event acked = opened;
   acked.id = "d00000000002";
   acked.seq = 2;

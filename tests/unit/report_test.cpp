@@ -51,10 +51,8 @@ Summary summary(const std::string& severity, Seconds sla, std::optional<Seconds>
   static int counter = 0;
   Summary s;
   s.id = fmt::format("s{:07d}", ++counter);
-  s.severity = severity;
-  s.severity_name = severity == "P0" ? "Critical" : severity;
-  s.response_time = sla;
-  s.ack_response_time = ack ? sla : Seconds{0};
+  s.grade = {severity, severity == "P0" ? "Critical" : severity, sla, Seconds{0}};
+  s.response_grade = s.grade;
   s.started_at = at(started);
   if (ack) {
     s.acknowledged_at = s.started_at + *ack;
@@ -86,7 +84,7 @@ TEST_CASE("report_metrics: the exact ack time, time to resolve and the longest g
   const ReportMetrics m = report_metrics(checkout().incident(), at("2026-11-27T09:00:00Z"));
   REQUIRE(m.time_to_acknowledge.has_value());
   CHECK(*m.time_to_acknowledge == minutes(8));
-  CHECK(m.ack_met == std::optional<bool>(true));
+  CHECK(m.response.state == SlaState::met);
   REQUIRE(m.time_to_resolve.has_value());
   CHECK(*m.time_to_resolve == minutes(108));
   CHECK(m.duration == minutes(108));  // to the resolution, not to as_of
@@ -102,7 +100,7 @@ TEST_CASE("report_metrics of an unresolved incident runs to as_of") {
   timeline.ack("2026-11-27T03:35:00Z").update("2026-11-27T03:40:00Z");
   const ReportMetrics m = report_metrics(timeline.incident(), at("2026-11-27T06:00:00Z"));
   CHECK(*m.time_to_acknowledge == minutes(23));
-  CHECK(m.ack_met == std::optional<bool>(false));  // 23m against 15m
+  CHECK(m.response.state == SlaState::breached);  // 23m against 15m
   CHECK_FALSE(m.time_to_resolve.has_value());
   CHECK(m.duration == minutes(168));
   CHECK(m.updates == 1);
@@ -114,7 +112,7 @@ TEST_CASE("report_metrics of an unresolved incident runs to as_of") {
 TEST_CASE("report_metrics without an ack or an update") {
   const ReportMetrics m = report_metrics(Timeline("P2").incident(), at("2026-11-27T04:12:00Z"));
   CHECK_FALSE(m.time_to_acknowledge.has_value());
-  CHECK_FALSE(m.ack_met.has_value());
+  CHECK(m.response.state == SlaState::pending);
   CHECK(m.updates == 0);
   CHECK(m.longest_gap == minutes(60));
   CHECK(format_rfc3339(m.longest_gap_from) == k_start);

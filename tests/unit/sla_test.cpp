@@ -53,11 +53,8 @@ std::vector<std::string> messages(const std::vector<Problem>& problems) {
 Summary summary(const std::string& id, const std::string& severity, Seconds response_time, const char* started) {
   Summary s;
   s.id = id;
-  s.severity = severity;
-  s.severity_name = severity;
-  s.response_time = response_time;
-  s.ack_response_time = response_time;
-  s.update_every = Seconds{1800};
+  s.grade = {severity, severity, response_time, Seconds{1800}};
+  s.response_grade = s.grade;
   s.started_at = at(started);
   s.title = "t";
   return s;
@@ -72,10 +69,10 @@ TEST_CASE("an unacknowledged P0 at +20m is breached and recommends escalation to
   const Assessment a = Timeline("P0").assess_at("2026-11-27T03:32:00Z");
   CHECK(a.active);
   CHECK(a.age == Seconds{20 * 60});
-  CHECK(format_rfc3339(a.ack_due) == "2026-11-27T03:27:00Z");
-  CHECK(a.response == SlaState::breached);
-  CHECK(sla_state_name(a.response) == "breached");
-  CHECK_FALSE(a.responded_at.has_value());
+  CHECK(format_rfc3339(a.response.due) == "2026-11-27T03:27:00Z");
+  CHECK(a.response.state == SlaState::breached);
+  CHECK(sla_state_name(a.response.state) == "breached");
+  CHECK_FALSE(a.response.responded_at.has_value());
   CHECK(a.ack_remaining() == Seconds{-5 * 60});
 
   const TriggerState& sla = trigger(a, "sla-exceeded");
@@ -94,21 +91,21 @@ TEST_CASE("an unacknowledged P0 at +20m is breached and recommends escalation to
 TEST_CASE("an unacknowledged P0 is pending up to the due time and breached a second after") {
   const Timeline timeline("P0");
   const Assessment early = timeline.assess_at("2026-11-27T03:22:00Z");
-  CHECK(early.response == SlaState::pending);
+  CHECK(early.response.state == SlaState::pending);
   CHECK(early.ack_remaining() == Seconds{5 * 60});
   CHECK_FALSE(trigger(early, "sla-exceeded").holds);
   CHECK(early.recommended_level == 0);
   CHECK_FALSE(early.escalation_recommended);
 
-  CHECK(timeline.assess_at("2026-11-27T03:27:00Z").response == SlaState::pending);
-  CHECK(timeline.assess_at("2026-11-27T03:27:01Z").response == SlaState::breached);
+  CHECK(timeline.assess_at("2026-11-27T03:27:00Z").response.state == SlaState::pending);
+  CHECK(timeline.assess_at("2026-11-27T03:27:01Z").response.state == SlaState::breached);
 }
 
 TEST_CASE("a P0 acknowledged at +5m has met its SLA and nothing is recommended") {
   const Assessment a = Timeline("P0").ack("2026-11-27T03:17:00Z").assess_at("2026-11-27T03:32:00Z");
-  CHECK(a.response == SlaState::met);
-  REQUIRE(a.responded_at.has_value());
-  CHECK(format_rfc3339(*a.responded_at) == "2026-11-27T03:17:00Z");
+  CHECK(a.response.state == SlaState::met);
+  REQUIRE(a.response.responded_at.has_value());
+  CHECK(format_rfc3339(*a.response.responded_at) == "2026-11-27T03:17:00Z");
   CHECK(holding(a).empty());
   CHECK(a.recommended_level == 0);
   CHECK_FALSE(a.escalation_recommended);
@@ -116,7 +113,7 @@ TEST_CASE("a P0 acknowledged at +5m has met its SLA and nothing is recommended")
 
 TEST_CASE("a late acknowledgement stays breached and says by how much") {
   const Assessment a = Timeline("P0").ack("2026-11-27T03:35:00Z").assess_at("2026-11-27T03:40:00Z");
-  CHECK(a.response == SlaState::breached);
+  CHECK(a.response.state == SlaState::breached);
   CHECK(trigger(a, "sla-exceeded").holds);
   CHECK(trigger(a, "sla-exceeded").detail == "acknowledged 8m late");
   CHECK(a.escalation_recommended);
@@ -130,8 +127,8 @@ TEST_CASE("the acknowledgement is judged by the SLA in force then, even after a 
                               .ack("2026-11-27T03:32:00Z")
                               .regrade("P3", "2026-11-27T03:40:00Z")
                               .assess_at("2026-11-27T04:00:00Z");
-  CHECK(late.response == SlaState::breached);
-  CHECK(format_rfc3339(late.ack_due) == "2026-11-27T03:27:00Z");
+  CHECK(late.response.state == SlaState::breached);
+  CHECK(format_rfc3339(late.response.due) == "2026-11-27T03:27:00Z");
   CHECK(trigger(late, "sla-exceeded").detail == "acknowledged 5m late");
   CHECK(format_rfc3339(*trigger(late, "sla-exceeded").since) == "2026-11-27T03:27:00Z");
 
@@ -140,18 +137,18 @@ TEST_CASE("the acknowledgement is judged by the SLA in force then, even after a 
                              .ack("2026-11-27T04:02:00Z")
                              .regrade("P0", "2026-11-27T04:10:00Z")
                              .assess_at("2026-11-27T04:20:00Z");
-  CHECK(met.response == SlaState::met);
-  CHECK(format_rfc3339(met.ack_due) == "2026-11-27T04:12:00Z");
+  CHECK(met.response.state == SlaState::met);
+  CHECK(format_rfc3339(met.response.due) == "2026-11-27T04:12:00Z");
   CHECK_FALSE(trigger(met, "sla-exceeded").holds);
 }
 
 TEST_CASE("a resolution before any acknowledgement answers the SLA") {
   const Assessment fast = Timeline("P0").resolve("2026-11-27T03:20:00Z").assess_at("2026-11-27T04:00:00Z");
-  CHECK(fast.response == SlaState::met);
-  REQUIRE(fast.responded_at.has_value());
-  CHECK(format_rfc3339(*fast.responded_at) == "2026-11-27T03:20:00Z");
+  CHECK(fast.response.state == SlaState::met);
+  REQUIRE(fast.response.responded_at.has_value());
+  CHECK(format_rfc3339(*fast.response.responded_at) == "2026-11-27T03:20:00Z");
   const Assessment slow = Timeline("P0").resolve("2026-11-27T03:30:00Z").assess_at("2026-11-27T04:00:00Z");
-  CHECK(slow.response == SlaState::breached);
+  CHECK(slow.response.state == SlaState::breached);
   CHECK(trigger(slow, "sla-exceeded").holds);
   CHECK(trigger(slow, "sla-exceeded").detail == "resolved 3m late");
 }
@@ -270,7 +267,7 @@ TEST_CASE("a resolved incident is not active and nothing is recommended or due")
   timeline.flag("data-loss", "2026-11-27T03:14:00Z").resolve("2026-11-27T03:40:00Z");
   const Assessment a = timeline.assess_at("2026-11-27T07:00:00Z");
   CHECK_FALSE(a.active);
-  CHECK(a.response == SlaState::breached);  // resolved 13m after the due time
+  CHECK(a.response.state == SlaState::breached);  // resolved 13m after the due time
   CHECK_FALSE(a.next_update_due.has_value());
   CHECK_FALSE(trigger(a, "no-progress").holds);  // 3h48m quiet, but it is over
   CHECK_FALSE(a.escalation_recommended);
@@ -519,7 +516,7 @@ TEST_CASE("prompt_line shows a resolved incident as resolved, after any active o
 TEST_CASE("prompt_line of an acked incident without a cadence shows its status") {
   Summary s = summary("k3x90000", "P1", Seconds{3600}, k_start);
   s.acknowledged_at = at("2026-11-27T03:20:00Z");
-  s.update_every = Seconds{0};
+  s.grade.update_every = Seconds{0};
   s.status = Status::identified;
   CHECK(prompt_line({s}, at("2026-11-27T04:00:00Z")) == "P1 k3x9 identified");
 }

@@ -12,6 +12,7 @@
 #include "incident/error.hpp"
 #include "incident/incident_file.hpp"
 #include "incident/store.hpp"
+#include "support/events.hpp"
 #include "support/faulty_io.hpp"
 #include "support/temp_dir.hpp"
 
@@ -27,17 +28,17 @@ Event opened_event(const std::string& title = "Checkout API 500s") {
   event.type = std::string(event_type::opened);
   event.at = *parse_rfc3339("2026-11-27T03:12:00Z");
   event.by = "pager";
-  event.fields = {{"title", title}, {"severity", "P1"}, {"severity_name", "High"}, {"response_time_seconds", "3600"}};
+  event.fields = {{"title", title}, {"severity", "P1"}, {"severity_name", "High"}, {"response_time_seconds", std::int64_t{3600}}};
   return event;
 }
 
-Store::Decide add(std::string_view type, std::map<std::string, std::string> fields = {}) {
+Store::DecideEvents add(std::string_view type, std::map<std::string, std::string> fields = {}) {
   return [type, fields](const Incident&) {
     Event event;
     event.type = std::string(type);
     event.at = *parse_rfc3339("2026-11-27T03:20:00Z");
     event.by = "alice";
-    event.fields = fields;
+    event.fields = test::to_fields(type, fields);
     return std::vector<Event>{event};
   };
 }
@@ -61,7 +62,7 @@ TEST_CASE("create, append and load an incident") {
   CHECK(is_valid_incident_id(created.id));
   CHECK(created.id.size() == 8);
   CHECK(created.events.at(0).seq == 1);
-  const Incident acked = store.append(created.id, add(event_type::acknowledged));
+  const Incident acked = store.append_events(created.id, add(event_type::acknowledged));
   CHECK(acked.events.size() == 2);
   CHECK(acked.events.at(1).seq == 2);
   CHECK(acked.commander == "alice");
@@ -89,7 +90,7 @@ TEST_CASE("a decision with no events writes nothing") {
   const Incident created = store.create(opened_event());
   struct stat before {};
   REQUIRE(::stat(store.incident_path(created.id).c_str(), &before) == 0);
-  store.append(created.id, [](const Incident&) { return std::vector<Event>{}; });
+  store.append_events(created.id, [](const Incident&) { return std::vector<Event>{}; });
   struct stat after {};
   REQUIRE(::stat(store.incident_path(created.id).c_str(), &after) == 0);
   CHECK(before.st_ino == after.st_ino);
@@ -100,7 +101,7 @@ TEST_CASE("a decision that throws writes nothing") {
   Store store(home.path() / "state");
   const Incident created = store.create(opened_event());
   const std::string before = slurp(store.incident_path(created.id));
-  CHECK_THROWS_AS(store.append(created.id, [](const Incident&) -> std::vector<Event> { throw UsageError("no"); }),
+  CHECK_THROWS_AS(store.append_events(created.id, [](const Incident&) -> std::vector<Event> { throw UsageError("no"); }),
                   UsageError);
   CHECK(slurp(store.incident_path(created.id)) == before);
 }
@@ -153,9 +154,9 @@ TEST_CASE("list shows open incidents from the index and every incident with --al
   Store store(home.path() / "state");
   const Incident a = store.create(opened_event("a"));
   const Incident b = store.create(opened_event("b"));
-  store.append(b.id, add(event_type::resolved, {{"root_cause", "x"}, {"fix", "y"}}));
+  store.append_events(b.id, add(event_type::resolved, {{"root_cause", "x"}, {"fix", "y"}}));
   CHECK(store.list(false).incidents.size() == 2);  // resolved stays open until closed
-  store.append(b.id, add(event_type::closed));
+  store.append_events(b.id, add(event_type::closed));
   auto open = store.list(false);
   REQUIRE(open.incidents.size() == 1);
   CHECK(open.incidents[0].id == a.id);
@@ -164,10 +165,10 @@ TEST_CASE("list shows open incidents from the index and every incident with --al
   CHECK(store.resolve_id("") == a.id);
 
   SECTION("reopen brings it back") {
-    store.append(b.id, add(event_type::reopened));
+    store.append_events(b.id, add(event_type::reopened));
     CHECK(store.list(false).incidents.size() == 2);
-    store.append(b.id, add(event_type::resolved, {{"root_cause", "x"}, {"fix", "y"}}));
-    store.append(b.id, add(event_type::closed));
+    store.append_events(b.id, add(event_type::resolved, {{"root_cause", "x"}, {"fix", "y"}}));
+    store.append_events(b.id, add(event_type::closed));
     CHECK(store.list(false).incidents.size() == 1);
     CHECK(store.list(true).incidents.size() == 2);
   }
@@ -192,7 +193,7 @@ TEST_CASE("list shows open incidents from the index and every incident with --al
     std::filesystem::remove_all(home.path() / "state" / "index");
     CHECK(store.list(false).incidents.size() == 1);
     CHECK(store.list(true).incidents.size() == 2);
-    store.append(a.id, add(event_type::noted, {{"text", "n"}}));  // a writer rebuilds it
+    store.append_events(a.id, add(event_type::noted, {{"text", "n"}}));  // a writer rebuilds it
     CHECK(std::filesystem::exists(home.path() / "state" / "index" / "closed.tsv"));
     CHECK(store.list(true).incidents.size() == 2);
   }
@@ -206,10 +207,10 @@ TEST_CASE("list shows open incidents from the index and every incident with --al
   }
   SECTION("a lost closed log is not appended to but rebuilt") {
     std::filesystem::remove(home.path() / "state" / "index" / "closed.tsv");
-    store.append(a.id, add(event_type::resolved, {{"root_cause", "x"}, {"fix", "y"}}));
-    store.append(a.id, add(event_type::closed));
+    store.append_events(a.id, add(event_type::resolved, {{"root_cause", "x"}, {"fix", "y"}}));
+    store.append_events(a.id, add(event_type::closed));
     CHECK(store.list(true).incidents.size() == 2);
-    store.append(a.id, add(event_type::noted, {{"text", "after"}}));  // the next writer rebuilds
+    store.append_events(a.id, add(event_type::noted, {{"text", "after"}}));  // the next writer rebuilds
     CHECK_FALSE(std::filesystem::exists(home.path() / "state" / "index" / "dirty"));
     CHECK(store.list(true).incidents.size() == 2);
     CHECK(store.list(false).incidents.empty());
@@ -277,7 +278,7 @@ TEST_CASE("a corrupt incident file is reported and never rewritten") {
     CHECK(e.exit_code() == ExitCode::corrupt_state);
     CHECK(std::string(e.what()).rfind(path.string() + ":1:1: not a valid incident file", 0) == 0);
   }
-  CHECK_THROWS_AS(store.append(bad.id, add(event_type::noted, {{"text", "x"}})), DataError);
+  CHECK_THROWS_AS(store.append_events(bad.id, add(event_type::noted, {{"text", "x"}})), DataError);
   CHECK(slurp(path) == garbage);
   const Listing listing = store.list(true);
   REQUIRE(listing.incidents.size() == 1);
@@ -285,7 +286,7 @@ TEST_CASE("a corrupt incident file is reported and never rewritten") {
   REQUIRE(listing.warnings.size() == 1);
   CHECK_THAT(listing.warnings[0], Catch::Contains(path.string()));
   // The good one is still writable.
-  store.append(good.id, add(event_type::noted, {{"text", "still fine"}}));
+  store.append_events(good.id, add(event_type::noted, {{"text", "still fine"}}));
   CHECK(slurp(path) == garbage);
 }
 
@@ -318,7 +319,7 @@ TEST_CASE("a corrupt file is remembered by the index: readers warn without resca
     CHECK(repaired.incidents.size() == 21);
   }
   SECTION("a writer keeps it in the index") {
-    store.append(store.list(false).incidents[0].id, add(event_type::noted, {{"text", "n"}}));
+    store.append_events(store.list(false).incidents[0].id, add(event_type::noted, {{"text", "n"}}));
     CHECK(store.list(false).warnings.size() == 1);
   }
 }
@@ -332,7 +333,7 @@ TEST_CASE("a symbolic link in place of an incident file is refused and its targe
   const std::string before = slurp(outside);
   std::filesystem::remove(store.incident_path(created.id));
   std::filesystem::create_symlink(outside, store.incident_path(created.id));
-  CHECK_THROWS_WITH(store.append(created.id, add(event_type::noted, {{"text", "x"}})),
+  CHECK_THROWS_WITH(store.append_events(created.id, add(event_type::noted, {{"text", "x"}})),
                     Catch::Contains("symbolic link"));
   CHECK_THROWS_WITH(store.load(created.id), Catch::Contains("symbolic link"));
   CHECK(slurp(outside) == before);
@@ -355,7 +356,7 @@ TEST_CASE("a held lock gives a busy error after the bounded wait") {
   FileLock held(home.path() / "state" / "lock", std::chrono::milliseconds(0));
   const auto started = std::chrono::steady_clock::now();
   try {
-    store.append(created.id, add(event_type::noted, {{"text", "x"}}));
+    store.append_events(created.id, add(event_type::noted, {{"text", "x"}}));
     FAIL("no busy error");
   } catch (const Error& e) {
     CHECK(e.exit_code() == ExitCode::busy);
@@ -369,7 +370,7 @@ TEST_CASE("an I/O failure at any step leaves the old file or the complete new on
   const auto root = home.path() / "state";
   Store setup(root);
   const Incident created = setup.create(opened_event());
-  setup.append(created.id, add(event_type::noted, {{"text", "first"}}));
+  setup.append_events(created.id, add(event_type::noted, {{"text", "first"}}));
   const auto path = setup.incident_path(created.id);
   int faults = 0;
   for (int fail_at = 1;; ++fail_at) {
@@ -379,7 +380,7 @@ TEST_CASE("an I/O failure at any step leaves the old file or the complete new on
     Store store(root, io);
     bool threw = false;
     try {
-      store.append(created.id, add(event_type::noted, {{"text", "n" + std::to_string(fail_at)}}));
+      store.append_events(created.id, add(event_type::noted, {{"text", "n" + std::to_string(fail_at)}}));
     } catch (const Error& e) {
       threw = true;
       CHECK_THAT(e.what(), Catch::Contains("cannot") || Catch::Contains("busy"));
@@ -388,7 +389,7 @@ TEST_CASE("an I/O failure at any step leaves the old file or the complete new on
     // Either untouched, or the complete new file that parses and holds the new note.
     if (after != before) {
       const Incident parsed = fold(created.id, parse_incident_file(after, path.string(), created.id));
-      CHECK(parsed.events.back().field("text") == "n" + std::to_string(fail_at));
+      CHECK(parsed.events.back().get(field::text) == "n" + std::to_string(fail_at));
     } else {
       CHECK(threw);
     }
@@ -444,7 +445,7 @@ TEST_CASE("every fault point of resolve and close, with EIO and ENOSPC, leaves t
       Store setup(root);
       const Incident created = setup.create(opened_event());
       if (step == event_type::closed) {
-        setup.append(created.id, add(event_type::resolved, {{"root_cause", "x"}, {"fix", "y"}}));
+        setup.append_events(created.id, add(event_type::resolved, {{"root_cause", "x"}, {"fix", "y"}}));
       }
       const auto path = setup.incident_path(created.id);
       int faults = 0;
@@ -455,7 +456,7 @@ TEST_CASE("every fault point of resolve and close, with EIO and ENOSPC, leaves t
         Store store(root, io);
         std::string message;
         try {
-          store.append(created.id, add(step, {{"root_cause", "x"}, {"fix", "y"}}));
+          store.append_events(created.id, add(step, {{"root_cause", "x"}, {"fix", "y"}}));
         } catch (const Error& e) {
           message = e.what();
           CHECK(e.exit_code() == ExitCode::failure);

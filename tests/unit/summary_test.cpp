@@ -28,12 +28,13 @@ TEST_CASE("summaries round-trip through their index line, whatever the text hold
 }
 
 TEST_CASE("malformed index lines are refused") {
-  // id, started, status, severity, severity_name, response, acked, resolved, closed,
-  // commander, title, impact, update_every, last_update, ack_response, inode, size, mtime
+  // id, started, status, the grade (severity, severity_name, response, update_every), the
+  // response grade (the same four), acked, resolved, closed, last_update, commander,
+  // title, impact, inode, size, mtime
   auto line = [](const std::string& started, const std::string& status, const std::string& response,
                  const std::string& title, const std::string& mtime) {
-    return "id\t" + started + "\t" + status + "\tP1\tHigh\t" + response + "\t-\t-\t-\t\t" + title + "\t\t0\t-\t0\t1\t2\t" +
-           mtime;
+    return "id\t" + started + "\t" + status + "\tP1\tHigh\t" + response + "\t0\tP1\tHigh\t" + response +
+           "\t0\t-\t-\t-\t-\t\t" + title + "\t\t1\t2\t" + mtime;
   };
   CHECK(decode_summary(line("0", "closed", "1", "ok", "3")).has_value());
   CHECK(decode_summary(line("0", "closed", "1", "ok", "-3")).has_value());  // a file from before 1970
