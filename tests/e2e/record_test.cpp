@@ -1,0 +1,213 @@
+// "A record you can trust" (#9): the wrong answers a new user found, each pinned by a test
+// that failed before its fix, through the real binary. Timelines are backfilled with --at
+// on the night of 2026-11-27; nothing sleeps.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "support/home.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace incident::test;
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+namespace {
+
+Result fails(const Home& home, const std::vector<std::string>& args, int code) {
+  auto result = home.run(args);
+  INFO("incident " << Catch::Detail::stringify(args) << "\n" << describe(result));
+  REQUIRE(result.exit_code == code);
+  return result;
+}
+
+fs::path sre_runbook() { return fs::path(INCIDENT_TEST_DATA) / "runbooks" / "sre.yaml"; }
+
+// The P0 of the issue: opened 03:12, acked 03:31 (due 03:27: breached by 4m), then
+// downgraded to P1 (whose 1h it would have met), resolved 04:10.
+std::string regraded_p0(const Home& home) {
+  const std::string id = open_incident(home, {"Checkout API 500s", "-s", "P0"});
+  ok(home, {"ack", id, "--as", "alice", "--at", "2026-11-27T03:31:00Z"});
+  ok(home, {"severity", id, "P1", "--at", "2026-11-27T03:40:00Z"});
+  ok(home, {"resolve", id, "--root-cause", "bad config", "--fix", "rolled back", "--at", "2026-11-27T04:10:00Z"});
+  return id;
+}
+
+}  // namespace
+
+// 1. Opened under a team runbook, `check ID 1 2` without --runbook ticked the bundled
+// runbook's items, and `render` switched to the bundled templates, silently.
+TEST_CASE("an incident is pinned to the runbook it was opened under") {
+  Home home;
+  const std::string runbook = sre_runbook().string();
+  const std::string id = open_incident(home, {"Card auth failing", "-s", "SEV1", "--runbook", runbook});
+  const Json opened = parse_json(ok(home, {"show", id, "--json"}).out);
+  REQUIRE(opened["runbook"].is_object());
+  CHECK(opened["runbook"]["source"] == runbook);
+  CHECK(opened["runbook"]["digest"].get<std::string>().rfind("sha256:", 0) == 0);
+
+  for (const auto& args : {std::vector<std::string>{"check", id, "1", "2"},
+                           std::vector<std::string>{"render", id, "initial"},
+                           std::vector<std::string>{"update", id, "--findings", "f", "--next", "n"},
+                           std::vector<std::string>{"checklist", id}, std::vector<std::string>{"status", id}}) {
+    INFO(Catch::Detail::stringify(args));
+    const auto refused = fails(home, args, 7);
+    CHECK(refused.out.empty());
+    CHECK_THAT(refused.err, Catch::Contains(id + " runs under the runbook " + runbook));
+    CHECK_THAT(refused.err, Catch::Contains("lacks its severity SEV1"));
+    CHECK_THAT(refused.err, Catch::Contains("pass --runbook " + runbook));
+  }
+  // Nothing was ticked, nothing was recorded.
+  CHECK(parse_json(ok(home, {"show", id, "--json"}).out)["events"].size() == 1);
+
+  // Under its own runbook everything works, and quietly.
+  const auto checked = ok(home, {"check", id, "1", "--runbook", runbook});
+  CHECK_THAT(checked.err, Catch::StartsWith("Checked 1. "));
+  CHECK_THAT(checked.err, !Catch::Contains("warning"));
+
+  // A changed but compatible copy (a template reworded) serves, with a warning.
+  TempDir dir;
+  std::string text = slurp(sre_runbook());
+  const auto at = text.find("PAYMENTS INCIDENT");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 8, "PAYMENT");
+  const fs::path changed = dir.path() / "sre-v2.yaml";
+  std::ofstream(changed) << text;
+  const auto rendered = ok(home, {"render", id, "initial", "--runbook", changed.string()});
+  CHECK_THAT(rendered.out, Catch::Contains("PAYMENT INCIDENT"));
+  CHECK_THAT(rendered.err, Catch::StartsWith("incident: warning: " + id + " was opened under the runbook " + runbook));
+  CHECK_THAT(rendered.err, Catch::Contains("differs but has everything it uses"));
+}
+
+// 2. The JSON moved the ack due time to the P1 SLA after the downgrade (04:12, "met").
+TEST_CASE("show --json carries the SLA that applied and its verdict after a re-grade") {
+  Home home;
+  const std::string id = regraded_p0(home);
+  const Json json = parse_json(ok(home, {"show", id, "--json"}).out);
+  CHECK(json["severity"] == "P1");
+  CHECK(json["ack_due_at"] == "2026-11-27T03:27:00Z");
+  CHECK(json["ack_sla_severity"] == "P0");
+  CHECK(json["ack_sla_seconds"] == 900);
+  CHECK(json["ack_sla"] == "breached");
+  CHECK(json["response_sla"]["severity"] == "P0");
+  CHECK(json["response_sla"]["state"] == "breached");
+  CHECK(json["response_sla"]["responded_at"] == "2026-11-27T03:31:00Z");
+  const Json listed = parse_json(ok(home, {"list", "--all", "--json"}).out);
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0]["ack_due_at"] == "2026-11-27T03:27:00Z");
+  CHECK(listed[0]["ack_sla"] == "breached");
+}
+
+// 3. stats counted it as a P1 that missed the P1 SLA, and the P0 row said 0.
+TEST_CASE("stats counts a re-graded incident once, under the severity its response was judged by") {
+  Home home;
+  const std::string id = regraded_p0(home);
+  const Json stats = parse_json(ok(home, {"stats", "--json"}).out);
+  for (const auto& row : stats["by_severity"]) {
+    INFO(row.dump());
+    if (row["severity"] == "P0") {
+      CHECK(row["incidents"] == 1);
+      CHECK(row["ack_sla"]["breached"] == 1);
+      CHECK(row["ack_sla"]["met"] == 0);
+    } else {
+      CHECK(row["incidents"] == 0);
+    }
+  }
+  CHECK(stats["all"]["incidents"] == 1);
+  // The report's header shows the re-grade.
+  CHECK_THAT(ok(home, {"report", id}).out, Catch::Contains("| Severity | Critical (P0) → High (P1) |\n"));
+}
+
+// 4. close --at 04:05 after a resolution at 04:10 was accepted.
+TEST_CASE("an event may not be dated before the event it depends on") {
+  Home home;
+  const std::string id = open_incident(home, {"Checkout API 500s", "-s", "P1"});
+  ok(home, {"resolve", id, "--root-cause", "r", "--fix", "f", "--at", "2026-11-27T04:10:00Z"});
+  const auto early = fails(home, {"close", id, "--at", "2026-11-27T04:05:00Z"}, 2);
+  CHECK_THAT(early.err, Catch::Contains("--at 2026-11-27T04:05:00Z is before it was resolved (2026-11-27T04:10:00Z)"));
+  ok(home, {"close", id, "--at", "2026-11-27T04:30:00Z"});
+  const auto reopened = fails(home, {"reopen", id, "--at", "2026-11-27T04:20:00Z"}, 2);
+  CHECK_THAT(reopened.err, Catch::Contains("is before it was closed (2026-11-27T04:30:00Z)"));
+
+  const std::string flagged = open_incident(home, {"DB down", "-s", "P0"});
+  ok(home, {"flag", flagged, "security", "--at", "2026-11-27T03:30:00Z"});
+  const auto unflag = fails(home, {"unflag", flagged, "security", "--at", "2026-11-27T03:20:00Z"}, 2);
+  CHECK_THAT(unflag.err, Catch::Contains("is before it was flagged (2026-11-27T03:30:00Z)"));
+}
+
+// 7. `--json render` printed the incident object without the message, and the lines
+// `severity`, `handoff` and `escalate` print for the channel were lost under --json.
+TEST_CASE("every command that prints a message has it in its JSON document") {
+  Home home;
+  const std::string id = open_incident(home, {"Checkout API 500s", "-s", "P1", "--json"});
+  struct Case {
+    std::vector<std::string> args;
+    std::string name;
+    std::string starts;
+  };
+  const std::vector<Case> cases = {
+      {{"render", id, "initial", "--json"}, "Initial Status Update", "🚨 INCIDENT: Checkout API 500s\n"},
+      {{"update", id, "--findings", "f", "--next", "n", "--json"}, "Investigation Update", ""},
+      {{"severity", id, "P0", "--json"}, "Severity change", "⚠️ SEVERITY: Checkout API 500s is now Critical (P0)"},
+      {{"handoff", id, "carol", "--json"}, "Commander change", "👤 COMMANDER: Checkout API 500s is now commanded by carol"},
+      {{"escalate", id, "--json"}, "Escalation", "⬆️ ESCALATION: Checkout API 500s\n"},
+      {{"resolve", id, "--root-cause", "r", "--fix", "f", "--json"}, "Resolution Update", ""},
+  };
+  for (const auto& c : cases) {
+    INFO(Catch::Detail::stringify(c.args));
+    const auto result = ok(home, c.args);
+    const Json json = parse_json(result.out);
+    CHECK(json["id"] == id);
+    REQUIRE(json.contains("message"));
+    CHECK(json["message"]["name"] == c.name);
+    CHECK(json["message"]["text"].get<std::string>().rfind(c.starts, 0) == 0);
+    // The same text as without --json.
+    if (c.args.front() == "render") {
+      CHECK(json["message"]["text"] == ok(home, {"render", id, "initial"}).out);
+    }
+  }
+}
+
+// 8. `escalate --level 0` escalated to level 2.
+TEST_CASE("escalate --level 0 is a usage error like any level off the path") {
+  Home home;
+  const std::string id = open_incident(home, {"DB down", "-s", "P0"});
+  for (const char* level : {"0", "-1", "9"}) {
+    INFO(level);
+    const auto result = fails(home, {"escalate", id, "--level", level}, 2);
+    CHECK_THAT(result.err, Catch::Contains("is not a level of the escalation path (1 to 4)"));
+  }
+  CHECK(parse_json(ok(home, {"show", id, "--json"}).out)["escalation_level"] == 0);
+}
+
+// 13. status of a closed incident showed an age that kept growing.
+TEST_CASE("status of a resolved or closed incident shows its duration, which stops growing") {
+  Home home;
+  const std::string id = open_incident(home, {"Checkout API 500s", "-s", "P1"});
+  ok(home, {"resolve", id, "--root-cause", "r", "--fix", "f", "--at", "2026-11-27T04:12:00Z"});
+  ok(home, {"close", id, "--at", "2026-11-27T04:30:00Z"});
+  for (const char* at : {"2026-11-27T05:00:00Z", "2026-12-01T00:00:00Z"}) {
+    INFO(at);
+    const auto result = ok(home, {"status", id, "--at", at});
+    CHECK_THAT(result.out, Catch::Contains("(duration 1h)"));
+    CHECK(parse_json(ok(home, {"status", id, "--at", at, "--json"}).out)["age_seconds"] == 3600);
+  }
+}
+
+// 15. An incident file over 16 MiB exited 3 ("invalid runbook") instead of 5.
+TEST_CASE("an incident file too large to read is a corrupt state file, exit 5") {
+  Home home;
+  const std::string id = open_incident(home, {"Checkout API 500s", "-s", "P1"});
+  {
+    std::ofstream grow(home.file(id), std::ios::app);
+    grow << std::string(std::size_t{17} * 1024 * 1024, ' ');
+  }
+  const auto result = fails(home, {"show", id}, 5);
+  CHECK_THAT(result.err, Catch::Contains(home.file(id).string() + ": file is larger than"));
+}
