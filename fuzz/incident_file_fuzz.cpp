@@ -4,8 +4,9 @@
 // decode), `show`, the three messages, `--json`.
 //
 // Invariants: only incident::Error escapes; a file that parses and folds re-serializes
-// to a file that parses to the same events and serializes to the same text (the tool
-// never writes a file it cannot read back); its index line decodes to the same summary;
+// (schema 1 upgraded to 2) to a file that parses to the same events and serializes to
+// the same text (the tool never writes a file it cannot read back); its index line
+// decodes to the same summary;
 // the file's schema is one this version reads, its durations at most 100 years.
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 #include "fuzz_support.hpp"
 #include "incident/error.hpp"
 #include "incident/incident_file.hpp"
+#include "incident/incident_json.hpp"
 #include "incident/render.hpp"
 #include "incident/runbook_loader.hpp"
 #include "incident/summary.hpp"
@@ -32,7 +34,8 @@ const Runbook& bundled_runbook() {
 }
 
 bool same_event(const Event& a, const Event& b) {
-  return a.id == b.id && a.seq == b.seq && a.type == b.type && a.at == b.at && a.by == b.by && a.fields == b.fields;
+  return a.id == b.id && a.seq == b.seq && a.type == b.type && a.at == b.at && a.recorded_at == b.recorded_at &&
+         a.by == b.by && a.fields == b.fields;
 }
 
 }  // namespace
@@ -83,11 +86,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   // What readers print.
   const auto replace = nlohmann::ordered_json::error_handler_t::replace;
-  (void)incident_json(incident, true).dump(2, ' ', false, replace);
+  (void)incident_json(incident, true, incident.started_at).dump(2, ' ', false, replace);
   (void)summary_json(summary).dump(2, ' ', false, replace);
   (void)render_list({summary});
-  (void)render_show(incident);
-  (void)ack_deadline(incident);
+  (void)render_show(incident, incident.started_at);
+  (void)ack_deadline(incident, incident.started_at);
   for (const auto& event : incident.events) {
     (void)describe_event(incident, event);
   }

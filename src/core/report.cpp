@@ -56,6 +56,15 @@ std::string md_paragraph(std::string_view value) {
 
 std::string or_tbd(const std::string& value) { return value.empty() ? "TBD" : md_paragraph(value); }
 
+// " (recorded 40m later)" for an event written down a minute or more after it happened
+// (backfilled with --at): the record says when it was known, not only when it happened.
+std::string recorded_later(const Event& event) {
+  if (!event.recorded_at || *event.recorded_at - event.at < Seconds{60}) {
+    return {};
+  }
+  return fmt::format(" (recorded {} later)", format_duration_short(between(event.at, *event.recorded_at)));
+}
+
 // The severity and every re-grade: "Critical (P0) → High (P1)".
 std::string severities_text(const Incident& incident) {
   std::vector<std::string> chain;
@@ -195,7 +204,8 @@ std::string render_report_markdown(const Runbook& runbook, const Incident& incid
   out += "\n## Timeline\n\n| time (UTC) | event |\n| --- | --- |\n";
   for (const Event* event : chronological(incident)) {
     // describe_event() has escaped the terminal controls; md() adds the Markdown escapes.
-    out += fmt::format("| {} | {} |\n", format_rfc3339(event->at), md(describe_event(incident, *event)));
+    out += fmt::format("| {} | {}{} |\n", format_rfc3339(event->at), md(describe_event(incident, *event)),
+                       recorded_later(*event));
   }
 
   out += "\n## Checklists\n";
@@ -286,6 +296,7 @@ Json report_json(const Runbook& runbook, const Incident& incident, Timestamp as_
     timeline.push_back({{"id", event->id},
                         {"type", event->type},
                         {"at", format_rfc3339(event->at)},
+                        {"recorded_at", event->recorded_at ? Json(format_rfc3339(*event->recorded_at)) : Json(nullptr)},
                         {"by", event->by},
                         {"text", describe_event(incident, *event)}});
   }
