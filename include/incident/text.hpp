@@ -31,7 +31,9 @@ bool iequals(std::string_view a, std::string_view b);
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // The candidate closest to `word` when it is close enough to be a likely typo
-// (distance <= max(1, size/3), case-insensitive), or nullopt.
+// (distance <= max(1, size/3), case-insensitive, a swap of two neighbours is one edit);
+// else the one candidate that `word` (3 characters or more) abbreviates, case-insensitively;
+// else nullopt.
 std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates);
 
 // " (did you mean 'x'?)" or "".
