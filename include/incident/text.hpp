@@ -44,7 +44,7 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 
 // Makes text safe to show on a terminal: C0 controls (except, when keep_newlines, '\n'),
 // DEL and C1 controls are shown as \xNN (\n, \t, \r, \e as such); the backslash itself
-// stays as typed. Assumes valid UTF-8.
+// stays as typed. When keep_newlines, "\r\n" is a line break too ('\n'). Assumes valid UTF-8.
 std::string escape_control(std::string_view text, bool keep_newlines = false);
 
 }  // namespace incident::text

@@ -181,6 +181,8 @@ std::string escape_control(std::string_view text, bool keep_newlines) {
     const auto byte = static_cast<unsigned char>(text[i]);
     if (byte == '\n' && keep_newlines) {
       out += '\n';
+    } else if (byte == '\r' && keep_newlines && i + 1 < text.size() && text[i + 1] == '\n') {
+      // "\r\n" is a line break typed on another system: the '\n' keeps it.
     } else if (byte == '\n') {
       out += "\\n";
     } else if (byte == '\t') {

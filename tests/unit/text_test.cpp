@@ -47,6 +47,7 @@ TEST_CASE("escape_control makes terminal escapes visible") {
   CHECK(text::escape_control("tab\there") == "tab\\there");
   CHECK(text::escape_control("two\nlines") == "two\\nlines");
   CHECK(text::escape_control("two\nlines", true) == "two\nlines");
+  CHECK(text::escape_control("two\r\nlines\rback", true) == "two\nlines\\rback");
   CHECK(text::escape_control("c1 \xc2\x9b csi") == "c1 \\u009b csi");
   CHECK(text::escape_control("caf\xc3\xa9") == "caf\xc3\xa9");
 }
