@@ -25,8 +25,9 @@ std::string render_list(const std::vector<Summary>& incidents);
 std::string render_show(const Incident& incident, Timestamp as_of);
 
 // "alice acknowledged" and the like, for the timeline (no time prefix); terminal
-// controls escaped. The incident numbers action items.
-std::string describe_event(const Incident& incident, const Event& event);
+// controls escaped, line breaks in user text too unless `keep_newlines` (for a renderer
+// that breaks lines its own way: the report's <br>). The incident numbers action items.
+std::string describe_event(const Incident& incident, const Event& event, bool keep_newlines = false);
 
 // "ack by 03:27Z: 15m for Critical" (what `open` tells on stderr), with ", already overdue
 // by 45m" for a backfilled incident past its SLA as of `now`.

@@ -31,7 +31,9 @@ bool iequals(std::string_view a, std::string_view b);
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // The candidate closest to `word` when it is close enough to be a likely typo
-// (distance <= max(1, size/3), case-insensitive), or nullopt.
+// (distance <= max(1, size/3), case-insensitive, a swap of two neighbours is one edit);
+// else the one candidate that `word` (3 characters or more) abbreviates, case-insensitively;
+// else nullopt.
 std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates);
 
 // " (did you mean 'x'?)" or "".
@@ -42,7 +44,7 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 
 // Makes text safe to show on a terminal: C0 controls (except, when keep_newlines, '\n'),
 // DEL and C1 controls are shown as \xNN (\n, \t, \r, \e as such); the backslash itself
-// stays as typed. Assumes valid UTF-8.
+// stays as typed. When keep_newlines, "\r\n" is a line break too ('\n'). Assumes valid UTF-8.
 std::string escape_control(std::string_view text, bool keep_newlines = false);
 
 }  // namespace incident::text

@@ -114,10 +114,10 @@ std::string render_list(const std::vector<Summary>& incidents) {
   return out;
 }
 
-std::string describe_event(const Incident& incident, const Event& event) {
+std::string describe_event(const Incident& incident, const Event& event, bool keep_newlines) {
   using namespace event_type;
-  const std::string by = text::escape_control(event.by);
-  auto f = [&](const Field<std::string>& which) { return text::escape_control(event.get(which)); };
+  const std::string by = text::escape_control(event.by, keep_newlines);
+  auto f = [&](const Field<std::string>& which) { return text::escape_control(event.get(which), keep_newlines); };
   const std::string_view type = event.type;
   if (type == opened) {
     return fmt::format("{} opened it as {} ({}): {}", by, f(field::severity), f(field::severity_name), f(field::title));
@@ -192,7 +192,7 @@ std::string describe_event(const Incident& incident, const Event& event) {
     for (std::size_t i = 0; i < incident.actions.size(); ++i) {
       if (incident.actions[i].id == event.get(field::action)) {
         return fmt::format("{} marked action item {} done: {}", by, i + 1,
-                           text::escape_control(incident.actions[i].text));
+                           text::escape_control(incident.actions[i].text, keep_newlines));
       }
     }
     return fmt::format("{} marked an action item done", by);

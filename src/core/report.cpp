@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
+#include <vector>
 
 #include "incident/checklist.hpp"
 #include "incident/render.hpp"
@@ -26,12 +28,31 @@ Json optional_seconds(const std::optional<Seconds>& value) {
   return value ? Json(value->count()) : Json(nullptr);
 }
 
-// User text for Markdown: one line, terminal controls escaped, and the characters that
-// would start markup or an entity ("&amp;") or break a table cell backslash-escaped, so a
-// title renders as typed.
-std::string md(std::string_view value) {
+// The lines of user text: split at each '\n' ("\r\n" too), each without its leading
+// blanks (Markdown would drop them, or read four of them as code).
+std::vector<std::string_view> lines_of(std::string_view value) {
+  std::vector<std::string_view> lines;
+  while (true) {
+    const auto end = value.find('\n');
+    std::string_view line = value.substr(0, end);
+    if (line.ends_with('\r')) {
+      line.remove_suffix(1);
+    }
+    line.remove_prefix(std::min(line.size(), line.find_first_not_of(" \t")));
+    lines.push_back(line);
+    if (end == std::string_view::npos) {
+      return lines;
+    }
+    value.remove_prefix(end + 1);
+  }
+}
+
+// One line of user text for Markdown: terminal controls escaped, and the characters that
+// would start markup or an entity ("&amp;") or break a table cell backslash-escaped, so it
+// renders as typed.
+std::string md_line(std::string_view line) {
   std::string out;
-  for (const char c : text::escape_control(value)) {
+  for (const char c : text::escape_control(line)) {
     if (std::string_view("\\`*_[]<>|#~&").find(c) != std::string_view::npos) {
       out += '\\';
     }
@@ -40,11 +61,11 @@ std::string md(std::string_view value) {
   return out;
 }
 
-// User text as a paragraph of its own (root cause, fix, monitoring): md(), and a start that
-// would open a block (a list item "- x", "+ x", "1. x", "2) x", or a rule "---") escaped too.
-std::string md_paragraph(std::string_view value) {
-  std::string out = md(value);
-  if (!out.empty() && (out[0] == '-' || out[0] == '+')) {
+// md_line() for a line that starts a block: a list item ("- x", "+ x", "1. x", "2) x"), a
+// rule ("---") or a heading underline ("===") is escaped too.
+std::string md_block_line(std::string_view line) {
+  std::string out = md_line(line);
+  if (!out.empty() && (out[0] == '-' || out[0] == '+' || out[0] == '=')) {
     return '\\' + out;
   }
   const std::size_t digits = out.find_first_not_of("0123456789");
@@ -53,6 +74,44 @@ std::string md_paragraph(std::string_view value) {
   }
   return out;
 }
+
+// User text inside a line (a table cell, the title): md_line() for each of its lines,
+// joined by <br>, the one line break a table cell can hold.
+std::string md(std::string_view value) {
+  std::string out;
+  bool first = true;
+  for (const auto line : lines_of(value)) {
+    out += first ? "" : "<br>";
+    out += md_line(line);
+    first = false;
+  }
+  return out;
+}
+
+// Lines of user text as Markdown lines, each a block start of its own: a line break
+// between them is a hard break ("\" at the end of the line), a blank line separates
+// paragraphs when `paragraphs` (else it is left out: it would end a list item), and each
+// line after the first is indented by `indent`.
+std::string md_lines(std::string_view value, bool paragraphs, std::string_view indent) {
+  std::string out;
+  bool blank = false;
+  for (const auto line : lines_of(value)) {
+    if (line.empty()) {
+      blank = !out.empty();
+      continue;
+    }
+    if (!out.empty()) {
+      out += blank && paragraphs ? "\n\n" : "\\\n";
+      out += indent;
+    }
+    blank = false;
+    out += md_block_line(line);
+  }
+  return out;
+}
+
+// User text as a paragraph of its own (root cause, fix, monitoring).
+std::string md_paragraph(std::string_view value) { return md_lines(value, true, ""); }
 
 std::string or_tbd(const std::string& value) { return value.empty() ? "TBD" : md_paragraph(value); }
 
@@ -104,7 +163,8 @@ const ItemState* state_of(const Incident& incident, std::string_view item) {
 std::string item_line(const Incident& incident, const ChecklistItem& item) {
   const ItemState* state = state_of(incident, item.id);
   if (state != nullptr && !state->skipped.empty()) {
-    return fmt::format("- [-] {} (skipped: {})\n", md(item.text), md(state->skipped));
+    // The reason's lines stay in the list item: indented under its text.
+    return fmt::format("- [-] {} (skipped: {})\n", md(item.text), md_lines(state->skipped, false, "  "));
   }
   return fmt::format("- [{}] {}\n", state != nullptr && state->checked ? "x" : " ", md(item.text));
 }
@@ -162,7 +222,7 @@ std::string render_report_markdown(const Runbook& runbook, const Incident& incid
   row("Incident", fmt::format("`{}`", incident.id));
   row("Severity", severities_text(incident));
   row("Status", status_title(incident.status));
-  row("Impact", or_tbd(incident.impact));
+  row("Impact", incident.impact.empty() ? "TBD" : md(incident.impact));
   row("Commander", commanders_text(incident));
   row("Started", format_rfc3339(incident.started_at));
   if (incident.acknowledged_at) {
@@ -203,8 +263,8 @@ std::string render_report_markdown(const Runbook& runbook, const Incident& incid
 
   out += "\n## Timeline\n\n| time (UTC) | event |\n| --- | --- |\n";
   for (const Event* event : chronological(incident)) {
-    // describe_event() has escaped the terminal controls; md() adds the Markdown escapes.
-    out += fmt::format("| {} | {}{} |\n", format_rfc3339(event->at), md(describe_event(incident, *event)),
+    // describe_event() has escaped the terminal controls but kept the line breaks, for md().
+    out += fmt::format("| {} | {}{} |\n", format_rfc3339(event->at), md(describe_event(incident, *event, true)),
                        recorded_later(*event));
   }
 

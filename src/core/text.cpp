@@ -127,6 +127,9 @@ std::size_t typo_distance(std::string_view a, std::string_view b) {
   return previous[b.size()];
 }
 
+// A shorter word is the start of too many names to suggest one.
+constexpr std::size_t k_min_prefix = 3;
+
 }  // namespace
 
 std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates) {
@@ -145,7 +148,19 @@ std::optional<std::string> closest(std::string_view word, const std::vector<std:
       best = candidate;
     }
   }
-  return best;
+  if (best || word.size() < k_min_prefix) {
+    return best;
+  }
+  // An abbreviation ("sev" for "severity") is many edits away but no less likely; only
+  // when it abbreviates one candidate.
+  std::size_t prefixed = 0;
+  for (const auto& candidate : candidates) {
+    if (candidate.size() > word.size() && iequals(std::string_view(candidate).substr(0, word.size()), word)) {
+      ++prefixed;
+      best = candidate;
+    }
+  }
+  return prefixed == 1 ? best : std::nullopt;
 }
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
@@ -166,6 +181,8 @@ std::string escape_control(std::string_view text, bool keep_newlines) {
     const auto byte = static_cast<unsigned char>(text[i]);
     if (byte == '\n' && keep_newlines) {
       out += '\n';
+    } else if (byte == '\r' && keep_newlines && i + 1 < text.size() && text[i + 1] == '\n') {
+      // "\r\n" is a line break typed on another system: the '\n' keeps it.
     } else if (byte == '\n') {
       out += "\\n";
     } else if (byte == '\t') {

@@ -675,6 +675,60 @@ TEST_CASE("runbook validate without FILE checks the runbook that would be used")
   CHECK_THAT(result.err, Catch::StartsWith("incident: error: " + file.string() + ":"));
 }
 
+// Issue 9, item 11: under --json, validate printed nothing; --json is one document.
+TEST_CASE("runbook validate --json prints one document saying the runbook is valid") {
+  TempDir home;
+  const Json in_use = json_of({"--json", "runbook", "validate"}, home.path());
+  CHECK(in_use["valid"] == true);
+  CHECK(in_use["file"] == data_dir() + "/runbooks/default.yaml");
+  CHECK(in_use["schema"] == 1);
+  CHECK(in_use["title"] == "Incident Response Runbook");
+  CHECK(in_use["severities"] == 4);
+  CHECK(in_use["phases"] == 4);
+  CHECK(in_use["scenarios"] == 5);
+  const std::string minimal = (fs::path(INCIDENT_SOURCE_DIR) / "runbooks/examples/minimal.yaml").string();
+  const Json given = json_of({"runbook", "validate", minimal, "--json"}, home.path());
+  CHECK(given["valid"] == true);
+  CHECK(given["file"] == minimal);
+  CHECK(given["title"] == "Payments On-call Runbook");
+}
+
+TEST_CASE("runbook validate --json of an invalid runbook: one document with the error, exit 3") {
+  TempDir home;
+  const fs::path file = home.path() / "broken.yaml";
+  write_text(file, "schema: 1\ntitle: Broken\nseverities: [\n");
+  const std::vector<std::string> args = {"--json", "runbook", "validate", file.string()};
+  const auto result = run_cli(args, home.path());
+  INFO(describe(args, result));
+  CHECK(result.exit_code == 3);
+  // stderr as without --json: one line.
+  CHECK(result.err == run_cli({"runbook", "validate", file.string()}, home.path()).err);
+  CHECK(result.err.find('\n') == result.err.size() - 1);
+  Json document;
+  REQUIRE_NOTHROW(document = Json::parse(result.out));
+  CHECK(document["valid"] == false);
+  CHECK(document["file"] == file.string());
+  REQUIRE(document["errors"].size() == 1);
+  const Json& error = document["errors"][0];
+  CHECK(error["file"] == file.string());
+  CHECK(error["line"] == 4);
+  CHECK(error["column"] == 1);
+  CHECK(result.err == "incident: error: " + file.string() + ":4:1: " + error["message"].get<std::string>() + "\n");
+
+  // An error without a position (the whole file) has null line and column.
+  const fs::path empty = home.path() / "empty.yaml";
+  write_text(empty, "\n");
+  const auto blank = run_cli({"--json", "runbook", "validate"}, home.path(), {{"INCIDENT_RUNBOOK", empty.string()}});
+  INFO(describe({"--json", "runbook", "validate"}, blank));
+  CHECK(blank.exit_code == 3);
+  REQUIRE_NOTHROW(document = Json::parse(blank.out));
+  CHECK(document["valid"] == false);
+  CHECK(document["file"] == empty.string());
+  CHECK(document["errors"][0]["line"].is_null());
+  CHECK(document["errors"][0]["column"].is_null());
+  CHECK(document["errors"][0]["message"] == "the file is empty");
+}
+
 TEST_CASE("runbook validate with an empty FILE argument is an error") {
   // `incident runbook validate "$FILE"` with FILE unset must not report success
   // without having checked anything.

@@ -279,12 +279,57 @@ TEST_CASE("the Markdown report escapes user text") {
                      "# Postmortem: Pay \\| ship \\*now\\* \\_x\\_ \\`y\\` \\#1 \\<b\\> \\& \\\\e\\[31mred\\\\x07\n"));
   CHECK_THAT(md, !Catch::Contains("\x1b"));
   CHECK_THAT(md, !Catch::Contains("\x07"));
-  // In a table cell: the pipe cannot end the cell, the newline cannot end the row.
-  CHECK_THAT(md, Catch::Contains("| 2026-11-27T03:20:00Z | eve\\|\\*: a\\|b\\\\nc |\n"));
+  // In a table cell: the pipe cannot end the cell, the newline cannot end the row (a
+  // line break in a cell is <br>).
+  CHECK_THAT(md, Catch::Contains("| 2026-11-27T03:20:00Z | eve\\|\\*: a\\|b<br>c |\n"));
   // A paragraph of its own cannot turn into a list.
   CHECK_THAT(md, Catch::Contains("\n## Root cause\n\n\\- not a list\n"));
   CHECK_THAT(md, Catch::Contains("\n## Fix applied\n\n1\\. not a list either\n"));
   CHECK_THAT(md, Catch::Contains("\n## Monitoring\n\n10\\) nor this\n"));
+}
+
+// Issue 9, item 12: a newline in --impact came out as a literal "\n" (escape_control's
+// form for a terminal). In Markdown a line break is <br> in a table cell and the heading, a
+// hard break ("\" at the end of the line) in a paragraph and a list item, whose
+// continuation lines are indented into the item; each line is escaped as a line of its own.
+TEST_CASE("the Markdown report keeps the lines of multi-line user text") {
+  Timeline lines("P1", "DB down\nin eu-west");
+  lines.ack("2026-11-27T03:20:00Z", "al\nice")
+      .add(event_type::updated, "2026-11-27T03:30:00Z", "alice",
+           {{"findings", "5xx\nsince 03:05"}, {"next_steps", "roll\nback"}})
+      .add(event_type::noted, "2026-11-27T03:31:00Z", "alice", {{"text", "line one\r\nline two"}})
+      .add(event_type::skipped, "2026-11-27T03:32:00Z", "alice",
+           {{"item", "initial.notify-stakeholders"}, {"reason", "nobody\n- awake"}})
+      .add(event_type::escalated, "2026-11-27T03:41:00Z", "alice", {{"level", "2"}, {"reason", "payments\nfailing"}})
+      .add(event_type::resolved, "2026-11-27T04:00:00Z", "bob",
+           {{"root_cause", "bad config\n- in 4.2.1\n\n  second paragraph\n==="},
+            {"fix", "rolled back\r\n1. to 4.2.0\\"},
+            {"monitoring", "error rate\n\n\n\nlatency"}})
+      .add(event_type::action_added, "2026-11-27T05:00:00Z", "carol",
+           {{"text", "Add a canary\nand an alert"}, {"owner", "dave\nops"}});
+  std::vector<Event> all = lines.events();
+  all[0].fields["impact"] = "checkouts fail\n- not a list | 50%";
+  const Incident incident = fold("7f3a9c2e", all);
+  const std::string md = render_report_markdown(default_runbook(), incident, at("2026-11-27T06:00:00Z"));
+  INFO(md);
+  CHECK_THAT(md, Catch::StartsWith("# Postmortem: DB down<br>in eu-west\n"));
+  CHECK_THAT(md, Catch::Contains("| Impact | checkouts fail<br>- not a list \\| 50% |\n"));
+  CHECK_THAT(md, Catch::Contains("| Acknowledged | 2026-11-27T03:20:00Z by al<br>ice |\n"));
+  CHECK_THAT(md, Catch::Contains("\n## Root cause\n\nbad config\\\n\\- in 4.2.1\n\nsecond paragraph\\\n\\===\n"));
+  CHECK_THAT(md, Catch::Contains("\n## Fix applied\n\nrolled back\\\n1\\. to 4.2.0\\\\\n"));
+  CHECK_THAT(md, Catch::Contains("\n## Monitoring\n\nerror rate\n\nlatency\n"));
+  CHECK_THAT(md, Catch::Contains("| 2026-11-27T03:30:00Z | alice posted an update: findings: 5xx<br>since 03:05; next: "
+                                 "roll<br>back |\n"));
+  CHECK_THAT(md, Catch::Contains("| 2026-11-27T03:31:00Z | alice: line one<br>line two |\n"));
+  CHECK_THAT(
+      md, Catch::Contains("| 2026-11-27T03:32:00Z | alice skipped initial.notify-stakeholders: nobody<br>- awake |\n"));
+  CHECK_THAT(md, Catch::Contains(": payments<br>failing |\n"));
+  CHECK_THAT(md,
+             Catch::Contains("| carol added an action item: Add a canary<br>and an alert (owner: dave<br>ops) |\n"));
+  CHECK_THAT(md, Catch::Contains("- [-] Notify stakeholders if critical (skipped: nobody\\\n  \\- awake)\n"));
+  CHECK_THAT(md, Catch::Contains("| 1 | Add a canary<br>and an alert | dave<br>ops | - | no |\n"));
+  CHECK_THAT(md, !Catch::Contains("\\n"));  // never a literal backslash-n
+  CHECK_THAT(md, !Catch::Contains("\\r"));
 }
 
 TEST_CASE("the report's timeline is in the order things happened, with words for every event") {

@@ -30,11 +30,24 @@ TEST_CASE("did_you_mean suggests only close candidates") {
   CHECK(text::did_you_mean(std::string(1000, 'x'), keys).empty());
 }
 
+// An abbreviation is too far from the name for an edit distance ("sev" is five edits from
+// "severity") but is what people type for an option.
+TEST_CASE("did_you_mean suggests the one candidate a word of three or more characters begins") {
+  const std::vector<std::string> options = {"severity", "impact", "commander", "at", "state-dir", "help"};
+  CHECK(text::did_you_mean("sev", options) == " (did you mean 'severity'?)");
+  CHECK(text::did_you_mean("Comm", options) == " (did you mean 'commander'?)");
+  CHECK(text::did_you_mean("se", options).empty());  // too short to tell
+  const std::vector<std::string> commands = {"severity", "severities", "status"};
+  CHECK(text::did_you_mean("sev", commands).empty());  // which one?
+  CHECK(text::did_you_mean("severiti", commands) == " (did you mean 'severity'?)");  // close beats prefix
+}
+
 TEST_CASE("escape_control makes terminal escapes visible") {
   CHECK(text::escape_control("a\x1b[31mred") == "a\\e[31mred");
   CHECK(text::escape_control("tab\there") == "tab\\there");
   CHECK(text::escape_control("two\nlines") == "two\\nlines");
   CHECK(text::escape_control("two\nlines", true) == "two\nlines");
+  CHECK(text::escape_control("two\r\nlines\rback", true) == "two\nlines\\rback");
   CHECK(text::escape_control("c1 \xc2\x9b csi") == "c1 \\u009b csi");
   CHECK(text::escape_control("caf\xc3\xa9") == "caf\xc3\xa9");
 }
