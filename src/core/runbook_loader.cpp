@@ -235,18 +235,33 @@ Runbook Loader::load(const Node& root) {
 
   if (const Node* node = top.find("scenarios")) {
     std::map<std::string, const Node*> ids;
+    std::map<std::string, const Node*> names;  // lower-cased, as `scenario NAME` matches
+    std::vector<const Node*> name_nodes;
     for (const auto& item : list(*node, "scenarios")) {
       MapReader reader(*this, item, "a scenario", {"id", "name", "symptoms", "response", "escalation"});
       Scenario scenario;
       scenario.id = id(reader.require("id"), "scenario id");
       claim(ids, reader.require("id"), scenario.id, "scenario id");
-      scenario.name = text(reader.require("name"), "scenario name");
+      const Node& name_node = reader.require("name");
+      scenario.name = text(name_node, "scenario name");
+      claim(names, name_node, text::to_lower(scenario.name), "scenario name", scenario.name);
+      name_nodes.push_back(&name_node);
       scenario.symptoms = text_list(reader.require("symptoms"), "symptoms");
       scenario.response = text_list(reader.require("response"), "response");
       if (const Node* escalation = reader.find("escalation")) {
         scenario.escalation = text_list(*escalation, "escalation");
       }
       runbook.scenarios.push_back(std::move(scenario));
+    }
+    // A name may not be another scenario's id (ids are lower-case): `scenario X` must
+    // mean one scenario. A scenario may be named after its own id.
+    for (std::size_t i = 0; i < runbook.scenarios.size(); ++i) {
+      const Scenario& scenario = runbook.scenarios[i];
+      const std::string name = text::to_lower(scenario.name);
+      if (auto it = ids.find(name); it != ids.end() && name != scenario.id) {
+        fail(*name_nodes[i], fmt::format("scenario name '{}' is also the id of the scenario at line {}",
+                                         text::escape_control(scenario.name), it->second->line));
+      }
     }
   }
 

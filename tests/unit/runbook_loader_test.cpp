@@ -508,6 +508,28 @@ TEST_CASE("loader duplicate ids are refused at the second one") {
                           "    response: [Check again]\n")) ==
           "runbook.yaml:27:9: duplicate scenario id 'database' (first at line 23)");
   }
+  SECTION("scenario names, case-insensitively, and a name that is another scenario's id") {
+    // `scenario NAME` looks a scenario up by id or name: each must mean one scenario.
+    const std::string two = "scenarios:\n"                  // 22
+                            "  - id: database\n"            // 23
+                            "    name: Database Issues\n"   // 24
+                            "    symptoms: [Slow queries]\n"
+                            "    response: [Check the database]\n"
+                            "  - id: cache\n"               // 27
+                            "    name: Cache Issues\n"      // 28
+                            "    symptoms: [Misses]\n"
+                            "    response: [Check the cache]\n";
+    CHECK_NOTHROW(parse(with(two)));
+    CHECK(load_error(with(edit(two, "name: Cache Issues", "name: DATABASE issues"))) ==
+          "runbook.yaml:28:11: duplicate scenario name 'DATABASE issues' (first at line 24)");
+    CHECK(load_error(with(edit(two, "name: Cache Issues", "name: Database"))) ==
+          "runbook.yaml:28:11: scenario name 'Database' is also the id of the scenario at line 23");
+    // The id of a later scenario counts too.
+    CHECK(load_error(with(edit(two, "name: Database Issues", "name: cache"))) ==
+          "runbook.yaml:24:11: scenario name 'cache' is also the id of the scenario at line 27");
+    // A scenario may be named after its own id.
+    CHECK_NOTHROW(parse(with(edit(two, "name: Cache Issues", "name: Cache"))));
+  }
   SECTION("checklist item ids across phases") {
     CHECK(load_error(with("  - id: investigation\n"       // 22
                           "    name: Investigation\n"
