@@ -23,8 +23,9 @@ void register_runbook(CLI::App& app, Context& ctx) {
     if (validate->count("FILE") > 0 && file->empty()) {
       throw UsageError("FILE is empty; name a runbook file, or leave it out to check the one in use");
     }
+    // The validator parses the YAML for real, never trusting the runbook cache.
     if (file->empty()) {
-      (void)ctx.runbook();
+      (void)ctx.parse_runbook_now();
     } else {
       (void)load_runbook(*file, ctx.data_dir() / "templates");
     }
