@@ -76,6 +76,10 @@ struct Template {
   std::string text;  // with {{placeholders}}
   std::string source;  // where the text came from, for error messages
   int first_line = 1;  // line of the text's first line in `source`
+  // True when `text` is the whole content of the file `source` (a `file:` template or a
+  // bundled one); false when it is inline in the runbook. The runbook cache re-reads such
+  // files to check they are unchanged.
+  bool from_file = false;
 };
 
 // A reason to escalate. Two are evaluated from the timeline: `sla-exceeded` (the
@@ -157,8 +161,13 @@ struct Runbook {
   std::vector<Procedure> recovery;
   std::vector<ItemGroup> prevention;
   std::vector<std::string> notes;
-  std::string source;  // the file it was loaded from
-  std::string digest;  // "sha256:..." of its content (the YAML and the templates it uses)
+  // The file it was loaded from, absolute and lexically normal ("/a/b/../c" is "/a/c";
+  // symbolic links are not resolved): the runbook's identity.
+  std::string source;
+  // The runbook's content: "sha256:" and 64 lower-case hex digits over the YAML bytes and
+  // the text of its three templates (runbook_digest() in runbook_loader.hpp says exactly
+  // how). The same whether the runbook was parsed or read from the runbook cache.
+  std::string digest;
 
   [[nodiscard]] const Template& message_template(TemplateKind kind) const {
     return templates[static_cast<int>(kind)];

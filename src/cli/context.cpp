@@ -12,6 +12,7 @@
 #include <cstdlib>
 
 #include "incident/error.hpp"
+#include "incident/runbook_cache.hpp"
 #include "incident/runbook_loader.hpp"
 #include "incident/text.hpp"
 
@@ -51,15 +52,33 @@ void write_all(std::FILE* stream, std::string_view text) {
 
 }  // namespace
 
+namespace {
+
+long long microseconds_since(std::chrono::steady_clock::time_point started) {
+  return static_cast<long long>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count());
+}
+
+}  // namespace
+
 const Runbook& Context::runbook() {
   if (!m_runbook) {
     const auto path = runbook_path();
     const auto started = std::chrono::steady_clock::now();
-    m_runbook = load_runbook(path, data_dir() / "templates");
-    spdlog::debug("loaded runbook {} in {} us", path.string(),
-                  std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started)
-                      .count());
+    CachedRunbook loaded = load_runbook_cached(path, data_dir() / "templates", cache_dir());
+    m_runbook = std::move(loaded.runbook);
+    spdlog::debug("loaded runbook {} in {} us (cache: {}{}{})", path.string(), microseconds_since(started),
+                  to_string(loaded.outcome), loaded.detail.empty() ? "" : "; ",
+                  text::escape_control(loaded.detail));
   }
+  return *m_runbook;
+}
+
+const Runbook& Context::parse_runbook_now() {
+  const auto path = runbook_path();
+  const auto started = std::chrono::steady_clock::now();
+  m_runbook = load_runbook(path, data_dir() / "templates");
+  spdlog::debug("parsed runbook {} in {} us", path.string(), microseconds_since(started));
   return *m_runbook;
 }
 
@@ -99,6 +118,15 @@ std::filesystem::path Context::state_dir() const {
     return options.state_dir;
   }
   return xdg_dir("XDG_DATA_HOME", ".local/share") / "incident";
+}
+
+std::filesystem::path Context::cache_dir() const {
+  // A cache is an optimisation: without a home to put it in, the runbook is parsed.
+  try {
+    return xdg_dir("XDG_CACHE_HOME", ".cache") / "incident";
+  } catch (const Error&) {
+    return {};
+  }
 }
 
 std::string Context::actor() const {

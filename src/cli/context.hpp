@@ -30,8 +30,14 @@ public:
   // ExitCode::attention from `status --check`); 0 otherwise.
   int exit_code = 0;
 
-  // The runbook, loaded and validated on first use. Throws DataError when it is invalid.
+  // The runbook, loaded and validated on first use, through the runbook cache in
+  // cache_dir() (runbook_cache.hpp): parsed only when the runbook or a template it uses
+  // changed. Throws DataError when it is invalid.
   const Runbook& runbook();
+
+  // The runbook in use, parsed from its YAML whatever the cache holds (`runbook
+  // validate`), and then the one runbook() returns.
+  const Runbook& parse_runbook_now();
 
   // Which runbook file is used: --runbook > $INCIDENT_RUNBOOK > the user's
   // $XDG_CONFIG_HOME/incident/runbook.yaml > the bundled one.
@@ -42,6 +48,9 @@ public:
 
   // --state-dir > $INCIDENT_HOME > $XDG_DATA_HOME/incident > ~/.local/share/incident.
   [[nodiscard]] std::filesystem::path state_dir() const;
+
+  // $XDG_CACHE_HOME/incident > ~/.cache/incident; empty (no cache) when neither can be told.
+  [[nodiscard]] std::filesystem::path cache_dir() const;
 
   // --as > $INCIDENT_USER > $USER > the login name.
   [[nodiscard]] std::string actor() const;

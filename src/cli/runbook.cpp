@@ -61,14 +61,10 @@ void register_runbook(CLI::App& app, Context& ctx) {
     }
     const std::string path = file->empty() ? ctx.runbook_path().string() : *file;
     try {
-      std::optional<Runbook> given;
-      if (!file->empty()) {
-        given = load_runbook(*file, ctx.data_dir() / "templates");
-      }
+      // The validator parses the YAML for real, never trusting the runbook cache.
+      const Runbook given = file->empty() ? ctx.parse_runbook_now() : load_runbook(*file, ctx.data_dir() / "templates");
       if (ctx.options.json) {
-        ctx.out_json(valid_json(given ? *given : ctx.runbook(), path));
-      } else if (!given) {
-        (void)ctx.runbook();
+        ctx.out_json(valid_json(given, path));
       }
     } catch (const DataError& e) {
       // The verdict is the document; the error is still the one line on stderr (exit 3).

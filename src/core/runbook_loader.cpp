@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "incident/digest.hpp"
 #include "incident/error.hpp"
 #include "incident/file_io.hpp"
 #include "incident/template.hpp"
@@ -29,8 +30,8 @@ const char* const k_template_names[] = {"Initial Status Update", "Investigation 
 // Shared state of one load: where we are, for messages.
 class Loader {
 public:
-  Loader(std::string source, std::filesystem::path bundled_templates)
-      : m_source(std::move(source)), m_bundled_templates(std::move(bundled_templates)) {}
+  Loader(std::string source, std::filesystem::path bundled_templates, Io& io)
+      : m_source(std::move(source)), m_bundled_templates(std::move(bundled_templates)), m_io(io) {}
 
   Runbook load(const Node& root);
 
@@ -65,6 +66,7 @@ private:
 
   std::string m_source;
   std::filesystem::path m_bundled_templates;
+  Io& m_io;
   std::map<std::string, const Node*> m_item_ids;
 };
 
@@ -235,18 +237,33 @@ Runbook Loader::load(const Node& root) {
 
   if (const Node* node = top.find("scenarios")) {
     std::map<std::string, const Node*> ids;
+    std::map<std::string, const Node*> names;  // lower-cased, as `scenario NAME` matches
+    std::vector<const Node*> name_nodes;
     for (const auto& item : list(*node, "scenarios")) {
       MapReader reader(*this, item, "a scenario", {"id", "name", "symptoms", "response", "escalation"});
       Scenario scenario;
       scenario.id = id(reader.require("id"), "scenario id");
       claim(ids, reader.require("id"), scenario.id, "scenario id");
-      scenario.name = text(reader.require("name"), "scenario name");
+      const Node& name_node = reader.require("name");
+      scenario.name = text(name_node, "scenario name");
+      claim(names, name_node, text::to_lower(scenario.name), "scenario name", scenario.name);
+      name_nodes.push_back(&name_node);
       scenario.symptoms = text_list(reader.require("symptoms"), "symptoms");
       scenario.response = text_list(reader.require("response"), "response");
       if (const Node* escalation = reader.find("escalation")) {
         scenario.escalation = text_list(*escalation, "escalation");
       }
       runbook.scenarios.push_back(std::move(scenario));
+    }
+    // A name may not be another scenario's id (ids are lower-case): `scenario X` must
+    // mean one scenario. A scenario may be named after its own id.
+    for (std::size_t i = 0; i < runbook.scenarios.size(); ++i) {
+      const Scenario& scenario = runbook.scenarios[i];
+      const std::string name = text::to_lower(scenario.name);
+      if (auto it = ids.find(name); it != ids.end() && name != scenario.id) {
+        fail(*name_nodes[i], fmt::format("scenario name '{}' is also the id of the scenario at line {}",
+                                         text::escape_control(scenario.name), it->second->line));
+      }
     }
   }
 
@@ -439,7 +456,7 @@ void Loader::read_templates(const Node* node, Runbook& runbook) const {
       }
       std::optional<std::string> data;
       try {
-        data = read_file_if_exists(path, k_max_template_bytes);
+        data = read_file_if_exists(path, k_max_template_bytes, m_io);
       } catch (const DataError&) {
         throw;  // too large: already "path: message"
       } catch (const Error& e) {
@@ -456,6 +473,7 @@ void Loader::read_templates(const Node* node, Runbook& runbook) const {
       }
       tmpl.text = std::move(*data);
       tmpl.source = path.string();
+      tmpl.from_file = true;
       if (auto bad = text::find_invalid_text(tmpl.text)) {
         throw DataError({tmpl.source, bad->line, bad->column}, bad->what);
       }
@@ -568,16 +586,34 @@ std::vector<EntryGroup> Loader::read_entry_groups(const Node& node) const {
 
 }  // namespace
 
-Runbook parse_runbook(std::string_view yaml_text, const std::string& source_name,
-                      const std::filesystem::path& bundled_templates_dir) {
-  const Node root = yaml::parse(yaml_text, source_name);
-  Loader loader(source_name, bundled_templates_dir);
-  return loader.load(root);
+std::string runbook_digest(std::string_view yaml_text, const Runbook& runbook) {
+  Sha256 hasher;
+  hasher.update_u64(yaml_text.size());
+  hasher.update(yaml_text);
+  for (const auto& tmpl : runbook.templates) {
+    hasher.update_u64(tmpl.text.size());
+    hasher.update(tmpl.text);
+  }
+  return "sha256:" + to_hex(hasher.finish());
 }
 
-Runbook load_runbook(const std::filesystem::path& path, const std::filesystem::path& bundled_templates_dir) {
-  const std::string text = read_file(path, yaml::k_max_bytes);
-  return parse_runbook(text, path.string(), bundled_templates_dir);
+Runbook parse_runbook(std::string_view yaml_text, const std::string& source_name,
+                      const std::filesystem::path& bundled_templates_dir, Io& io) {
+  const Node root = yaml::parse(yaml_text, source_name);
+  Loader loader(source_name, bundled_templates_dir, io);
+  Runbook runbook = loader.load(root);
+  // The identity does not depend on the working directory a later command runs in; when
+  // the working directory is gone the name stays as given.
+  std::error_code error;
+  auto absolute = std::filesystem::absolute(source_name, error);
+  runbook.source = error ? source_name : absolute.lexically_normal().string();
+  runbook.digest = runbook_digest(yaml_text, runbook);
+  return runbook;
+}
+
+Runbook load_runbook(const std::filesystem::path& path, const std::filesystem::path& bundled_templates_dir, Io& io) {
+  const std::string text = read_file(path, yaml::k_max_bytes, io);
+  return parse_runbook(text, path.string(), bundled_templates_dir, io);
 }
 
 }  // namespace incident

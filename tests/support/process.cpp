@@ -69,6 +69,8 @@ Child start(const Launch& how) {
       {"LANG", "C.UTF-8"},
       {"HOME", how.home.string()},
       {"INCIDENT_HOME", (how.home / "state").string()},
+      // The runbook cache of every run stays in the test's home, never the real ~/.cache.
+      {"XDG_CACHE_HOME", (how.home / "cache").string()},
       {"USER", "tester"},
   };
   if (const char* asan = std::getenv("ASAN_OPTIONS")) {

@@ -34,7 +34,8 @@ private:
 };
 
 // Runs `binary args...` with a clean environment: only PATH, LANG=C.UTF-8, HOME set to
-// `home`, INCIDENT_HOME=<home>/state and USER=tester, plus `env` (an empty value unsets).
+// `home`, INCIDENT_HOME=<home>/state, XDG_CACHE_HOME=<home>/cache (the runbook cache) and
+// USER=tester, plus `env` (an empty value unsets).
 // stdin is /dev/null unless `input` is given.
 Result run(const std::vector<std::string>& args, const std::filesystem::path& home,
            const std::map<std::string, std::string>& env = {},
@@ -45,7 +46,7 @@ Result run(const std::vector<std::string>& args, const std::filesystem::path& ho
 struct Launch {
   std::filesystem::path program;  // empty: the incident binary under test
   std::vector<std::string> args;
-  std::filesystem::path home;  // HOME (and INCIDENT_HOME=<home>/state), as for run()
+  std::filesystem::path home;  // HOME (and INCIDENT_HOME=<home>/state, XDG_CACHE_HOME=<home>/cache), as for run()
   std::map<std::string, std::string> env;  // added to the clean environment; "" unsets
   std::optional<std::string> input;  // stdin; /dev/null when absent
   std::filesystem::path cwd;  // working directory; empty: the test's own

@@ -6,16 +6,20 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <stdexcept>
 #include <string>
 
+#include "incident/digest.hpp"
 #include "incident/error.hpp"
 #include "incident/runbook.hpp"
 #include "incident/runbook_loader.hpp"
+#include "support/faulty_io.hpp"
 
 using namespace incident;
 using namespace std::chrono_literals;
+using incident::test::FaultyIo;
 
 namespace {
 
@@ -508,6 +512,28 @@ TEST_CASE("loader duplicate ids are refused at the second one") {
                           "    response: [Check again]\n")) ==
           "runbook.yaml:27:9: duplicate scenario id 'database' (first at line 23)");
   }
+  SECTION("scenario names, case-insensitively, and a name that is another scenario's id") {
+    // `scenario NAME` looks a scenario up by id or name: each must mean one scenario.
+    const std::string two = "scenarios:\n"                  // 22
+                            "  - id: database\n"            // 23
+                            "    name: Database Issues\n"   // 24
+                            "    symptoms: [Slow queries]\n"
+                            "    response: [Check the database]\n"
+                            "  - id: cache\n"               // 27
+                            "    name: Cache Issues\n"      // 28
+                            "    symptoms: [Misses]\n"
+                            "    response: [Check the cache]\n";
+    CHECK_NOTHROW(parse(with(two)));
+    CHECK(load_error(with(edit(two, "name: Cache Issues", "name: DATABASE issues"))) ==
+          "runbook.yaml:28:11: duplicate scenario name 'DATABASE issues' (first at line 24)");
+    CHECK(load_error(with(edit(two, "name: Cache Issues", "name: Database"))) ==
+          "runbook.yaml:28:11: scenario name 'Database' is also the id of the scenario at line 23");
+    // The id of a later scenario counts too.
+    CHECK(load_error(with(edit(two, "name: Database Issues", "name: cache"))) ==
+          "runbook.yaml:24:11: scenario name 'cache' is also the id of the scenario at line 27");
+    // A scenario may be named after its own id.
+    CHECK_NOTHROW(parse(with(edit(two, "name: Cache Issues", "name: Cache"))));
+  }
   SECTION("checklist item ids across phases") {
     CHECK(load_error(with("  - id: investigation\n"       // 22
                           "    name: Investigation\n"
@@ -777,4 +803,93 @@ TEST_CASE("loader a missing bundled template is reported with its path") {
   } catch (const DataError& e) {
     CHECK(std::string(e.what()) == (dir.path() / "initial.txt").string() + ": bundled template 'initial' is missing");
   }
+}
+
+// --- identity, digest, I/O -----------------------------------------------------------------
+
+TEST_CASE("loader the runbook's source is its path made absolute and lexically normal") {
+  TempDir dir;
+  fs::create_directories(dir.path() / "sub");
+  write_file(dir.path() / "runbook.yaml", k_base);
+  const Runbook runbook = load_runbook(dir.path() / "sub" / ".." / "." / "runbook.yaml", templates_dir());
+  CHECK(runbook.source == (dir.path() / "runbook.yaml").string());
+  // Messages keep the name as given.
+  CHECK_THAT(load_error(edit(k_base, "response_time: 15m", "response_time: 15 min"), "rel/../runbook.yaml"),
+             Catch::StartsWith("rel/../runbook.yaml:7:20: "));
+  const Runbook relative = parse(k_base, "rel/../runbook.yaml");
+  CHECK(relative.source == (fs::current_path() / "runbook.yaml").string());
+}
+
+TEST_CASE("loader the digest covers the YAML bytes and each template's text, length-prefixed") {
+  const Runbook runbook = parse(k_base);
+  // The documented framing, computed independently: 8-byte big-endian length, then bytes.
+  const auto framed = [](std::string_view part) {
+    std::string out;
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      out += static_cast<char>((part.size() >> shift) & 0xff);
+    }
+    return out + std::string(part);
+  };
+  std::string all = framed(k_base);
+  for (const auto& tmpl : runbook.templates) {
+    all += framed(tmpl.text);
+  }
+  CHECK(runbook.digest == "sha256:" + sha256_hex(all));
+  CHECK(runbook.digest.size() == 7 + 64);
+  CHECK(runbook_digest(k_base, runbook) == runbook.digest);
+
+  // Any byte of the YAML, even a comment, changes it; so does a template's text.
+  CHECK(parse(std::string(k_base) + "# a comment\n").digest != runbook.digest);
+  Runbook changed = runbook;
+  changed.templates[2].text += " ";
+  CHECK(runbook_digest(k_base, changed) != runbook.digest);
+  // Moving bytes between fields changes it: the lengths are part of what is hashed.
+  Runbook moved = runbook;
+  moved.templates[0].text += moved.templates[1].text.substr(0, 1);
+  moved.templates[1].text.erase(0, 1);
+  CHECK(runbook_digest(k_base, moved) != runbook.digest);
+
+  SECTION("a changed template file changes it") {
+    TempDir dir;
+    const std::string source = (dir.path() / "runbook.yaml").string();
+    const std::string yaml = with("templates:\n  resolution:\n    file: good.txt\n");
+    write_file(dir.path() / "good.txt", "Resolved {{title}}\n");
+    const Runbook before = parse(yaml, source);
+    write_file(dir.path() / "good.txt", "Resolved {{title}}.\n");
+    CHECK(parse(yaml, source).digest != before.digest);
+  }
+}
+
+TEST_CASE("loader every file it reads goes through the Io it is given, and a failed read is a clean error") {
+  TempDir dir;
+  const fs::path path = dir.path() / "runbook.yaml";
+  write_file(dir.path() / "good.txt", "Resolved {{title}}\n");
+  write_file(path, with("templates:\n  resolution:\n    file: good.txt\n"));
+
+  FaultyIo counting(std::numeric_limits<int>::max());
+  const Runbook expected = load_runbook(path, templates_dir(), counting);
+  // The runbook, two bundled templates and the `file:` one: open, fstat, reads, close each.
+  REQUIRE(counting.calls >= 4 * 4);
+
+  int failures = 0;
+  for (int fail_at = 1; fail_at <= counting.calls; ++fail_at) {
+    FaultyIo io(fail_at);
+    INFO("failing operation " << fail_at);
+    try {
+      const Runbook runbook = load_runbook(path, templates_dir(), io);
+      // A failed close() after a complete read is not a reason to refuse the file.
+      CHECK(runbook.digest == expected.digest);
+    } catch (const Error& e) {
+      ++failures;
+      const std::string what = e.what();
+      // Names the file that failed: the runbook, the `file:` template (at its line in
+      // the runbook) or a bundled template.
+      CHECK_THAT(what, Catch::Contains("cannot read " + path.string()) ||
+                           Catch::Contains("cannot read " + (dir.path() / "good.txt").string()) ||
+                           Catch::Contains("cannot read " + templates_dir().string()));
+      CHECK_THAT(what, Catch::Contains("Input/output error"));
+      CHECK(e.exit_code() != ExitCode::ok);
+    }
+  }
+  CHECK(failures > 0);
 }
