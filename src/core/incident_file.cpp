@@ -117,8 +117,9 @@ std::string serialize_incident(const Incident& incident) {
     object["by"] = event.by;
     if (!event.fields.empty()) {
       Json fields = Json::object();
-      for (const auto& [key, value] : event.fields) {
-        std::visit([&](const auto& v) { fields[key] = v; }, value);
+      for (const auto& entry : event.fields) {
+        const std::string& key = entry.first;
+        std::visit([&](const auto& v) { fields[key] = v; }, entry.second);
       }
       object["fields"] = std::move(fields);
     }

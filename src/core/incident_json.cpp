@@ -27,8 +27,9 @@ Json event_json(const Event& event) {
               {"at", format_rfc3339(event.at)},
               {"recorded_at", optional_time(event.recorded_at)},
               {"by", event.by}};
-  for (const auto& [key, value] : event.fields) {
-    std::visit([&](const auto& v) { out[key] = v; }, value);
+  for (const auto& entry : event.fields) {
+    const std::string& key = entry.first;  // a structured binding cannot be captured (clang 14)
+    std::visit([&](const auto& v) { out[key] = v; }, entry.second);
   }
   return out;
 }
