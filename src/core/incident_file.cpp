@@ -245,7 +245,9 @@ std::vector<Event> parse_incident_file(std::string_view text, const std::string&
     } else {
       read_fields_v1(node, event, bad);
     }
-    if (const std::string problem = check_event(event, version >= 2); !problem.empty()) {
+    // Required fields are enforced where events are made (Store), not on reading: a
+    // schema-1 event that lacks one must still read after its upgrade to schema 2.
+    if (const std::string problem = check_event(event, false); !problem.empty()) {
       throw bad(problem);
     }
     events.push_back(std::move(event));
