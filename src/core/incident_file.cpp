@@ -53,6 +53,9 @@ void read_fields_v1(const nlohmann::json& node, Event& event, const Bad& bad) {
     if (!value.is_string()) {
       throw bad(fmt::format("field \"{}\" must be text", key));
     }
+    if (key.empty() || key.size() > 64) {
+      throw bad("a field name is empty or too long");  // as schema 2, which the file is written in
+    }
     const std::string& text = value.get_ref<const std::string&>();
     const FieldSpec* spec = type == nullptr ? nullptr : type->find(key);
     if (spec != nullptr && (spec->kind == FieldKind::seconds || spec->kind == FieldKind::count)) {
