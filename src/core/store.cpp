@@ -70,6 +70,14 @@ std::optional<std::vector<std::string_view>> index_lines(std::string_view text) 
   return lines;
 }
 
+// An event this version made must be whole (every required field, each of its kind):
+// one that is not is a bug here, never written.
+void require_complete(const Event& event) {
+  if (const std::string problem = check_event(event, true); !problem.empty()) {
+    throw std::logic_error(fmt::format("an event made by this version is invalid: {}", problem));
+  }
+}
+
 }  // namespace
 
 bool is_valid_incident_id(std::string_view id) {
@@ -519,9 +527,7 @@ Incident Store::create(Event opened) {
   }
   opened.seq = 1;
   opened.id = new_event_id();
-  if (const std::string problem = check_event(opened, true); !problem.empty()) {
-    throw std::logic_error(fmt::format("an event made by this version is invalid: {}", problem));
-  }
+  require_complete(opened);
   return commit(nullptr, fold(id, {std::move(opened)}));
 }
 
@@ -544,9 +550,7 @@ Incident Store::append_events(const std::string& id, const DecideEvents& decide)
                             incident_path(id).string(), k_max_event_seq));
   }
   for (auto& event : added) {
-    if (const std::string problem = check_event(event, true); !problem.empty()) {
-      throw std::logic_error(fmt::format("an event made by this version is invalid: {}", problem));
-    }
+    require_complete(event);
     event.seq = ++seq;
     do {
       event.id = new_event_id();

@@ -371,16 +371,8 @@ bool looks_like_item(const Runbook& runbook, std::string_view word) {
   if (const auto number = small_number(word)) {
     return *number < 1000;  // far below the 8 characters of an id
   }
-  for (const auto& phase : runbook.phases) {
-    for (const auto& checklist : phase.checklists) {
-      for (const auto& group : checklist.groups) {
-        if (std::any_of(group.items.begin(), group.items.end(), [&](const auto& item) { return item.id == word; })) {
-          return true;
-        }
-      }
-    }
-  }
-  return find_post_incident_item(runbook, word) != nullptr;
+  const std::vector<std::string> ids = runbook_items(runbook);
+  return std::binary_search(ids.begin(), ids.end(), word);
 }
 
 Decision<Marked> mark_items(const Runbook& runbook, const Incident& incident, const MarkRequest& request,
