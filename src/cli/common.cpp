@@ -9,6 +9,7 @@
 
 #include "incident/error.hpp"
 #include "incident/incident_json.hpp"
+#include "incident/render.hpp"
 #include "incident/text.hpp"
 
 namespace incident::cli {
@@ -78,6 +79,10 @@ void print_result(const Context& ctx, const Incident& incident, const std::strin
   } else {
     ctx.out(text);
   }
+}
+
+void print_template(const Context& ctx, const Runbook& runbook, TemplateKind kind, const Incident& incident) {
+  print_message(ctx, incident, runbook.message_template(kind).name, render_message(runbook, kind, incident));
 }
 
 void print_message(const Context& ctx, const Incident& incident, std::string_view name, const std::string& text) {

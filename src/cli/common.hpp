@@ -51,5 +51,7 @@ void print_result(const Context& ctx, const Incident& incident, const std::strin
 // A message for the channel: `text` on stdout, or under --json the incident with
 // "message": {"name", "text"}.
 void print_message(const Context& ctx, const Incident& incident, std::string_view name, const std::string& text);
+// One of the runbook's three messages, rendered for the incident and printed so.
+void print_template(const Context& ctx, const Runbook& runbook, TemplateKind kind, const Incident& incident);
 
 }  // namespace incident::cli

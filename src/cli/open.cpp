@@ -30,8 +30,7 @@ void register_open(CLI::App& app, Context& ctx) {
     const Stamp when = stamp(ctx, o->at);
     const Incident incident = open_store(ctx).create(
         open_incident(runbook, {o->title, o->severity, o->impact, o->commander}, when));
-    print_message(ctx, incident, runbook.message_template(TemplateKind::initial).name,
-                  render_message(runbook, TemplateKind::initial, incident));
+    print_template(ctx, runbook, TemplateKind::initial, incident);
 
     std::string guidance = fmt::format("Opened {} ({} {}); {}.\n", incident.id, incident.grade.severity,
                                        incident.grade.severity_name, ack_deadline(incident, when.now));

@@ -34,7 +34,7 @@ void register_render(CLI::App& app, Context& ctx) {
     const Store store = open_store(ctx);
     const Incident incident = store.load(store.resolve_id(id));
     const Runbook& runbook = runbook_for(ctx, incident);
-    print_message(ctx, incident, runbook.message_template(*kind).name, render_message(runbook, *kind, incident));
+    print_template(ctx, runbook, *kind, incident);
   });
 }
 

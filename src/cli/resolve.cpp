@@ -34,8 +34,7 @@ void register_resolve(CLI::App& app, Context& ctx) {
                                           })
                                   .incident;
     warn_if_runbook_differs(ctx, runbook, incident);
-    print_message(ctx, incident, runbook.message_template(TemplateKind::resolution).name,
-                  render_message(runbook, TemplateKind::resolution, incident));
+    print_template(ctx, runbook, TemplateKind::resolution, incident);
     ctx.hint(fmt::format("Resolved {}. When the monitoring period is over: incident close {}\n", incident.id,
                          incident.id));
   });

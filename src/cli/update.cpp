@@ -36,8 +36,7 @@ void register_update(CLI::App& app, Context& ctx) {
                                           })
                                   .incident;
     warn_if_runbook_differs(ctx, runbook, incident);
-    print_message(ctx, incident, runbook.message_template(TemplateKind::investigation).name,
-                  render_message(runbook, TemplateKind::investigation, incident));
+    print_template(ctx, runbook, TemplateKind::investigation, incident);
   });
 }
 
