@@ -163,6 +163,15 @@ public:
     }
     return value;
   }
+  // A u32 that the runbook holds as an int (a line, a level): one above INT32_MAX is
+  // not what the writer wrote.
+  int small_int() {
+    const std::uint32_t value = u32();
+    if (value > static_cast<std::uint32_t>(INT32_MAX)) {
+      malformed("a number out of range");
+    }
+    return static_cast<int>(value);
+  }
   std::uint64_t u64() {
     const std::string_view bytes = take(8);
     std::uint64_t value = 0;
@@ -469,7 +478,7 @@ Runbook decode(std::string_view bytes, const RunbookCacheKey& key) {
     tmpl.name = reader.text();
     tmpl.text = reader.text();
     tmpl.source = reader.raw();
-    tmpl.first_line = static_cast<int>(std::min<std::uint32_t>(reader.u32(), INT32_MAX));
+    tmpl.first_line = reader.small_int();
     tmpl.from_file = reader.boolean();
   }
   runbook.escalation.triggers.resize(reader.count());
@@ -483,12 +492,14 @@ Runbook decode(std::string_view bytes, const RunbookCacheKey& key) {
         malformed("a duration out of range");
       }
       trigger.after = Seconds{after};
+    } else if (after != 0) {
+      malformed("a duration without its flag");  // the writer writes 0
     }
-    trigger.escalate_to = static_cast<int>(std::min<std::uint32_t>(reader.u32(), INT32_MAX));
+    trigger.escalate_to = reader.small_int();
   }
   runbook.escalation.levels.resize(reader.count());
   for (auto& level : runbook.escalation.levels) {
-    level.level = static_cast<int>(std::min<std::uint32_t>(reader.u32(), INT32_MAX));
+    level.level = reader.small_int();
     level.role = reader.text();
     level.contact = reader.str();
   }
