@@ -82,7 +82,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(decoded.has_value(), "its index line does not decode: %s", line.c_str());
   FUZZ_CHECK(*decoded == summary, "its index line decodes to another summary: %s", line.c_str());
   auto key = decode_summary_key(line);
-  FUZZ_CHECK(key && key->id == summary.id && key->started_at == summary.started_at, "its index key: %s", line.c_str());
+  FUZZ_CHECK(key && key->id == summary.id && key->started_at == summary.started_at && key->file == summary.file,
+             "its index key: %s", line.c_str());
 
   // What readers print.
   const auto replace = nlohmann::ordered_json::error_handler_t::replace;

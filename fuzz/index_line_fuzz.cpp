@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(again && *again == *summary, "re-encoded line decodes differently: %s", encoded.c_str());
     FUZZ_CHECK(encode_summary(*again) == encoded, "encoded twice, two lines");
     const auto key = decode_summary_key(line);
-    FUZZ_CHECK(key && key->id == summary->id && key->started_at == summary->started_at,
+    FUZZ_CHECK(key && key->id == summary->id && key->started_at == summary->started_at && key->file == summary->file,
                "decode_summary_key disagrees with decode_summary");
   }
 

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace incident {
 
@@ -34,6 +35,10 @@ public:
   virtual int flock(int fd, int operation);
   virtual int ftruncate(int fd, off_t length);
   virtual int lstat(const char* path, struct stat* info);
+  virtual int stat(const char* path, struct stat* info);
+  virtual ssize_t pread(int fd, void* buffer, std::size_t size, off_t offset);
+  // The names in a directory but "." and "..", appended to `names` (opendir/readdir).
+  virtual int list_directory(const char* path, std::vector<std::string>& names);
 };
 
 // The real thing.

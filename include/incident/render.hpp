@@ -20,6 +20,8 @@ std::string placeholder_value(const Incident& incident, std::string_view name);
 
 // The `list` table: a header and one line per incident; "" when there are none.
 std::string render_list(const std::vector<Summary>& incidents);
+// The line under `list`'s table for the incidents resolved before its window, not closed.
+std::string render_resolved_earlier(std::size_t count, Seconds window);
 
 // The `show` view: the details, then the timeline, one event per line.
 std::string render_show(const Incident& incident, Timestamp as_of);

@@ -29,9 +29,24 @@ namespace incident {
 bool is_valid_incident_id(std::string_view id);
 std::string new_incident_id();
 
+// Which incidents a listing holds.
+enum class Scope {
+  // What `list` shows a person: every incident not closed, except those resolved more
+  // than k_recent_resolved before the listing's time, which are only counted (teams
+  // forget `close`: 10,000 of them must not bury the open ones).
+  current,
+  open,  // every incident not closed
+  all,  // every incident
+};
+
+// How long a resolved incident stays in `list`: its post-incident week.
+inline constexpr Seconds k_recent_resolved{std::int64_t{7} * 24 * 3600};
+
 struct Listing {
   std::vector<Summary> incidents;  // newest first
+  std::size_t resolved_earlier = 0;  // Scope::current: resolved incidents left out
   std::vector<std::string> warnings;  // e.g. a corrupt file that was skipped
+  std::vector<std::string> unreadable;  // the files skipped: "path: why", also in warnings
 };
 
 class Store {
@@ -49,18 +64,21 @@ public:
   // Throws NotFoundError, or DataError(corrupt_state) naming the file.
   [[nodiscard]] Incident load(std::string_view id) const;
 
-  // What the user typed: "" means "the one open incident"; otherwise a full id or a
-  // unique prefix. Throws UsageError (malformed, ambiguous, several open) or NotFoundError.
+  // What the user typed: "" means "the one open incident" (not closed: Scope::open);
+  // otherwise a full id or a unique prefix. Throws UsageError (malformed,
+  // ambiguous, several open), NotFoundError, or DataError when a file that may be the
+  // open incident cannot be read.
   [[nodiscard]] std::string resolve_id(std::string_view user_text) const;
 
-  // Open incidents (not closed), or all of them, newest first.
-  [[nodiscard]] Listing list(bool include_closed) const;
+  // The incidents of `scope`, newest first; `as_of` (default: now) is the time
+  // Scope::current judges "resolved earlier" by.
+  [[nodiscard]] Listing list(Scope scope, std::optional<Timestamp> as_of = std::nullopt) const;
 
   // The same, handed to `visit` one at a time and decoded from the index only then (into
   // one reused Summary): output in bulk in memory that does not grow with the store.
-  // Returns the warnings (files that could not be read, a malformed index line).
+  // Returns the rest of the listing (no incidents in it).
   using Visit = std::function<void(const Summary&)>;
-  std::vector<std::string> visit(bool include_closed, const Visit& visit) const;
+  Listing visit(Scope scope, std::optional<Timestamp> as_of, const Visit& visit) const;
 
   // --- writing (under the lock) ---
 
@@ -99,38 +117,54 @@ private:
     Incident incident;
     FileIdentity file;
   };
+  // The index (a cache of summaries, never the truth), in two files under <root>/index:
+  //  - open.tsv, replaced on every write: its header (the incidents directory's mtime when
+  //    it was written, the cutoff below, how many incidents not closed settled.tsv holds),
+  //    the incidents not closed but those resolved before the cutoff, and the files a
+  //    scan could not read;
+  //  - settled.tsv, append-only: closed incidents and those resolved before the cutoff
+  //    (k_recent_resolved before the write that moved them), the last line of an id
+  //    winning, an id in open.tsv winning over all of its lines.
+  // So a write costs what the active incidents cost, however many have settled. A
+  // `dirty` marker exists while a write is under way: a reader that finds it rebuilds.
   struct Index {
     std::vector<Summary> open;
-    // The closed incidents, as a scan finds them or as lines of the append-only log
-    // (decoded only when listed; the last line of an id wins).
-    std::vector<Summary> closed;
-    std::string closed_log;
-    std::vector<std::string_view> closed_lines;  // into closed_log
     std::vector<SkippedFile> skipped;  // files the last scan could not read
-    std::vector<std::string> warnings;  // files a scan could not read now (not written)
+    std::vector<Summary> settled;  // as a scan finds them, or:
+    std::string settled_log;  // settled.tsv, read only when a listing needs it
+    std::vector<std::string> unreadable;  // files a scan could not read now (not written): "path: why"
     // The incidents directory's mtime when the index was written: a change made
     // without the lock (a sync, a crashed writer) changes it and the index is rebuilt.
     std::int64_t directory_mtime_ns = 0;
+    Timestamp cutoff;  // settled.tsv holds every incident resolved before this
+    std::size_t settled_open = 0;  // incidents in settled.tsv that are not closed
+    bool from_scan = false;
   };
 
   void check_root() const;
   // Hands the index's incidents to `visit`, newest first, each id once.
-  void walk(Index& index, bool include_closed, const Visit& visit) const;
+  void walk(Index& index, Scope scope, Timestamp as_of, Listing& listing, const Visit& visit) const;
+  // The index, current or rebuilt, or scanned from the files when it cannot be; with
+  // settled.tsv when the listing may need it.
+  [[nodiscard]] Index read_index(Scope scope, Timestamp as_of) const;
   void prepare_for_write() const;
   [[nodiscard]] Loaded load_file(std::string_view id) const;
   [[nodiscard]] std::int64_t directory_mtime() const;
   // The index when it can be trusted: whole, not marked dirty, written after the last
-  // change to the incidents directory, and naming each open file as it is now.
-  [[nodiscard]] std::optional<Index> read_current_index(bool with_closed) const;
+  // change to the incidents directory, and naming each file of open.tsv as it is now.
+  [[nodiscard]] std::optional<Index> read_current_index() const;
+  // Adds settled.tsv to a current index; false when it is missing or torn.
+  bool read_settled(Index& index) const;
   // Reads every incident file; `locked` (the caller holds the lock) also removes the
   // temp files that killed writers left.
   [[nodiscard]] Index scan_all(bool locked) const;
   // Under the lock: scans and writes the index; false when it could not be written.
   bool rebuild_index(Index& index) const;
   void write_open_index(const Index& index) const;
-  void append_closed(const Summary& summary) const;
+  void append_settled(const std::vector<Summary>& summaries) const;
   // Records a write in an index that was current before it.
-  bool update_index(Index& index, const Summary& summary, bool now_open) const;
+  void update_index(Index& index, const Incident* before, const Summary& after) const;
+  void mark_dirty() const;
   Incident commit(const Incident* before, Incident after);
   [[nodiscard]] std::filesystem::path index_path(std::string_view name) const;
 

@@ -51,11 +51,13 @@ bool is_skipped_line(std::string_view line);
 // A decimal number as the index writes it: digits, '-' first for a signed type.
 std::optional<std::int64_t> decode_index_number(std::string_view text);
 
-// Just the id and start time of an encoded line (for sorting lines before decoding
-// them); nullopt when they are malformed. The id points into `line`.
+// Just the id, start time and file identity of an encoded line (for sorting lines and
+// checking them against the files before decoding them); nullopt when they are
+// malformed. The id points into `line`.
 struct SummaryKey {
   std::string_view id;
   Timestamp started_at;
+  FileIdentity file;
 };
 std::optional<SummaryKey> decode_summary_key(std::string_view line);
 

@@ -19,7 +19,7 @@ namespace prompt_command {
 void print_prompt(Context& ctx, const std::string& at_option) {
   const Timestamp at = as_of(at_option);
   std::vector<Summary> open;
-  (void)open_store(ctx).visit(false, [&](const Summary& summary) { open.push_back(summary); });
+  (void)open_store(ctx).visit(Scope::current, at, [&](const Summary& summary) { open.push_back(summary); });
   const std::string line = prompt_line(open, at);
   if (ctx.options.json) {
     ctx.out_json(line.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(line));

@@ -34,12 +34,12 @@ void register_stats(CLI::App& app, Context& ctx) {
     const Runbook& runbook = ctx.runbook();
     const Severity* severity = o->severity.empty() ? nullptr : &runbook.severity(o->severity);
     std::vector<Summary> selected;
-    const auto warnings = open_store(ctx).visit(true, [&](const Summary& summary) {
+    const auto warnings = open_store(ctx).visit(Scope::all, std::nullopt, [&](const Summary& summary) {
       if ((!since || summary.started_at >= *since) && (severity == nullptr || summary.grade.severity == severity->id)) {
         selected.push_back(summary);
       }
     });
-    for (const auto& warning : warnings) {
+    for (const auto& warning : warnings.warnings) {
       ctx.warn(warning);
     }
     Stats stats = compute_stats(runbook, selected);

@@ -24,7 +24,7 @@ void check_all(Context& ctx, const std::string& id, Timestamp at, Seconds within
   if (!id.empty()) {
     ids.push_back(store.resolve_id(id));
   } else {
-    const Listing listing = store.list(false);
+    const Listing listing = store.list(Scope::current, at);
     for (const auto& warning : listing.warnings) {
       ctx.warn(warning);
       // A file the listing skipped (it does not parse) may be an active incident in breach:

@@ -1,5 +1,6 @@
 #include "incident/file_io.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/time.h>
@@ -29,6 +30,30 @@ int Io::mkdir(const char* path, mode_t mode) { return ::mkdir(path, mode); }
 int Io::flock(int fd, int operation) { return ::flock(fd, operation); }
 int Io::ftruncate(int fd, off_t length) { return ::ftruncate(fd, length); }
 int Io::lstat(const char* path, struct stat* info) { return ::lstat(path, info); }
+int Io::stat(const char* path, struct stat* info) { return ::stat(path, info); }
+ssize_t Io::pread(int fd, void* buffer, std::size_t size, off_t offset) { return ::pread(fd, buffer, size, offset); }
+
+int Io::list_directory(const char* path, std::vector<std::string>& names) {
+  DIR* handle = ::opendir(path);
+  if (handle == nullptr) {
+    return -1;
+  }
+  for (;;) {
+    errno = 0;  // readdir() returns null at the end and on an error: errno tells them apart
+    const dirent* entry = ::readdir(handle);
+    if (entry == nullptr) {
+      break;
+    }
+    const std::string_view name = entry->d_name;
+    if (name != "." && name != "..") {
+      names.emplace_back(name);
+    }
+  }
+  const int error = errno;
+  ::closedir(handle);
+  errno = error;
+  return error == 0 ? 0 : -1;
+}
 
 Io& system_io() {
   static Io io;

@@ -114,6 +114,11 @@ std::string render_list(const std::vector<Summary>& incidents) {
   return out;
 }
 
+std::string render_resolved_earlier(std::size_t count, Seconds window) {
+  return fmt::format("... and {} {} resolved more than {} ago, never closed (incident list --all)\n", count,
+                     count == 1 ? "incident" : "incidents", format_duration_words(window));
+}
+
 std::string describe_event(const Incident& incident, const Event& event, bool keep_newlines) {
   using namespace event_type;
   const std::string by = text::escape_control(event.by, keep_newlines);

@@ -1,6 +1,5 @@
 #include "incident/store.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,15 +7,17 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <unordered_map>
 #include <array>
+#include <deque>
 #include <set>
+#include <unordered_map>
 #include <stdexcept>
 
 #include "incident/error.hpp"
 #include "incident/incident_file.hpp"
 #include "incident/random.hpp"
 #include "incident/text.hpp"
+#include "incident/time.hpp"
 
 namespace incident {
 
@@ -25,35 +26,47 @@ namespace {
 constexpr std::string_view k_id_alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
 constexpr std::size_t k_id_length = 8;
 constexpr std::size_t k_max_id_length = 16;
-constexpr std::string_view k_index_header = "incident-index 4";
+constexpr std::string_view k_index_header = "incident-index 5";
 constexpr std::size_t k_max_index_bytes = std::size_t{256} * 1024 * 1024;
 constexpr mode_t k_dir_mode = 0700;
+// How many incidents an "open incidents; give an ID" message names.
+constexpr std::size_t k_max_choices = 10;
 
 // The ids of the files in `dir` named <id>.json, and the names of the temp files that
 // an atomic write killed mid-way left behind (.<id>.json.tmp-<random>).
-std::vector<std::string> list_ids(const std::filesystem::path& dir, std::vector<std::string>* temp_files = nullptr) {
-  std::vector<std::string> ids;
-  DIR* handle = ::opendir(dir.c_str());
-  if (handle == nullptr) {
+std::vector<std::string> list_ids(Io& io, const std::filesystem::path& dir,
+                                  std::vector<std::string>* temp_files = nullptr) {
+  std::vector<std::string> names;
+  if (io.list_directory(dir.c_str(), names) != 0) {
     if (errno == ENOENT) {
-      return ids;
+      return {};
     }
     throw Error(fmt::format("cannot list {}: {}", dir.string(), std::strerror(errno)));
   }
-  while (const dirent* entry = ::readdir(handle)) {
-    std::string_view name = entry->d_name;
-    if (temp_files != nullptr && name.starts_with('.') && name.find(".json.tmp-") != std::string_view::npos) {
-      temp_files->emplace_back(name);
+  std::vector<std::string> ids;
+  for (auto& name : names) {
+    if (temp_files != nullptr && name.starts_with('.') && name.find(".json.tmp-") != std::string::npos) {
+      temp_files->push_back(std::move(name));
     } else if (name.size() > 5 && name.ends_with(".json")) {
-      name.remove_suffix(5);
+      name.resize(name.size() - 5);
       if (is_valid_incident_id(name)) {
-        ids.emplace_back(name);
+        ids.push_back(std::move(name));
       }
     }
   }
-  ::closedir(handle);
   return ids;
 }
+
+// Where an incident belongs in the index: settled.tsv once closed or resolved before the
+// cutoff, open.tsv until then.
+bool settles(const Summary& summary, Timestamp cutoff) {
+  return summary.status == Status::closed ||
+         (summary.status == Status::resolved && summary.resolved_at && *summary.resolved_at < cutoff);
+}
+
+// The cutoff a write moves resolved incidents to settled.tsv by. The clock, not an
+// event's time: where a summary is kept only decides what a listing must read.
+Timestamp settle_cutoff() { return now() - k_recent_resolved; }
 
 // The lines of an index file, header first; nullopt for an empty or torn file (the
 // last line has no newline: a write was cut short).
@@ -107,7 +120,7 @@ std::filesystem::path Store::index_path(std::string_view name) const { return m_
 
 void Store::check_root() const {
   struct stat info {};
-  if (::stat(m_root.c_str(), &info) != 0) {
+  if (m_io.stat(m_root.c_str(), &info) != 0) {
     return;  // not there yet: readers find nothing, writers create it
   }
   if (!S_ISDIR(info.st_mode)) {
@@ -156,13 +169,22 @@ Incident Store::load(std::string_view id) const {
 std::string Store::resolve_id(std::string_view user_text) const {
   check_root();
   if (user_text.empty()) {
-    const Listing open = list(false);
+    const Listing open = list(Scope::open);
+    if (!open.unreadable.empty()) {
+      // It may be the open incident the user means: never act on another one instead.
+      throw Error(fmt::format("cannot choose the open incident for you: {}; give an ID", open.unreadable.front()),
+                  ExitCode::corrupt_state);
+    }
     if (open.incidents.empty()) {
       throw NotFoundError("no open incident; give an ID (see 'incident list --all')");
     }
     if (open.incidents.size() > 1) {
       std::vector<std::string> choices;
       for (const auto& summary : open.incidents) {
+        if (choices.size() == k_max_choices) {
+          choices.push_back(fmt::format("and {} more (incident list)", open.incidents.size() - k_max_choices));
+          break;
+        }
         choices.push_back(fmt::format("{} ({} {})", summary.id, summary.grade.severity, text::escape_control(summary.title)));
       }
       throw UsageError(fmt::format("{} incidents are open; give an ID: {}", open.incidents.size(),
@@ -180,7 +202,7 @@ std::string Store::resolve_id(std::string_view user_text) const {
     return id;
   }
   std::vector<std::string> matches;
-  for (auto& candidate : list_ids(m_root / "incidents")) {
+  for (auto& candidate : list_ids(m_io, m_root / "incidents")) {
     if (candidate.compare(0, id.size(), id) == 0) {
       matches.push_back(std::move(candidate));
     }
@@ -204,24 +226,49 @@ std::int64_t Store::directory_mtime() const {
   return identity_of(info).mtime_ns;
 }
 
-std::optional<Store::Index> Store::read_current_index(bool with_closed) const {
+void Store::mark_dirty() const {
+  const auto dirty = index_path("dirty");
+  // Non-blocking: whatever sits at that path (a FIFO) must not hang a writer.
+  Fd marker(m_io, m_io.open(dirty.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600));
+  if (!marker.valid()) {
+    throw Error(fmt::format("cannot create {}: {} (nothing was recorded)", dirty.string(), std::strerror(errno)));
+  }
+}
+
+std::optional<Store::Index> Store::read_current_index() const {
   struct stat info {};
   if (m_io.lstat(index_path("dirty").c_str(), &info) == 0 || errno != ENOENT) {
     return std::nullopt;  // a write did not finish: the index may miss an incident
   }
   auto open_text = read_file_if_exists(index_path("open.tsv"), k_max_index_bytes, m_io, true);
   auto lines = open_text ? index_lines(*open_text) : std::nullopt;
-  const std::string_view header = lines ? lines->front() : std::string_view();
-  if (!header.starts_with(k_index_header) || header.size() < k_index_header.size() + 2 ||
-      header[k_index_header.size()] != '\t') {
+  if (!lines) {
     return std::nullopt;
   }
-  Index index;
-  const auto mtime = decode_index_number(header.substr(k_index_header.size() + 1));
-  if (!mtime || *mtime != directory_mtime()) {
+  // "incident-index 5 <tab> directory mtime <tab> cutoff <tab> incidents settled not closed"
+  std::array<std::string_view, 4> header;
+  std::string_view rest = lines->front();
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    const auto tab = rest.find('\t');
+    if ((tab == std::string_view::npos) != (i + 1 == header.size())) {
+      return std::nullopt;
+    }
+    header[i] = rest.substr(0, tab);
+    rest = tab == std::string_view::npos ? std::string_view() : rest.substr(tab + 1);
+  }
+  const auto mtime = decode_index_number(header[1]);
+  const auto cutoff = decode_index_number(header[2]);
+  const auto settled_open = decode_index_number(header[3]);
+  if (header[0] != k_index_header || !mtime || !cutoff || !settled_open || *settled_open < 0) {
+    return std::nullopt;
+  }
+  if (*mtime != directory_mtime()) {
     return std::nullopt;  // the directory changed behind the index
   }
+  Index index;
   index.directory_mtime_ns = *mtime;
+  index.cutoff = Timestamp{Seconds{*cutoff}};
+  index.settled_open = static_cast<std::size_t>(*settled_open);
   for (std::size_t i = 1; i < lines->size(); ++i) {
     const std::string_view line = (*lines)[i];
     if (is_skipped_line(line)) {
@@ -253,27 +300,26 @@ std::optional<Store::Index> Store::read_current_index(bool with_closed) const {
       return std::nullopt;
     }
   }
-  if (with_closed) {
-    auto closed_text = read_file_if_exists(index_path("closed.tsv"), k_max_index_bytes, m_io, true);
-    if (!closed_text) {
-      return std::nullopt;
-    }
-    index.closed_log = std::move(*closed_text);
-    auto closed_lines = index_lines(index.closed_log);
-    if (!closed_lines || closed_lines->front() != k_index_header) {
-      return std::nullopt;
-    }
-    closed_lines->erase(closed_lines->begin());
-    index.closed_lines = std::move(*closed_lines);
-  }
   return index;
+}
+
+bool Store::read_settled(Index& index) const {
+  auto text = read_file_if_exists(index_path("settled.tsv"), k_max_index_bytes, m_io, true);
+  if (!text || !text->starts_with(k_index_header) || text->size() <= k_index_header.size() ||
+      (*text)[k_index_header.size()] != '\n' || text->back() != '\n') {
+    return false;  // missing, another version, or its last line torn
+  }
+  index.settled_log = std::move(*text);
+  return true;
 }
 
 Store::Index Store::scan_all(bool locked) const {
   const auto dir = m_root / "incidents";
   Index index;
+  index.from_scan = true;
+  index.cutoff = settle_cutoff();
   std::vector<std::string> temp_files;
-  std::vector<std::string> ids = list_ids(dir, locked ? &temp_files : nullptr);
+  std::vector<std::string> ids = list_ids(m_io, dir, locked ? &temp_files : nullptr);
   // Every writer holds the lock while its temp file exists: under the lock, any temp
   // file is what a killed writer left.
   for (const auto& name : temp_files) {
@@ -283,8 +329,13 @@ Store::Index Store::scan_all(bool locked) const {
   for (const auto& id : ids) {
     try {
       Loaded loaded = load_file(id);
-      auto& bucket = is_open(loaded.incident.status) ? index.open : index.closed;
-      bucket.push_back(summarize(loaded.incident, loaded.file));
+      Summary summary = summarize(loaded.incident, loaded.file);
+      if (settles(summary, index.cutoff)) {
+        index.settled_open += summary.status == Status::closed ? 0 : 1;
+        index.settled.push_back(std::move(summary));
+      } else {
+        index.open.push_back(std::move(summary));
+      }
     } catch (const NotFoundError&) {
       // Removed while we listed: nothing to show.
     } catch (const DataError& e) {
@@ -294,18 +345,19 @@ Store::Index Store::scan_all(bool locked) const {
       if (m_io.lstat(incident_path(id).c_str(), &info) == 0) {
         index.skipped.push_back({id, identity_of(info), e.what()});
       } else {
-        index.warnings.push_back(fmt::format("skipping {}", e.what()));
+        index.unreadable.emplace_back(e.what());
       }
     } catch (const Error& e) {
       // Could not be read now (an I/O error): not written to the index.
-      index.warnings.push_back(fmt::format("skipping {}", e.what()));
+      index.unreadable.emplace_back(e.what());
     }
   }
   return index;
 }
 
 void Store::write_open_index(const Index& index) const {
-  std::string text = fmt::format("{}\t{}\n", k_index_header, index.directory_mtime_ns);
+  std::string text = fmt::format("{}\t{}\t{}\t{}\n", k_index_header, index.directory_mtime_ns,
+                                 index.cutoff.time_since_epoch().count(), index.settled_open);
   for (const auto& summary : index.open) {
     text += encode_summary(summary);
     text += '\n';
@@ -319,43 +371,68 @@ void Store::write_open_index(const Index& index) const {
 
 bool Store::rebuild_index(Index& index) const {
   index = scan_all(true);
-  if (!index.warnings.empty()) {
+  if (!index.unreadable.empty()) {
     return false;  // an incomplete scan is not written
   }
   try {
     make_directories(m_root / "index", k_dir_mode, m_io);
-    write_open_index(index);
-    std::string closed = std::string(k_index_header) + "\n";
-    for (const auto& summary : index.closed) {
-      closed += encode_summary(summary);
-      closed += '\n';
+    std::string settled = std::string(k_index_header) + "\n";
+    for (const auto& summary : index.settled) {
+      settled += encode_summary(summary);
+      settled += '\n';
     }
-    write_file_atomic(index_path("closed.tsv"), closed, m_io, false);
-    m_io.unlink(index_path("dirty").c_str());
-    return true;
+    // settled.tsv first: until open.tsv names the directory as it is now, neither is read.
+    write_file_atomic(index_path("settled.tsv"), settled, m_io, false);
+    write_open_index(index);
+    m_io.unlink(index_path("closed.tsv").c_str());  // what versions before 0.2 kept
+    return m_io.unlink(index_path("dirty").c_str()) == 0 || errno == ENOENT;
   } catch (const Error&) {
     return false;  // a cache that could not be written: the next command tries again
   }
 }
 
-void Store::append_closed(const Summary& summary) const {
-  const auto path = index_path("closed.tsv");
-  Fd fd(m_io, m_io.open(path.c_str(), O_RDWR | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0));
+void Store::append_settled(const std::vector<Summary>& summaries) const {
+  if (summaries.empty()) {
+    return;
+  }
+  const auto path = index_path("settled.tsv");
+  Fd fd(m_io, m_io.open(path.c_str(), O_RDWR | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0));
   struct stat info {};
   char last = '\0';
   // A missing log, or one whose last line is torn, cannot be appended to: the caller
-  // marks the index dirty and the next writer rebuilds it.
-  if (!fd.valid() || m_io.fstat(fd.get(), &info) != 0 || info.st_size == 0 ||
-      ::pread(fd.get(), &last, 1, info.st_size - 1) != 1 || last != '\n') {
+  // leaves the index dirty and the next command rebuilds it.
+  if (!fd.valid() || m_io.fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode) || info.st_size == 0 ||
+      m_io.pread(fd.get(), &last, 1, info.st_size - 1) != 1 || last != '\n') {
     throw Error(fmt::format("cannot append to {}", path.string()));
   }
-  const std::string line = encode_summary(summary) + "\n";
-  if (m_io.write(fd.get(), line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+  std::string lines;
+  for (const auto& summary : summaries) {
+    lines += encode_summary(summary);
+    lines += '\n';
+  }
+  if (m_io.write(fd.get(), lines.data(), lines.size()) != static_cast<ssize_t>(lines.size())) {
     throw Error(fmt::format("cannot append to {}", path.string()));
   }
 }
 
-void Store::walk(Index& index, bool include_closed, const Visit& visit) const {
+void Store::walk(Index& index, Scope scope, Timestamp as_of, Listing& listing, const Visit& visit) const {
+  const Timestamp window_start = as_of - k_recent_resolved;
+  auto in_scope = [&](const Summary& summary) {
+    switch (scope) {
+      case Scope::all: return true;
+      case Scope::open: return summary.status != Status::closed;
+      case Scope::current:
+        if (summary.status == Status::closed) {
+          return false;
+        }
+        if (summary.status == Status::resolved && summary.resolved_at && *summary.resolved_at < window_start) {
+          ++listing.resolved_earlier;
+          return false;
+        }
+        return true;
+    }
+    return false;
+  };
   // What to list, as (start, id, where it is), sorted before anything is decoded: at
   // 10,000 incidents, decoding is most of the cost, and only the lines listed are.
   struct Pending {
@@ -368,18 +445,28 @@ void Store::walk(Index& index, bool include_closed, const Visit& visit) const {
   for (const auto& summary : index.open) {
     entries.push_back({summary.started_at, summary.id, &summary, {}});
   }
+  for (const auto& summary : index.settled) {
+    entries.push_back({summary.started_at, summary.id, &summary, {}});
+  }
   bool malformed = false;
-  if (include_closed) {
-    // The closed log may hold several lines for an id (closed, reopened, closed again):
-    // the last one wins, and an id in the open index is newer than any of them.
+  bool changed = false;
+  std::deque<Summary> reread;  // settled incidents whose file changed behind the index
+  if (!index.from_scan && index.settled_log.empty()) {
+    listing.resolved_earlier += index.settled_open;  // each of them resolved before window_start
+  } else if (!index.from_scan) {
+    // The log may hold several lines for an id (closed, reopened, closed again): the
+    // last one wins, and an id in open.tsv is newer than any of them.
     const std::size_t open_count = entries.size();
-    for (const auto& summary : index.closed) {
-      entries.push_back({summary.started_at, summary.id, &summary, {}});
-    }
-    entries.reserve(entries.size() + index.closed_lines.size());
-    for (const auto line : index.closed_lines) {
+    std::string_view log = index.settled_log;
+    log.remove_prefix(k_index_header.size() + 1);
+    std::vector<FileIdentity> files(open_count);
+    while (!log.empty()) {
+      const auto end = log.find('\n');
+      const std::string_view line = log.substr(0, end);
+      log.remove_prefix(end + 1);
       if (const auto key = decode_summary_key(line)) {
         entries.push_back({key->started_at, key->id, nullptr, line});
+        files.push_back(key->file);
       } else {
         malformed = true;
       }
@@ -392,11 +479,38 @@ void Store::walk(Index& index, bool include_closed, const Visit& visit) const {
         it->second = i;
       }
     }
+    // A settled file is checked against its line before the line is believed (a hand
+    // edit, a teammate's sync): one lstat each, the cost of listing it at all.
+    std::string path = (m_root / "incidents").string() + "/";
+    const std::size_t dir_length = path.size();
     std::size_t kept = 0;
     for (std::size_t i = 0; i < entries.size(); ++i) {
-      if (last[entries[i].id] == i) {
-        entries[kept++] = entries[i];
+      if (last[entries[i].id] != i) {
+        continue;
       }
+      Pending entry = entries[i];
+      if (i >= open_count) {
+        path.resize(dir_length);
+        path.append(entry.id).append(".json");
+        struct stat info {};
+        const bool present = m_io.lstat(path.c_str(), &info) == 0;
+        if (!present || identity_of(info) != files[i]) {
+          changed = true;
+          if (!present && errno == ENOENT) {
+            continue;  // removed behind the index
+          }
+          try {
+            const Loaded loaded = load_file(entry.id);
+            reread.push_back(summarize(loaded.incident, loaded.file));
+            entry = {reread.back().started_at, reread.back().id, &reread.back(), {}};
+          } catch (const Error& e) {
+            listing.warnings.push_back(fmt::format("skipping {}", e.what()));
+            listing.unreadable.emplace_back(e.what());
+            continue;
+          }
+        }
+      }
+      entries[kept++] = entry;
     }
     entries.resize(kept);
   }
@@ -405,50 +519,79 @@ void Store::walk(Index& index, bool include_closed, const Visit& visit) const {
   });
   Summary decoded;
   for (const auto& entry : entries) {
-    if (entry.summary != nullptr) {
-      visit(*entry.summary);
-    } else if (decode_summary(entry.line, decoded) && is_valid_incident_id(decoded.id)) {
-      visit(decoded);
-    } else {
-      malformed = true;
+    const Summary* summary = entry.summary;
+    if (summary == nullptr) {
+      if (decode_summary(entry.line, decoded) && is_valid_incident_id(decoded.id)) {
+        summary = &decoded;
+      } else {
+        malformed = true;
+        continue;
+      }
+    }
+    if (in_scope(*summary)) {
+      visit(*summary);
     }
   }
   if (malformed) {
-    // Found only while listing, too late to rebuild: the next command will.
-    index.warnings.push_back(fmt::format("skipping a malformed line of {}; the index is rebuilt by the next command",
-                                         index_path("closed.tsv").string()));
-    Fd marker(m_io, m_io.open(index_path("dirty").c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
+    listing.warnings.push_back(fmt::format("skipping a malformed line of {}; the index is rebuilt by the next command",
+                                           index_path("settled.tsv").string()));
   }
-}
-
-std::vector<std::string> Store::visit(bool include_closed, const Visit& visit) const {
-  check_root();
-  auto index = read_current_index(include_closed);
-  if (!index) {
-    index.emplace();
-    struct stat info {};
-    if (m_io.lstat((m_root / "incidents").c_str(), &info) == 0) {
-      // Rebuild the index for the next reader when no writer is busy; otherwise the
-      // writer will, and this listing comes from the files alone.
-      try {
-        const FileLock lock(m_root / "lock", std::chrono::milliseconds{0}, m_io);
-        rebuild_index(*index);
-      } catch (const Error&) {
-        *index = scan_all(false);
-      }
+  if (malformed || changed) {
+    // Found only while listing, too late to rebuild: the next command will.
+    try {
+      mark_dirty();
+    } catch (const Error&) {
+      // A reader cannot do more; the files it listed were read as they are.
     }
   }
-  walk(*index, include_closed, visit);
-  std::vector<std::string> warnings = std::move(index->warnings);
-  for (const auto& skipped : index->skipped) {
-    warnings.push_back(fmt::format("skipping {}", skipped.message));
-  }
-  return warnings;
 }
 
-Listing Store::list(bool include_closed) const {
+Store::Index Store::read_index(Scope scope, Timestamp as_of) const {
+  std::optional<Index> index = read_current_index();
+  // settled.tsv is read only when what it holds may be listed: not for `list` at the
+  // present, where every incident not closed in it is resolved before the window.
+  if (index && (scope != Scope::current || index->cutoff > as_of - k_recent_resolved) && !read_settled(*index)) {
+    index.reset();
+  }
+  if (index) {
+    return std::move(*index);
+  }
+  Index scanned;
+  struct stat info {};
+  if (m_io.lstat((m_root / "incidents").c_str(), &info) == 0) {
+    // Rebuild the index for the next reader when no writer is busy; otherwise the
+    // writer will, and this listing comes from the files alone.
+    try {
+      const FileLock lock(m_root / "lock", std::chrono::milliseconds{0}, m_io);
+      rebuild_index(scanned);
+    } catch (const Error&) {
+      scanned = scan_all(false);
+    }
+  }
+  return scanned;
+}
+
+Listing Store::visit(Scope scope, std::optional<Timestamp> as_of, const Visit& visit) const {
+  check_root();
+  const Timestamp at = as_of.value_or(now());
+  Index index = read_index(scope, at);
   Listing listing;
-  listing.warnings = visit(include_closed, [&](const Summary& summary) { listing.incidents.push_back(summary); });
+  walk(index, scope, at, listing, visit);
+  for (auto& problem : index.unreadable) {
+    listing.warnings.push_back(fmt::format("skipping {}", problem));
+    listing.unreadable.push_back(std::move(problem));
+  }
+  for (const auto& skipped : index.skipped) {
+    listing.warnings.push_back(fmt::format("skipping {}", skipped.message));
+    listing.unreadable.push_back(skipped.message);
+  }
+  return listing;
+}
+
+Listing Store::list(Scope scope, std::optional<Timestamp> as_of) const {
+  std::vector<Summary> incidents;
+  Listing listing = visit(scope, as_of, [&](const Summary& summary) { incidents.push_back(summary); });
+  listing.incidents = std::move(incidents);
   return listing;
 }
 
@@ -466,49 +609,61 @@ Incident Store::commit(const Incident* before, Incident after) {
                             "(nothing was recorded)",
                             incident_path(after.id).string(), text.size(), k_max_incident_file_bytes));
   }
-  const bool was_open = before != nullptr && is_open(before->status);
-  const bool now_open = is_open(after.status);
-  const auto dirty = index_path("dirty");
   // Read before our own write changes the directory: is the index current?
-  std::optional<Index> index = read_current_index(false);
-  // While an incident enters the open index, a crash between the two writes would leave
-  // it out of `list`: the marker makes the next reader rebuild instead of trusting it.
-  const bool entering = now_open && !was_open;
-  if (entering) {
-    Fd marker(m_io, m_io.open(dirty.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
-    if (!marker.valid()) {
-      throw Error(fmt::format("cannot create {}: {}", dirty.string(), std::strerror(errno)));
-    }
-  }
+  std::optional<Index> index = read_current_index();
+  // The marker stands from before the incident file changes until the index says what it
+  // holds: a crash, a kill or a full disk anywhere between leaves it, and the next reader
+  // rebuilds the index instead of trusting it (the index may lag, never lose). A marker
+  // that cannot be made fails the command before anything is written.
+  mark_dirty();
   const FileIdentity file = write_file_atomic(incident_path(after.id), text, m_io, true);
   // The incident is safely written: the command has succeeded. What follows only updates
-  // the cache; when any of it fails the dirty marker stays (or is made) so that readers
-  // rebuild the index instead of trusting it.
+  // the cache; when any of it fails the marker stays.
   bool index_current = false;
   try {
-    index_current = index ? update_index(*index, summarize(after, file), now_open) : rebuild_index(index.emplace());
+    if (index) {
+      update_index(*index, before, summarize(after, file));
+      index_current = true;
+    } else {
+      index_current = rebuild_index(index.emplace());
+    }
   } catch (const Error&) {
     index_current = false;
   }
   if (index_current) {
-    m_io.unlink(dirty.c_str());
-  } else if (!entering) {
-    Fd marker(m_io, m_io.open(dirty.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
+    m_io.unlink(index_path("dirty").c_str());
   }
   return after;
 }
 
-bool Store::update_index(Index& index, const Summary& summary, bool now_open) const {
-  std::erase_if(index.open, [&](const Summary& s) { return s.id == summary.id; });
-  if (now_open) {
-    index.open.push_back(summary);
+void Store::update_index(Index& index, const Incident* before, const Summary& after) const {
+  const Timestamp cutoff = settle_cutoff();
+  const bool was_listed = std::erase_if(index.open, [&](const Summary& s) { return s.id == after.id; }) > 0;
+  std::erase_if(index.skipped, [&](const SkippedFile& s) { return s.id == after.id; });
+  if (!was_listed && before != nullptr && is_open(before->status)) {
+    // It was settled while resolved: its line there no longer counts.
+    if (index.settled_open == 0) {
+      throw Error("the index does not count what it holds");  // rebuilt by the next reader
+    }
+    --index.settled_open;
   }
+  std::vector<Summary> settling;
+  index.open.push_back(after);
+  // This incident, and any other resolved before the cutoff since the last write.
+  std::erase_if(index.open, [&](const Summary& summary) {
+    if (!settles(summary, cutoff)) {
+      return false;
+    }
+    index.settled_open += summary.status == Status::closed ? 0 : 1;
+    settling.push_back(summary);
+    return true;
+  });
+  index.cutoff = std::max(index.cutoff, cutoff);
+  // settled.tsv first: a crash before open.tsv is rewritten leaves the old open.tsv,
+  // which no longer names the directory as it is, so it is not read.
+  append_settled(settling);
   index.directory_mtime_ns = directory_mtime();
   write_open_index(index);
-  if (!now_open) {
-    append_closed(summary);  // the last line of an id wins
-  }
-  return true;
 }
 
 Incident Store::create(Event opened) {

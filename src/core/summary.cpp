@@ -199,7 +199,24 @@ std::optional<SummaryKey> decode_summary_key(std::string_view line) {
   if (parts[0].empty() || !started) {
     return std::nullopt;
   }
-  return SummaryKey{parts[0], *started};
+  // The file's inode, size and mtime are the last three fields.
+  std::array<std::string_view, 3> identity;
+  std::string_view rest = line;
+  for (std::size_t i = identity.size(); i-- > 0;) {
+    const auto tab = rest.rfind('\t');
+    if (tab == std::string_view::npos) {
+      return std::nullopt;
+    }
+    identity[i] = rest.substr(tab + 1);
+    rest = rest.substr(0, tab);
+  }
+  auto inode = number<std::uint64_t>(identity[0]);
+  auto size = number<std::uint64_t>(identity[1]);
+  auto mtime = number<std::int64_t>(identity[2]);
+  if (!inode || !size || !mtime) {
+    return std::nullopt;
+  }
+  return SummaryKey{parts[0], *started, {*inode, *size, *mtime}};
 }
 
 bool decode_summary(std::string_view line, Summary& s) {

@@ -357,7 +357,7 @@ TEST_CASE("list prints a table of the open incidents newest first") {
   ok(home, {"close", first, "--at", "2026-11-27T01:45:00Z"});
   const std::vector<std::string> ids = {first, second, third, fourth};
 
-  const auto open = ok(home, {"list"});
+  const auto open = ok(home, {"list", "--at", "2026-11-27T06:00:00Z"});
   CHECK(open.err.empty());
   check_golden("lifecycle_list.txt", masked(open.out, ids));
   const auto all = ok(home, {"list", "--all"});

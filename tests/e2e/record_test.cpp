@@ -141,6 +141,65 @@ TEST_CASE("an event may not be dated before the event it depends on") {
   CHECK_THAT(unflag.err, Catch::Contains("is before it was flagged (2026-11-27T03:30:00Z)"));
 }
 
+// 5. A hand edit to a closed incident never reached `list --all` or `stats`: the closed
+// log was append-only and never checked against the files.
+TEST_CASE("a closed incident edited in place reaches list --all and stats") {
+  Home home;
+  const std::string id = open_incident(home, {"Checkout API 500s", "-s", "P1"});
+  ok(home, {"resolve", id, "--root-cause", "r", "--fix", "f", "--at", "2026-11-27T04:10:00Z"});
+  ok(home, {"close", id, "--at", "2026-11-27T04:30:00Z"});
+  CHECK_THAT(ok(home, {"list", "--all"}).out, Catch::Contains("Checkout API 500s"));
+  const fs::path file = home.state() / "incidents" / (id + ".json");
+  const fs::path dir = file.parent_path();
+  const auto dir_mtime = fs::last_write_time(dir);
+  std::string text = slurp(file);
+  const auto at = text.find("\"P1\"");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 4, "\"P2\"");
+  const auto title = text.find("Checkout API 500s");
+  REQUIRE(title != std::string::npos);
+  text.replace(title, 17, "Checkout API 503s");
+  std::ofstream(file, std::ios::in | std::ios::out | std::ios::trunc) << text;  // in place: same inode
+  fs::last_write_time(dir, dir_mtime);
+  const auto listed = ok(home, {"list", "--all"});
+  CHECK_THAT(listed.out, Catch::Contains("Checkout API 503s") && !Catch::Contains("500s"));
+  const Json stats = parse_json(ok(home, {"stats", "--json"}).out);
+  for (const auto& row : stats["by_severity"]) {
+    CHECK(row["incidents"] == (row["severity"] == "P2" ? 1 : 0));
+  }
+}
+
+// 6. With one open incident's file corrupt, `incident ack` acked the readable one.
+TEST_CASE("the implicit id is refused while an incident file cannot be read, naming it") {
+  Home home;
+  const std::string good = open_incident(home, {"Checkout API 500s", "-s", "P1"});
+  const std::string bad = open_incident(home, {"Search is slow", "-s", "P2"});
+  const fs::path bad_file = home.state() / "incidents" / (bad + ".json");
+  std::ofstream(bad_file, std::ios::trunc) << "{\"schema\": 2, \"id\": ";
+  const auto refused = fails(home, {"ack", "--at", "2026-11-27T03:20:00Z"}, 5);
+  CHECK_THAT(refused.err, Catch::Contains(bad_file.string()) && Catch::Contains("give an ID"));
+  CHECK(parse_json(ok(home, {"show", good, "--json"}).out)["acknowledged_at"].is_null());
+  ok(home, {"ack", good, "--at", "2026-11-27T03:20:00Z"});  // with its id it works
+}
+
+// The 10,000 incidents teams resolve and never close do not bury the open ones.
+TEST_CASE("list counts the incidents resolved more than a week ago in one line") {
+  Home home;
+  for (int i = 0; i < 3; ++i) {
+    const std::string old = open_incident(home, {"Old " + std::to_string(i), "-s", "P2", "--at", "2026-10-01T03:00:00Z"});
+    ok(home, {"resolve", old, "--root-cause", "r", "--fix", "f", "--at", "2026-10-01T04:00:00Z"});
+  }
+  const std::string active = open_incident(home, {"Checkout API 500s", "-s", "P1"});
+  const auto listed = ok(home, {"list"});
+  CHECK_THAT(listed.out, Catch::Contains(active) && !Catch::Contains("Old "));
+  CHECK_THAT(listed.out, Catch::EndsWith("... and 3 incidents resolved more than 7 days ago, never closed "
+                                         "(incident list --all)\n"));
+  CHECK(parse_json(ok(home, {"list", "--json"}).out).size() == 4);  // scripts get them all
+  CHECK(parse_json(ok(home, {"list", "--all", "--json"}).out).size() == 4);
+  const auto then = ok(home, {"list", "--at", "2026-10-02T00:00:00Z"});  // as of when they were recent
+  CHECK_THAT(then.out, Catch::Contains("Old 2") && !Catch::Contains("never closed"));
+}
+
 // 7. `--json render` printed the incident object without the message, and the lines
 // `severity`, `handoff` and `escalate` print for the channel were lost under --json.
 TEST_CASE("every command that prints a message has it in its JSON document") {

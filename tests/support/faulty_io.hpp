@@ -39,6 +39,13 @@ public:
   int flock(int fd, int operation) override { return step() ? Io::flock(fd, operation) : -1; }
   int ftruncate(int fd, off_t length) override { return step() ? Io::ftruncate(fd, length) : -1; }
   int lstat(const char* path, struct stat* info) override { return step() ? Io::lstat(path, info) : -1; }
+  int stat(const char* path, struct stat* info) override { return step() ? Io::stat(path, info) : -1; }
+  ssize_t pread(int fd, void* buffer, std::size_t size, off_t offset) override {
+    return step() ? Io::pread(fd, buffer, size, offset) : -1;
+  }
+  int list_directory(const char* path, std::vector<std::string>& names) override {
+    return step() ? Io::list_directory(path, names) : -1;
+  }
 
 private:
   bool step() {

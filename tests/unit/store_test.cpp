@@ -155,65 +155,65 @@ TEST_CASE("list shows open incidents from the index and every incident with --al
   const Incident a = store.create(opened_event("a"));
   const Incident b = store.create(opened_event("b"));
   store.append_events(b.id, add(event_type::resolved, {{"root_cause", "x"}, {"fix", "y"}}));
-  CHECK(store.list(false).incidents.size() == 2);  // resolved stays open until closed
+  CHECK(store.list(Scope::open).incidents.size() == 2);  // resolved stays open until closed
   store.append_events(b.id, add(event_type::closed));
-  auto open = store.list(false);
+  auto open = store.list(Scope::open);
   REQUIRE(open.incidents.size() == 1);
   CHECK(open.incidents[0].id == a.id);
-  auto all = store.list(true);
+  auto all = store.list(Scope::all);
   REQUIRE(all.incidents.size() == 2);
   CHECK(store.resolve_id("") == a.id);
 
   SECTION("reopen brings it back") {
     store.append_events(b.id, add(event_type::reopened));
-    CHECK(store.list(false).incidents.size() == 2);
+    CHECK(store.list(Scope::open).incidents.size() == 2);
     store.append_events(b.id, add(event_type::resolved, {{"root_cause", "x"}, {"fix", "y"}}));
     store.append_events(b.id, add(event_type::closed));
-    CHECK(store.list(false).incidents.size() == 1);
-    CHECK(store.list(true).incidents.size() == 2);
+    CHECK(store.list(Scope::open).incidents.size() == 1);
+    CHECK(store.list(Scope::all).incidents.size() == 2);
   }
   SECTION("a missing index is rebuilt by the first reader") {
     std::filesystem::remove_all(home.path() / "state" / "index");
-    CHECK(store.list(false).incidents.size() == 1);
+    CHECK(store.list(Scope::open).incidents.size() == 1);
     CHECK(std::filesystem::exists(home.path() / "state" / "index" / "open.tsv"));
-    CHECK(std::filesystem::exists(home.path() / "state" / "index" / "closed.tsv"));
-    CHECK(store.list(true).incidents.size() == 2);
+    CHECK(std::filesystem::exists(home.path() / "state" / "index" / "settled.tsv"));
+    CHECK(store.list(Scope::all).incidents.size() == 2);
   }
   SECTION("a reader that finds the lock held lists from the files and leaves the index alone") {
     std::filesystem::remove_all(home.path() / "state" / "index");
     {
       FileLock held(home.path() / "state" / "lock", std::chrono::milliseconds(0));
-      CHECK(store.list(true).incidents.size() == 2);
+      CHECK(store.list(Scope::all).incidents.size() == 2);
       CHECK_FALSE(std::filesystem::exists(home.path() / "state" / "index"));
     }
-    CHECK(store.list(false).incidents.size() == 1);
+    CHECK(store.list(Scope::open).incidents.size() == 1);
     CHECK(std::filesystem::exists(home.path() / "state" / "index" / "open.tsv"));
   }
   SECTION("a missing index is rebuilt from the files") {
     std::filesystem::remove_all(home.path() / "state" / "index");
-    CHECK(store.list(false).incidents.size() == 1);
-    CHECK(store.list(true).incidents.size() == 2);
+    CHECK(store.list(Scope::open).incidents.size() == 1);
+    CHECK(store.list(Scope::all).incidents.size() == 2);
     store.append_events(a.id, add(event_type::noted, {{"text", "n"}}));  // a writer rebuilds it
-    CHECK(std::filesystem::exists(home.path() / "state" / "index" / "closed.tsv"));
-    CHECK(store.list(true).incidents.size() == 2);
+    CHECK(std::filesystem::exists(home.path() / "state" / "index" / "settled.tsv"));
+    CHECK(store.list(Scope::all).incidents.size() == 2);
   }
   SECTION("a dirty marker (a crash mid-create) makes readers rescan") {
     const Incident c = store.create(opened_event("c"));
     // Simulate the crash: the file is there, the index never heard of it.
     std::ofstream(home.path() / "state" / "index" / "dirty");
     std::ofstream(home.path() / "state" / "index" / "open.tsv", std::ios::trunc) << "incident-index 3\t0\n";
-    CHECK(store.list(false).incidents.size() == 2);
+    CHECK(store.list(Scope::open).incidents.size() == 2);
     (void)c;
   }
   SECTION("a lost closed log is not appended to but rebuilt") {
-    std::filesystem::remove(home.path() / "state" / "index" / "closed.tsv");
+    std::filesystem::remove(home.path() / "state" / "index" / "settled.tsv");
     store.append_events(a.id, add(event_type::resolved, {{"root_cause", "x"}, {"fix", "y"}}));
     store.append_events(a.id, add(event_type::closed));
-    CHECK(store.list(true).incidents.size() == 2);
+    CHECK(store.list(Scope::all).incidents.size() == 2);
     store.append_events(a.id, add(event_type::noted, {{"text", "after"}}));  // the next writer rebuilds
     CHECK_FALSE(std::filesystem::exists(home.path() / "state" / "index" / "dirty"));
-    CHECK(store.list(true).incidents.size() == 2);
-    CHECK(store.list(false).incidents.empty());
+    CHECK(store.list(Scope::all).incidents.size() == 2);
+    CHECK(store.list(Scope::open).incidents.empty());
   }
   SECTION("an incident file added behind the index (a sync) is found") {
     Store other(home.path() / "elsewhere");
@@ -222,16 +222,16 @@ TEST_CASE("list shows open incidents from the index and every incident with --al
     std::filesystem::copy_file(other.incident_path(synced.id), store.incident_path(synced.id));
     // The sync happens later than the last write here: a later directory mtime.
     std::filesystem::last_write_time(dir, std::filesystem::last_write_time(dir) + std::chrono::seconds(2));
-    auto listing = store.list(false);
+    auto listing = store.list(Scope::open);
     CHECK(listing.incidents.size() == 2);
-    CHECK(store.list(true).incidents.size() == 3);
+    CHECK(store.list(Scope::all).incidents.size() == 3);
   }
   SECTION("a temp file left by a killed writer is removed by the next rebuild") {
     const auto dir = home.path() / "state" / "incidents";
     const auto stale = dir / ("." + a.id + ".json.tmp-deadbeef");
     std::ofstream(stale) << "{\"half";
     std::filesystem::last_write_time(dir, std::filesystem::last_write_time(dir) + std::chrono::seconds(2));
-    CHECK(store.list(false).incidents.size() == 1);
+    CHECK(store.list(Scope::open).incidents.size() == 1);
     CHECK_FALSE(std::filesystem::exists(stale));
   }
   SECTION("an index naming a path outside the store is not trusted") {
@@ -241,13 +241,13 @@ TEST_CASE("list shows open incidents from the index and every incident with --al
     REQUIRE(at != std::string::npos);
     text.replace(at, a.id.size(), "../../x");
     std::ofstream(open_index, std::ios::trunc) << text;
-    auto listing = store.list(false);
+    auto listing = store.list(Scope::open);
     REQUIRE(listing.incidents.size() == 1);
     CHECK(listing.incidents[0].id == a.id);
   }
   SECTION("a torn index line is not trusted") {
     std::ofstream(home.path() / "state" / "index" / "open.tsv", std::ios::app) << "garbage";
-    CHECK(store.list(false).incidents.size() == 1);
+    CHECK(store.list(Scope::open).incidents.size() == 1);
   }
   SECTION("an open incident changed behind the index is re-read") {
     // Another machine's copy (a sync) changes the file without the index.
@@ -257,7 +257,7 @@ TEST_CASE("list shows open incidents from the index and every incident with --al
     events[0].fields["title"] = "renamed";
     const Incident refolded = fold(a.id, events);
     write_file_atomic(store.incident_path(a.id), serialize_incident(refolded));
-    auto listing = store.list(false);
+    auto listing = store.list(Scope::open);
     REQUIRE(listing.incidents.size() == 1);
     CHECK(listing.incidents[0].title == "renamed");
   }
@@ -280,7 +280,7 @@ TEST_CASE("a corrupt incident file is reported and never rewritten") {
   }
   CHECK_THROWS_AS(store.append_events(bad.id, add(event_type::noted, {{"text", "x"}})), DataError);
   CHECK(slurp(path) == garbage);
-  const Listing listing = store.list(true);
+  const Listing listing = store.list(Scope::all);
   REQUIRE(listing.incidents.size() == 1);
   CHECK(listing.incidents[0].id == good.id);
   REQUIRE(listing.warnings.size() == 1);
@@ -301,11 +301,11 @@ TEST_CASE("a corrupt file is remembered by the index: readers warn without resca
   const std::string original = slurp(path);
   std::ofstream(path, std::ios::trunc) << "{\"schema\": 1, \"id\": ";
   std::filesystem::remove_all(home.path() / "state" / "index");
-  CHECK(store.list(true).warnings.size() == 1);  // the rebuild, with the corrupt file noted
+  CHECK(store.list(Scope::all).warnings.size() == 1);  // the rebuild, with the corrupt file noted
   CHECK_FALSE(std::filesystem::exists(home.path() / "state" / "index" / "dirty"));
 
   FaultyIo counting(std::numeric_limits<int>::max());
-  const Listing listing = Store(home.path() / "state", counting).list(false);
+  const Listing listing = Store(home.path() / "state", counting).list(Scope::open);
   CHECK(listing.incidents.size() == 20);
   REQUIRE(listing.warnings.size() == 1);
   CHECK_THAT(listing.warnings[0], Catch::Contains(path.string() + ":1:") && Catch::Contains("not a valid"));
@@ -314,13 +314,13 @@ TEST_CASE("a corrupt file is remembered by the index: readers warn without resca
 
   SECTION("once repaired, it is listed again") {
     std::ofstream(path, std::ios::trunc) << original;
-    const Listing repaired = store.list(false);
+    const Listing repaired = store.list(Scope::open);
     CHECK(repaired.warnings.empty());
     CHECK(repaired.incidents.size() == 21);
   }
   SECTION("a writer keeps it in the index") {
-    store.append_events(store.list(false).incidents[0].id, add(event_type::noted, {{"text", "n"}}));
-    CHECK(store.list(false).warnings.size() == 1);
+    store.append_events(store.list(Scope::open).incidents[0].id, add(event_type::noted, {{"text", "n"}}));
+    CHECK(store.list(Scope::open).warnings.size() == 1);
   }
 }
 
@@ -346,7 +346,7 @@ TEST_CASE("a state dir any user can write to is refused") {
   std::filesystem::permissions(root, std::filesystem::perms::all);
   Store store(root);
   CHECK_THROWS_WITH(store.create(opened_event()), Catch::Contains("any user can write to it"));
-  CHECK_THROWS_WITH(store.list(false), Catch::Contains("any user can write to it"));
+  CHECK_THROWS_WITH(store.list(Scope::open), Catch::Contains("any user can write to it"));
 }
 
 TEST_CASE("a held lock gives a busy error after the bounded wait") {
@@ -396,7 +396,7 @@ TEST_CASE("an I/O failure at any step leaves the old file or the complete new on
     CHECK(temp_files(root).empty());
     // The store stays usable with real I/O.
     CHECK_NOTHROW(Store(root).load(created.id));
-    CHECK(Store(root).list(true).incidents.size() == 1);
+    CHECK(Store(root).list(Scope::all).incidents.size() == 1);
     if (!io.fired) {
       CHECK_FALSE(threw);
       break;
@@ -421,7 +421,7 @@ TEST_CASE("an I/O failure while creating never leaves a half-made incident behin
     if (std::filesystem::exists(root)) {
       CHECK(temp_files(root).empty());
     }
-    const Listing listing = Store(root).list(true);
+    const Listing listing = Store(root).list(Scope::all);
     CHECK(listing.warnings.empty());
     if (!id.empty()) {
       REQUIRE(listing.incidents.size() == 1);
@@ -471,10 +471,10 @@ TEST_CASE("every fault point of resolve and close, with EIO and ENOSPC, leaves t
         }
         CHECK(temp_files(root).empty());
         // Whatever the index went through, readers see the incident as the file has it.
-        const Listing all = Store(root).list(true);
+        const Listing all = Store(root).list(Scope::all);
         REQUIRE(all.incidents.size() == 1);
         CHECK(all.incidents[0].status == now.status);
-        CHECK(Store(root).list(false).incidents.size() == (now.status == Status::closed ? 0U : 1U));
+        CHECK(Store(root).list(Scope::open).incidents.size() == (now.status == Status::closed ? 0U : 1U));
         if (!io.fired) {
           CHECK(message.empty());
           break;
@@ -487,6 +487,159 @@ TEST_CASE("every fault point of resolve and close, with EIO and ENOSPC, leaves t
         ++faults;
       }
       CHECK(faults > 10);
+    }
+  }
+}
+
+namespace {
+
+Event opened_at(const std::string& title, std::string_view at) {
+  Event event = opened_event(title);
+  event.at = *parse_rfc3339(at);
+  return event;
+}
+
+Store::DecideEvents add_at(std::string_view type, std::string_view at, std::map<std::string, std::string> fields = {}) {
+  return [type, at = std::string(at), fields](const Incident& current) {
+    auto events = add(type, fields)(current);
+    events[0].at = *parse_rfc3339(at);
+    return events;
+  };
+}
+
+const std::map<std::string, std::string> k_resolution = {{"root_cause", "x"}, {"fix", "y"}};
+
+}  // namespace
+
+TEST_CASE("incidents resolved more than a week ago settle: list counts them and writes leave them alone") {
+  ScratchDir home;
+  Store store(home.path() / "state");
+  const Incident active = store.create(opened_event("on fire"));
+  const Incident old = store.create(opened_at("long ago", "2020-01-01T00:00:00Z"));
+  store.append_events(old.id, add_at(event_type::resolved, "2020-01-01T01:00:00Z", k_resolution));
+  const auto index = home.path() / "state" / "index";
+  CHECK(slurp(index / "open.tsv").find(old.id) == std::string::npos);
+  CHECK(slurp(index / "settled.tsv").find(old.id) != std::string::npos);
+
+  auto check_listings = [&](std::size_t earlier) {
+    const Listing current = store.list(Scope::current);
+    REQUIRE(current.incidents.size() == 1);
+    CHECK(current.incidents[0].id == active.id);
+    CHECK(current.resolved_earlier == earlier);
+    CHECK(store.list(Scope::open).incidents.size() == 1 + earlier);
+    CHECK(store.list(Scope::all).incidents.size() == 2);
+  };
+  check_listings(1);
+  // As of a time when it was recent, it is listed (read from settled.tsv).
+  const Listing then = store.list(Scope::current, *parse_rfc3339("2020-01-02T00:00:00Z"));
+  CHECK(then.incidents.size() == 2);
+  CHECK(then.resolved_earlier == 0);
+
+  SECTION("a note on it keeps it settled and counted once") {
+    store.append_events(old.id, add_at(event_type::noted, "2020-01-02T00:00:00Z", {{"text", "late"}}));
+    CHECK(slurp(index / "open.tsv").find(old.id) == std::string::npos);
+    check_listings(1);
+  }
+  SECTION("closing it leaves nothing to count") {
+    store.append_events(old.id, add_at(event_type::closed, "2020-01-02T00:00:00Z"));
+    check_listings(0);
+  }
+  SECTION("reopening it lists it again") {
+    store.append_events(old.id, add(event_type::reopened));
+    CHECK(slurp(index / "open.tsv").find(old.id) != std::string::npos);
+    const Listing current = store.list(Scope::current);
+    CHECK(current.incidents.size() == 2);
+    CHECK(current.resolved_earlier == 0);
+  }
+  SECTION("a rebuilt index says the same") {
+    std::filesystem::remove_all(index);
+    check_listings(1);
+    store.append_events(active.id, add(event_type::noted, {{"text", "n"}}));
+    check_listings(1);
+  }
+  SECTION("an incident resolved this week stays in open.tsv") {
+    const Incident recent = store.create(opened_event("recent"));
+    store.append_events(recent.id, add_at(event_type::resolved, format_rfc3339(now() - Seconds{3600}), k_resolution));
+    CHECK(slurp(index / "open.tsv").find(recent.id) != std::string::npos);
+    CHECK(store.list(Scope::current).incidents.size() == 2);
+  }
+}
+
+TEST_CASE("a settled incident changed in place behind the index is listed as the file is now") {
+  ScratchDir home;
+  Store store(home.path() / "state");
+  const Incident closed = store.create(opened_event("before"));
+  store.append_events(closed.id, add(event_type::resolved, k_resolution));
+  store.append_events(closed.id, add(event_type::closed));
+  const auto dir = home.path() / "state" / "incidents";
+  const auto dir_mtime = std::filesystem::last_write_time(dir);
+  // A hand edit in place: same inode, same directory mtime.
+  auto events = store.load(closed.id).events;
+  events[0].fields["title"] = std::string("after");
+  {
+    std::ofstream out(store.incident_path(closed.id), std::ios::in | std::ios::out | std::ios::trunc);
+    out << serialize_incident(fold(closed.id, events));
+  }
+  std::filesystem::last_write_time(dir, dir_mtime);
+  for (int pass = 0; pass < 2; ++pass) {  // the listing that finds it, then the rebuilt index
+    const Listing all = store.list(Scope::all);
+    REQUIRE(all.incidents.size() == 1);
+    CHECK(all.incidents[0].title == "after");
+    CHECK(all.warnings.empty());
+  }
+  SECTION("a settled file removed behind the index is not listed") {
+    std::filesystem::remove(store.incident_path(closed.id));
+    std::filesystem::last_write_time(dir, dir_mtime);
+    CHECK(store.list(Scope::all).incidents.empty());
+  }
+}
+
+TEST_CASE("the implicit id is refused while a file that may be the open incident cannot be read") {
+  ScratchDir home;
+  Store store(home.path() / "state");
+  const Incident good = store.create(opened_event("readable"));
+  const Incident bad = store.create(opened_event("corrupt"));
+  CHECK_THROWS_AS(store.resolve_id(""), UsageError);  // two open
+  std::ofstream(store.incident_path(bad.id), std::ios::trunc) << "{\"schema\": 2, \"id\": ";
+  try {
+    (void)store.resolve_id("");
+    FAIL("an implicit id was chosen");
+  } catch (const Error& e) {
+    CHECK(e.exit_code() == ExitCode::corrupt_state);
+    CHECK_THAT(e.what(), Catch::Contains(store.incident_path(bad.id).string()) && Catch::Contains("give an ID"));
+  }
+  CHECK(store.resolve_id(good.id) == good.id);  // a given id still works
+}
+
+TEST_CASE("a close cut short at any file operation never loses the incident from the index") {
+  ScratchDir home;
+  const auto root = home.path() / "state";
+  std::string id;
+  {
+    Store store(root);
+    id = store.create(opened_event()).id;
+    store.append_events(id, add(event_type::resolved, k_resolution));
+    (void)store.list(Scope::all);
+  }
+  const std::string resolved_file = slurp(root / "incidents" / (id + ".json"));
+  for (int fail_at = 1; fail_at < 60; ++fail_at) {
+    CAPTURE(fail_at);
+    FaultyIo io(fail_at, ENOSPC);
+    try {
+      Store(root, io).append_events(id, add(event_type::closed));
+    } catch (const Error&) {
+      // refused or cut short: either way the listing must still find it
+    }
+    const Store store(root);
+    const Incident on_disk = store.load(id);
+    const Listing all = store.list(Scope::all);
+    REQUIRE(all.incidents.size() == 1);
+    CHECK(all.incidents[0].status == on_disk.status);
+    CHECK(store.list(Scope::open).incidents.size() == (on_disk.status == Status::closed ? 0U : 1U));
+    // Back to resolved for the next round, behind the index (a new inode, as a sync).
+    write_file_atomic(store.incident_path(id), resolved_file);
+    if (!io.fired) {
+      break;
     }
   }
 }

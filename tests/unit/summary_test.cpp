@@ -58,11 +58,14 @@ TEST_CASE("malformed index lines are refused") {
 }
 
 TEST_CASE("the key of an index line is read without decoding the rest") {
-  const auto key = decode_summary_key("k3x9m2qa\t1795800000\tanything at all");
+  const auto key = decode_summary_key("k3x9m2qa\t1795800000\tanything at all\t12\t340\t-5");
   REQUIRE(key);
   CHECK(key->id == "k3x9m2qa");
   CHECK(key->started_at.time_since_epoch().count() == 1795800000);
+  CHECK(key->file == FileIdentity{12, 340, -5});
   CHECK_FALSE(decode_summary_key("k3x9m2qa\t1795800000").has_value());  // no other field
+  CHECK_FALSE(decode_summary_key("k3x9m2qa\t1795800000\tx\t12\t340").has_value());  // no identity
+  CHECK_FALSE(decode_summary_key("k3x9m2qa\t1795800000\tx\t12\tbig\t1").has_value());
   CHECK_FALSE(decode_summary_key("\t1795800000\tx").has_value());
   CHECK_FALSE(decode_summary_key("k3x9m2qa\tsoon\tx").has_value());
 }
