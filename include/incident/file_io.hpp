@@ -36,6 +36,7 @@ public:
   virtual int ftruncate(int fd, off_t length);
   virtual int lstat(const char* path, struct stat* info);
   virtual int stat(const char* path, struct stat* info);
+  virtual int fstatat(int dir_fd, const char* name, struct stat* info, int flags);
   virtual ssize_t pread(int fd, void* buffer, std::size_t size, off_t offset);
   // The names in a directory but "." and "..", appended to `names` (opendir/readdir).
   virtual int list_directory(const char* path, std::vector<std::string>& names);

@@ -31,6 +31,9 @@ int Io::flock(int fd, int operation) { return ::flock(fd, operation); }
 int Io::ftruncate(int fd, off_t length) { return ::ftruncate(fd, length); }
 int Io::lstat(const char* path, struct stat* info) { return ::lstat(path, info); }
 int Io::stat(const char* path, struct stat* info) { return ::stat(path, info); }
+int Io::fstatat(int dir_fd, const char* name, struct stat* info, int flags) {
+  return ::fstatat(dir_fd, name, info, flags);
+}
 ssize_t Io::pread(int fd, void* buffer, std::size_t size, off_t offset) { return ::pread(fd, buffer, size, offset); }
 
 int Io::list_directory(const char* path, std::vector<std::string>& names) {

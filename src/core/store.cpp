@@ -480,9 +480,14 @@ void Store::walk(Index& index, Scope scope, Timestamp as_of, Listing& listing, c
       }
     }
     // A settled file is checked against its line before the line is believed (a hand
-    // edit, a teammate's sync): one lstat each, the cost of listing it at all.
-    std::string path = (m_root / "incidents").string() + "/";
-    const std::size_t dir_length = path.size();
+    // edit, a teammate's sync): one stat each, relative to the directory, the cost of
+    // listing it at all.
+    const auto dir = m_root / "incidents";
+    const Fd dir_fd(m_io, m_io.open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0));
+    if (!dir_fd.valid()) {
+      throw Error(fmt::format("cannot read {}: {}", dir.string(), std::strerror(errno)));
+    }
+    std::string name;
     std::size_t kept = 0;
     for (std::size_t i = 0; i < entries.size(); ++i) {
       if (last[entries[i].id] != i) {
@@ -490,10 +495,9 @@ void Store::walk(Index& index, Scope scope, Timestamp as_of, Listing& listing, c
       }
       Pending entry = entries[i];
       if (i >= open_count) {
-        path.resize(dir_length);
-        path.append(entry.id).append(".json");
+        name.assign(entry.id).append(".json");
         struct stat info {};
-        const bool present = m_io.lstat(path.c_str(), &info) == 0;
+        const bool present = m_io.fstatat(dir_fd.get(), name.c_str(), &info, AT_SYMLINK_NOFOLLOW) == 0;
         if (!present || identity_of(info) != files[i]) {
           changed = true;
           if (!present && errno == ENOENT) {

@@ -40,6 +40,9 @@ public:
   int ftruncate(int fd, off_t length) override { return step() ? Io::ftruncate(fd, length) : -1; }
   int lstat(const char* path, struct stat* info) override { return step() ? Io::lstat(path, info) : -1; }
   int stat(const char* path, struct stat* info) override { return step() ? Io::stat(path, info) : -1; }
+  int fstatat(int dir_fd, const char* name, struct stat* info, int flags) override {
+    return step() ? Io::fstatat(dir_fd, name, info, flags) : -1;
+  }
   ssize_t pread(int fd, void* buffer, std::size_t size, off_t offset) override {
     return step() ? Io::pread(fd, buffer, size, offset) : -1;
   }
