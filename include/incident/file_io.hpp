@@ -38,6 +38,7 @@ public:
   virtual int stat(const char* path, struct stat* info);
   virtual int fstatat(int dir_fd, const char* name, struct stat* info, int flags);
   virtual ssize_t pread(int fd, void* buffer, std::size_t size, off_t offset);
+  virtual ssize_t pwrite(int fd, const void* data, std::size_t size, off_t offset);
   // The names in a directory but "." and "..", appended to `names` (opendir/readdir).
   virtual int list_directory(const char* path, std::vector<std::string>& names);
 };
@@ -98,6 +99,9 @@ void make_directories(const std::filesystem::path& path, mode_t mode, Io& io = s
 // An exclusive lock on a lock file (never on the data file itself: rename swaps the
 // data file's inode). Waits up to `timeout`, then throws Error(busy) naming the holder's
 // pid when known. Released on destruction; the kernel releases it if the process dies.
+// The longest a FileLock waits, whatever it is asked: a day.
+inline constexpr std::chrono::milliseconds k_max_lock_wait{std::int64_t{24} * 3600 * 1000};
+
 class FileLock {
 public:
   FileLock(const std::filesystem::path& path, std::chrono::milliseconds timeout, Io& io = system_io());

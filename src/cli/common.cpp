@@ -20,9 +20,10 @@ Store open_store(const Context& ctx) {
     std::int64_t ms = 0;
     const std::string_view text(value);
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
-    if (ec != std::errc{} || ptr != text.data() + text.size() || ms < 0) {
-      throw UsageError(fmt::format("INCIDENT_LOCK_TIMEOUT_MS must be a number of milliseconds, not '{}'",
-                                   text::escape_control(text)));
+    if (ec != std::errc{} || ptr != text.data() + text.size() || ms < 0 || ms > k_max_lock_wait.count()) {
+      throw UsageError(fmt::format("INCIDENT_LOCK_TIMEOUT_MS must be a number of milliseconds from 0 to {} (a day), "
+                                   "not '{}'",
+                                   k_max_lock_wait.count(), text::escape_control(text)));
     }
     timeout = std::chrono::milliseconds(ms);
   }

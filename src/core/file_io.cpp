@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <random>
@@ -35,6 +36,9 @@ int Io::fstatat(int dir_fd, const char* name, struct stat* info, int flags) {
   return ::fstatat(dir_fd, name, info, flags);
 }
 ssize_t Io::pread(int fd, void* buffer, std::size_t size, off_t offset) { return ::pread(fd, buffer, size, offset); }
+ssize_t Io::pwrite(int fd, const void* data, std::size_t size, off_t offset) {
+  return ::pwrite(fd, data, size, offset);
+}
 
 int Io::list_directory(const char* path, std::vector<std::string>& names) {
   DIR* handle = ::opendir(path);
@@ -273,10 +277,19 @@ void make_directories(const std::filesystem::path& path, mode_t mode, Io& io) {
 }
 
 FileLock::FileLock(const std::filesystem::path& path, std::chrono::milliseconds timeout, Io& io)
-    : m_fd(io, io.open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600)) {
+    : m_fd(io, io.open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600)) {
   if (!m_fd.valid()) {
     fail("open lock file", path, errno);
   }
+  struct stat info {};
+  if (io.fstat(m_fd.get(), &info) != 0) {
+    fail("open lock file", path, errno);
+  }
+  if (!S_ISREG(info.st_mode)) {
+    throw Error(fmt::format("cannot lock {}: not a regular file (remove it)", path.string()));
+  }
+  // Any longer wait is a mistake; the clamp keeps the deadline's arithmetic in range.
+  timeout = std::clamp(timeout, std::chrono::milliseconds{0}, k_max_lock_wait);
   if (!wait_for_lock(io, m_fd.get(), timeout)) {
     if (errno != EWOULDBLOCK && errno != EINTR) {
       fail("lock", path, errno);
@@ -285,7 +298,7 @@ FileLock::FileLock(const std::filesystem::path& path, std::chrono::milliseconds 
     // (a holder that never wrote one, e.g. another tool), so it is named only if alive.
     std::string holder = "another process";
     char buffer[32] = {};
-    const ssize_t got = ::pread(m_fd.get(), buffer, sizeof buffer - 1, 0);
+    const ssize_t got = io.pread(m_fd.get(), buffer, sizeof buffer - 1, 0);
     long pid = 0;
     if (got > 0 && std::sscanf(buffer, "%ld", &pid) == 1 && pid > 0 && ::kill(static_cast<pid_t>(pid), 0) == 0) {
       holder = fmt::format("process {}", pid);
@@ -297,7 +310,7 @@ FileLock::FileLock(const std::filesystem::path& path, std::chrono::milliseconds 
   // Name ourselves for a process that finds the lock busy (best effort).
   const std::string pid = fmt::format("{}\n", ::getpid());
   if (io.ftruncate(m_fd.get(), 0) == 0) {
-    (void)::pwrite(m_fd.get(), pid.data(), pid.size(), 0);
+    (void)io.pwrite(m_fd.get(), pid.data(), pid.size(), 0);
   }
 }
 

@@ -228,10 +228,21 @@ std::int64_t Store::directory_mtime() const {
 
 void Store::mark_dirty() const {
   const auto dirty = index_path("dirty");
-  // Non-blocking: whatever sits at that path (a FIFO) must not hang a writer.
-  Fd marker(m_io, m_io.open(dirty.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600));
-  if (!marker.valid()) {
-    throw Error(fmt::format("cannot create {}: {} (nothing was recorded)", dirty.string(), std::strerror(errno)));
+  for (int attempt = 0;; ++attempt) {
+    // Non-blocking: whatever sits at that path (a FIFO) must not hang a writer.
+    Fd marker(m_io, m_io.open(dirty.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600));
+    struct stat info {};
+    if (marker.valid() && m_io.fstat(marker.get(), &info) == 0 && S_ISREG(info.st_mode)) {
+      return;
+    }
+    const int error = marker.valid() ? EINVAL : errno;
+    // Not a regular file (a FIFO, a link, a socket): the index is ours to repair.
+    if (attempt == 0 && m_io.lstat(dirty.c_str(), &info) == 0 && !S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode) &&
+        m_io.unlink(dirty.c_str()) == 0) {
+      continue;
+    }
+    throw Error(fmt::format("cannot create {}: {} (nothing was recorded)", dirty.string(),
+                            error == EINVAL ? "not a regular file" : std::strerror(error)));
   }
 }
 

@@ -481,3 +481,38 @@ TEST_CASE("an incident file replaced by a symlink is refused and its target left
   CHECK_THAT(list.err, Catch::Contains("warning") && Catch::Contains(path.string()));
   CHECK(file_state(outside) == target);
 }
+
+// "Hostile teammates and hostile files" (#10), 5: a FIFO at index/dirty hung `open` forever
+// while it held the lock. No open of a file in the state dir may block.
+TEST_CASE("a FIFO in place of the index's marker or the lock never hangs a command") {
+  Home home;
+  const std::string id = open_incident(home, {"Checkout API 500s", "-s", "P1", "--json"});
+  const auto dirty = home.state() / "index" / "dirty";
+  REQUIRE(::mkfifo(dirty.c_str(), 0600) == 0);
+  ok(home, {"note", id, "past the fifo"});  // the marker is ours: replaced by a regular file
+  CHECK_FALSE(std::filesystem::exists(dirty));
+  REQUIRE(::mkfifo(dirty.c_str(), 0600) == 0);
+  CHECK_THAT(ok(home, {"list"}).out, Catch::Contains(id));  // a reader rebuilds the index
+  open_incident(home, {"Search is slow", "-s", "P2"});
+
+  const auto lock = home.state() / "lock";
+  std::filesystem::remove(lock);
+  REQUIRE(::mkfifo(lock.c_str(), 0600) == 0);
+  const Result refused = home.run({"note", id, "at the lock"});
+  INFO(describe(refused));
+  CHECK(refused.exit_code == 1);
+  CHECK_THAT(refused.err, Catch::Contains(lock.string()) && Catch::Contains("not a regular file"));
+}
+
+// 6: INCIDENT_LOCK_TIMEOUT_MS >= ~9.2e12 overflowed the deadline (UB).
+TEST_CASE("a lock wait beyond a day is refused, not overflowed") {
+  Home home;
+  const std::string id = open_incident(home, {"Checkout API 500s", "-s", "P1", "--json"});
+  for (const std::string value : {"9300000000000", "9223372036854775807", "86400001"}) {
+    const Result result = home.run({"note", id, "x"}, {{"INCIDENT_LOCK_TIMEOUT_MS", value}});
+    INFO(describe(result));
+    CHECK(result.exit_code == 2);
+    CHECK_THAT(result.err, Catch::Contains("INCIDENT_LOCK_TIMEOUT_MS must be a number of milliseconds from 0 to 86400000"));
+  }
+  CHECK(home.run({"note", id, "y"}, {{"INCIDENT_LOCK_TIMEOUT_MS", "86400000"}}).exit_code == 0);
+}

@@ -46,6 +46,9 @@ public:
   ssize_t pread(int fd, void* buffer, std::size_t size, off_t offset) override {
     return step() ? Io::pread(fd, buffer, size, offset) : -1;
   }
+  ssize_t pwrite(int fd, const void* data, std::size_t size, off_t offset) override {
+    return step() ? Io::pwrite(fd, data, size, offset) : -1;
+  }
   int list_directory(const char* path, std::vector<std::string>& names) override {
     return step() ? Io::list_directory(path, names) : -1;
   }
