@@ -232,10 +232,11 @@ void Store::mark_dirty() const {
     // Non-blocking: whatever sits at that path (a FIFO) must not hang a writer.
     Fd marker(m_io, m_io.open(dirty.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600));
     struct stat info {};
-    if (marker.valid() && m_io.fstat(marker.get(), &info) == 0 && S_ISREG(info.st_mode)) {
+    const bool known = marker.valid() && m_io.fstat(marker.get(), &info) == 0;
+    if (known && S_ISREG(info.st_mode)) {
       return;
     }
-    const int error = marker.valid() ? EINVAL : errno;
+    const int error = known ? EINVAL : errno;
     // Not a regular file (a FIFO, a link, a socket): the index is ours to repair.
     if (attempt == 0 && m_io.lstat(dirty.c_str(), &info) == 0 && !S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode) &&
         m_io.unlink(dirty.c_str()) == 0) {
