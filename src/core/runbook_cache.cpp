@@ -558,19 +558,20 @@ bool private_directory(const std::filesystem::path& dir, Io& io, std::string& de
   return true;
 }
 
-// Keeps the newest k_max_runbook_cache_entries entries (by mtime). Best effort, outside Io:
-// a failure here costs nothing but disk space.
-void prune(const std::filesystem::path& dir) {
-  std::error_code error;
-  std::vector<std::pair<std::filesystem::file_time_type, std::filesystem::path>> entries;
-  for (std::filesystem::directory_iterator it(dir, error), end; !error && it != end; it.increment(error)) {
-    const std::string name = it->path().filename().string();
-    if (name.rfind("runbook-", 0) == 0 && name.size() > 4 && name.compare(name.size() - 4, 4, ".bin") == 0) {
-      std::error_code ignored;
-      entries.emplace_back(it->symlink_status(ignored).type() == std::filesystem::file_type::regular
-                               ? std::filesystem::last_write_time(it->path(), ignored)
-                               : std::filesystem::file_time_type::min(),
-                           it->path());
+// Keeps the newest k_max_runbook_cache_entries entries (by mtime). Best effort: a failure
+// here costs nothing but disk space.
+void prune(const std::filesystem::path& dir, Io& io) {
+  std::vector<std::string> names;
+  if (io.list_directory(dir.c_str(), names) != 0) {
+    return;
+  }
+  std::vector<std::pair<std::int64_t, std::filesystem::path>> entries;
+  for (const auto& name : names) {
+    if (name.starts_with("runbook-") && name.ends_with(".bin")) {
+      const auto path = dir / name;
+      struct stat info {};
+      const bool regular = io.lstat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
+      entries.emplace_back(regular ? identity_of(info).mtime_ns : INT64_MIN, path);
     }
   }
   if (entries.size() <= k_max_runbook_cache_entries) {
@@ -578,7 +579,7 @@ void prune(const std::filesystem::path& dir) {
   }
   std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   for (std::size_t i = k_max_runbook_cache_entries; i < entries.size(); ++i) {
-    std::filesystem::remove(entries[i].second, error);
+    io.unlink(entries[i].second.c_str());
   }
 }
 
@@ -797,7 +798,7 @@ CachedRunbook load_runbook_cached(const std::filesystem::path& runbook_path,
     }
     (void)write_file_atomic(file, encoded, io, /*durable=*/false);
     if (result.outcome == RunbookCacheOutcome::missing) {
-      prune(cache_dir);
+      prune(cache_dir, io);
     }
   } catch (const Error& e) {
     result.detail = fmt::format("not cached: {}", e.what());
