@@ -627,14 +627,20 @@ Incident Store::commit(const Incident* before, Incident after) {
   }
   // Read before our own write changes the directory: is the index current?
   std::optional<Index> index = read_current_index();
-  // The marker stands from before the incident file changes until the index says what it
-  // holds: a crash, a kill or a full disk anywhere between leaves it, and the next reader
-  // rebuilds the index instead of trusting it (the index may lag, never lose). A marker
-  // that cannot be made fails the command before anything is written.
-  mark_dirty();
+  // The index may lag, never lose. An incident open.tsv lists is safe without help: once
+  // its file is replaced, its line no longer names the file, and readers rebuild until
+  // open.tsv is rewritten. One it does not list (new, or settled) could be missed by a
+  // crash between the two writes if the directory's mtime did not move (coarse clock
+  // ticks), so a marker stands from before its file changes until the index holds it.
+  // A marker that cannot be made fails the command before anything is written.
+  const bool listed = index && std::any_of(index->open.begin(), index->open.end(),
+                                           [&](const Summary& summary) { return summary.id == after.id; });
+  if (!listed) {
+    mark_dirty();
+  }
   const FileIdentity file = write_file_atomic(incident_path(after.id), text, m_io, true);
   // The incident is safely written: the command has succeeded. What follows only updates
-  // the cache; when any of it fails the marker stays.
+  // the cache; when any of it fails the index is left for the next reader to rebuild.
   bool index_current = false;
   try {
     if (index) {
@@ -646,8 +652,14 @@ Incident Store::commit(const Incident* before, Incident after) {
   } catch (const Error&) {
     index_current = false;
   }
-  if (index_current) {
+  if (index_current && !listed) {
     m_io.unlink(index_path("dirty").c_str());
+  } else if (!index_current && listed) {
+    try {
+      mark_dirty();  // open.tsv may no longer say what it holds
+    } catch (const Error&) {
+      // Its line names the old file: readers rebuild the index all the same.
+    }
   }
   return after;
 }
