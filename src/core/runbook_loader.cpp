@@ -1,5 +1,7 @@
 #include "incident/runbook_loader.hpp"
 
+#include <sys/stat.h>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -63,6 +65,10 @@ private:
              std::string_view what, std::string_view shown = {}) const;
 
   int schema_version(const Node& node) const;
+  // A template `file:` as a path inside the runbook's directory, or fail() at the key:
+  // relative, no "..", and no symbolic link on the way (a runbook must not read
+  // /etc/shadow into a message).
+  std::filesystem::path contained_template_path(const Node& node, const std::string& name) const;
 
   std::string m_source;
   std::filesystem::path m_bundled_templates;
@@ -207,6 +213,32 @@ int Loader::schema_version(const Node& schema) const {
                              version, k_runbook_schema));
   }
   return version;
+}
+
+std::filesystem::path Loader::contained_template_path(const Node& node, const std::string& name) const {
+  const std::filesystem::path given(name);
+  if (given.is_absolute()) {
+    fail(node, fmt::format("template file '{}' is absolute; give a path inside the runbook's directory",
+                           text::escape_control(name)));
+  }
+  std::filesystem::path path = std::filesystem::path(m_source).parent_path();
+  for (const auto& part : given) {
+    if (part == "..") {
+      fail(node, fmt::format("template file '{}' climbs out of the runbook's directory with '..'",
+                             text::escape_control(name)));
+    }
+    if (part.empty() || part == ".") {
+      continue;
+    }
+    path /= part;
+    struct stat info {};
+    if (m_io.lstat(path.c_str(), &info) == 0 && S_ISLNK(info.st_mode)) {
+      fail(node, fmt::format("template file '{}': {} is a symbolic link; template files must be real files "
+                             "inside the runbook's directory",
+                             text::escape_control(name), text::escape_control(path.string())));
+    }
+  }
+  return path;
 }
 
 Runbook Loader::load(const Node& root) {
@@ -447,16 +479,13 @@ void Loader::read_templates(const Node* node, Runbook& runbook) const {
     } else {
       std::filesystem::path path;
       if (file != nullptr) {
-        path = std::filesystem::path(text(*file, "template file"));
-        if (path.is_relative()) {
-          path = std::filesystem::path(m_source).parent_path() / path;
-        }
+        path = contained_template_path(*file, text(*file, "template file"));
       } else {
         path = m_bundled_templates / (key + ".txt");
       }
       std::optional<std::string> data;
       try {
-        data = read_file_if_exists(path, k_max_template_bytes, m_io);
+        data = read_file_if_exists(path, k_max_template_bytes, m_io, /*no_follow=*/file != nullptr);
       } catch (const DataError&) {
         throw;  // too large: already "path: message"
       } catch (const Error& e) {

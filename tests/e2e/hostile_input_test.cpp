@@ -431,6 +431,35 @@ TEST_CASE("a hostile template file is an invalid runbook reported at its file ke
       check_rejected(file, {3, file.string() + ":" + std::to_string(file_line) + ":", ""});
     }
   }
+  // "Hostile teammates and hostile files" (#10), 2: `file: /etc/shadow` printed the shadow
+  // file as the Initial Status Update. A template file is a real file inside the
+  // runbook's directory: not absolute, not climbing with "..", no symbolic link on the way.
+  fs::create_directories(dir.path() / "inner");
+  write_text(dir.path() / "inner" / "fine.txt", "{{title}}\n");
+  fs::create_symlink("/etc/passwd", dir.path() / "passwd.txt");
+  fs::create_symlink("/etc", dir.path() / "etc-link");
+  struct Outside {
+    std::string label, target, fragment;
+  };
+  for (const auto& [label, target, fragment] : std::vector<Outside>{
+           {"absolute", "/etc/passwd", "is absolute"},
+           {"out and back in", "../" + dir.path().filename().string() + "/inner/fine.txt",
+            "climbs out of the runbook's directory"},
+           {"climbing", "inner/../../passwd", "climbs out of the runbook's directory"},
+           {"a link", "passwd.txt", "is a symbolic link"},
+           {"through a linked directory", "etc-link/passwd", "is a symbolic link"}}) {
+    DYNAMIC_SECTION("outside: " << label) {
+      const fs::path file = dir.path() / "runbook.yaml";
+      write_text(file, base.substr(0, start) + "  initial:\n    file: " + target + "\n" + base.substr(end));
+      check_rejected(file, {3, file.string() + ":" + std::to_string(file_line) + ":", fragment});
+    }
+  }
+  DYNAMIC_SECTION("inside, in a subdirectory") {
+    const fs::path file = dir.path() / "runbook.yaml";
+    write_text(file, base.substr(0, start) + "  initial:\n    file: ./inner/fine.txt\n" + base.substr(end));
+    TempDir home;
+    CHECK(run_cli({"runbook", "validate", file.string()}, home.path()).exit_code == 0);
+  }
   // Bad content in the template file is reported in that file (its own PATH:LINE:COL).
   for (const auto& [target, fragment] : std::vector<std::pair<std::string, std::string>>{
            {"binary.txt", "larger than 65536 bytes"}, {"bad-placeholder.txt", "unknown placeholder '{{nope}}'"}}) {
