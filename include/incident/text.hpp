@@ -47,4 +47,16 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 // stays as typed. When keep_newlines, "\r\n" is a line break too ('\n'). Assumes valid UTF-8.
 std::string escape_control(std::string_view text, bool keep_newlines = false);
 
+// The byte length of the line break that starts at text[at], 0 when none does: LF, CR
+// (CR LF counts as one), VT, FF, and U+0085, U+2028, U+2029, which some terminals and
+// chat clients also show as a new line.
+std::size_t line_break_at(std::string_view text, std::size_t at);
+bool has_line_break(std::string_view text);
+// Each run of line breaks (and the spaces around them) as one space: a value that must
+// stay on its line (a title, a name) cannot start a line of its own in a message.
+std::string one_line(std::string_view text);
+// Every line break as "\n" + indent: a multi-line value's continuation lines can never
+// look like a line of the template around it.
+std::string indent_continuation(std::string_view text, std::string_view indent);
+
 }  // namespace incident::text

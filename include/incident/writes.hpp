@@ -43,6 +43,9 @@ struct Done {};  // a write with nothing to report beyond the incident itself
 // trimmed; throws UsageError naming `what` when empty (unless allow_empty) or longer
 // than max_bytes.
 std::string clean_text(std::string_view value, std::string_view what, std::size_t max_bytes, bool allow_empty = false);
+// The same for a value that must stay on one line (a title, a name, an ETA): a line break
+// (text::line_break_at, U+2028 included) is a UsageError.
+std::string clean_line(std::string_view value, std::string_view what, std::size_t max_bytes, bool allow_empty = false);
 
 // --- the runbook an incident runs under ---
 

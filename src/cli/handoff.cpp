@@ -22,7 +22,7 @@ void register_handoff(CLI::App& app, Context& ctx) {
   add_at_option(*command, o->at);
   command->callback([&ctx, o] {
     const auto [id, value] = split_id_and_value(o->positionals);
-    (void)clean_text(value, "NAME", k_max_name_bytes);  // refused before the store is touched
+    (void)clean_line(value, "NAME", k_max_name_bytes);  // refused before the store is touched
     const Stamp when = stamp(ctx, o->at);
     Store store = open_store(ctx);
     const auto [incident, handover] =

@@ -91,8 +91,13 @@ std::string placeholder_value(const Incident& incident, std::string_view name) {
 }
 
 std::string render_message(const Runbook& runbook, TemplateKind kind, const Incident& incident) {
+  // A value can never forge a line of the message: one that must stay on its line loses
+  // its line breaks, a multi-line one has its continuation lines indented.
   std::string out = expand_template(runbook.message_template(kind).text, [&](std::string_view name) {
-    return text::escape_control(placeholder_value(incident, name), true);
+    const std::string value = placeholder_value(incident, name);
+    const bool multi_line = name == "impact" || name == "findings" || name == "next_steps" ||
+                            name == "root_cause" || name == "fix" || name == "monitoring";
+    return text::escape_control(multi_line ? text::indent_continuation(value, "  ") : text::one_line(value), true);
   });
   if (out.empty() || out.back() != '\n') {
     out += '\n';

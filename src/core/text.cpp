@@ -206,4 +206,66 @@ std::string escape_control(std::string_view text, bool keep_newlines) {
   return out;
 }
 
+std::size_t line_break_at(std::string_view text, std::size_t at) {
+  const auto byte = [&](std::size_t i) { return i < text.size() ? static_cast<unsigned char>(text[i]) : 0U; };
+  switch (byte(at)) {
+    case '\n':
+    case '\v':
+    case '\f': return 1;
+    case '\r': return byte(at + 1) == '\n' ? 2 : 1;
+    case 0xC2: return byte(at + 1) == 0x85 ? 2 : 0;
+    case 0xE2: return byte(at + 1) == 0x80 && (byte(at + 2) == 0xA8 || byte(at + 2) == 0xA9) ? 3 : 0;
+    default: return 0;
+  }
+}
+
+bool has_line_break(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (line_break_at(text, i) != 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string one_line(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool pending_space = false;
+  for (std::size_t i = 0; i < text.size();) {
+    if (const std::size_t length = line_break_at(text, i); length != 0) {
+      while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) {
+        out.pop_back();
+      }
+      pending_space = !out.empty();
+      i += length;
+      while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) {
+        ++i;
+      }
+      continue;
+    }
+    if (pending_space) {
+      out += ' ';
+      pending_space = false;
+    }
+    out += text[i++];
+  }
+  return out;
+}
+
+std::string indent_continuation(std::string_view text, std::string_view indent) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    if (const std::size_t length = line_break_at(text, i); length != 0) {
+      out += '\n';
+      out.append(indent);
+      i += length;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
+}
+
 }  // namespace incident::text

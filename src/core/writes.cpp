@@ -39,7 +39,7 @@ Timestamp event_time(const Stamp& stamp, const Incident& incident) {
 }
 
 Event make(std::string_view type, const Stamp& stamp, Timestamp at) {
-  return new_event(type, at, stamp.now, clean_text(stamp.actor, "--as", k_max_name_bytes));
+  return new_event(type, at, stamp.now, clean_line(stamp.actor, "--as", k_max_name_bytes));
 }
 
 template <class Outcome = Done>
@@ -188,6 +188,14 @@ std::string clean_text(std::string_view value, std::string_view what, std::size_
   return cleaned;
 }
 
+std::string clean_line(std::string_view value, std::string_view what, std::size_t max_bytes, bool allow_empty) {
+  std::string cleaned = clean_text(value, what, max_bytes, allow_empty);
+  if (text::has_line_break(cleaned)) {
+    throw UsageError(fmt::format("{} must be one line: it holds a line break", what));
+  }
+  return cleaned;
+}
+
 RunbookPin pin_of(const Runbook& runbook) {
   RunbookPin pin;
   pin.source = runbook.source;
@@ -233,9 +241,9 @@ std::optional<std::string> runbook_fit(const Runbook& runbook, const Incident& i
 
 Event open_incident(const Runbook& runbook, const OpenRequest& request, const Stamp& stamp) {
   const Severity& severity = runbook.severity(request.severity);
-  const std::string title = clean_text(request.title, "TITLE", k_max_title_bytes);
+  const std::string title = clean_line(request.title, "TITLE", k_max_title_bytes);
   const std::string impact = clean_text(request.impact, "--impact", k_max_text_bytes, true);
-  const std::string commander = clean_text(request.commander, "--commander", k_max_name_bytes, true);
+  const std::string commander = clean_line(request.commander, "--commander", k_max_name_bytes, true);
   // An incident may be backfilled, never dated ahead.
   Event event = make(event_type::opened, stamp, event_time(stamp, Timestamp::min(), "it could start"));
   event.set(field::title, title);
@@ -277,7 +285,7 @@ void check_update(const UpdateRequest& request) {
   }
   (void)clean_text(request.findings, "--findings", k_max_text_bytes);
   (void)clean_text(request.next_steps, "--next", k_max_text_bytes);
-  (void)clean_text(request.eta, "--eta", k_max_name_bytes, true);
+  (void)clean_line(request.eta, "--eta", k_max_name_bytes, true);
 }
 
 Decision<Done> post_update(const Runbook& runbook, const Incident& incident, const UpdateRequest& request,
@@ -288,7 +296,7 @@ Decision<Done> post_update(const Runbook& runbook, const Incident& incident, con
   Event event = make(event_type::updated, stamp, event_time(stamp, incident));
   event.set(field::findings, clean_text(request.findings, "--findings", k_max_text_bytes));
   event.set(field::next_steps, clean_text(request.next_steps, "--next", k_max_text_bytes));
-  if (auto eta = clean_text(request.eta, "--eta", k_max_name_bytes, true); !eta.empty()) {
+  if (auto eta = clean_line(request.eta, "--eta", k_max_name_bytes, true); !eta.empty()) {
     event.set(field::eta, std::move(eta));
   }
   if (!request.status.empty()) {
@@ -356,7 +364,7 @@ Decision<Regrade> change_severity(const Runbook& runbook, const Incident& incide
 }
 
 Decision<Handover> hand_off(const Incident& incident, std::string_view commander_text, const Stamp& stamp) {
-  const std::string commander = clean_text(commander_text, "NAME", k_max_name_bytes);
+  const std::string commander = clean_line(commander_text, "NAME", k_max_name_bytes);
   require_not_closed(incident);
   Decision<Handover> decision{{}, {incident.commander, incident.commander != commander}};
   if (decision.outcome.changed) {
@@ -490,7 +498,7 @@ Decision<EscalationRecord> escalate(const Runbook& runbook, const Incident& inci
   record.contact = contact == nullptr ? std::string() : fmt::format("{}: {}", contact->name, contact->value);
   record.reason = !given.empty() ? given : text::join(holding, "; ");
   record.at = at;
-  record.by = clean_text(stamp.actor, "--as", k_max_name_bytes);
+  record.by = clean_line(stamp.actor, "--as", k_max_name_bytes);
   Event event = make(event_type::escalated, stamp, at);
   event.set(field::level, std::int64_t{level});
   event.set(field::role, record.role);
@@ -505,7 +513,7 @@ Decision<EscalationRecord> escalate(const Runbook& runbook, const Incident& inci
 
 void check_action(const ActionRequest& request) {
   (void)clean_text(request.text, "the action", k_max_text_bytes);
-  (void)clean_text(request.owner, "--owner", k_max_name_bytes, true);
+  (void)clean_line(request.owner, "--owner", k_max_name_bytes, true);
   if (!request.due.empty() && (request.due.size() != 10 || !parse_rfc3339(request.due + "T00:00:00Z"))) {
     throw UsageError(fmt::format("--due '{}' is not a date (YYYY-MM-DD)", text::escape_control(request.due)));
   }
@@ -516,7 +524,7 @@ Decision<Done> add_action(const Incident& incident, const ActionRequest& request
   // Action items may be added after the incident is closed: the postmortem comes later.
   Event event = make(event_type::action_added, stamp, event_time(stamp, incident));
   event.set(field::text, clean_text(request.text, "the action", k_max_text_bytes));
-  if (auto owner = clean_text(request.owner, "--owner", k_max_name_bytes, true); !owner.empty()) {
+  if (auto owner = clean_line(request.owner, "--owner", k_max_name_bytes, true); !owner.empty()) {
     event.set(field::owner, std::move(owner));
   }
   if (!request.due.empty()) {

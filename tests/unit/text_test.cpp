@@ -51,3 +51,17 @@ TEST_CASE("escape_control makes terminal escapes visible") {
   CHECK(text::escape_control("c1 \xc2\x9b csi") == "c1 \\u009b csi");
   CHECK(text::escape_control("caf\xc3\xa9") == "caf\xc3\xa9");
 }
+
+TEST_CASE("line breaks, as terminals and chat clients show them, are found, joined or indented") {
+  CHECK_FALSE(text::has_line_break("one line\ttab"));
+  for (const char* line_break : {"\n", "\r", "\r\n", "\v", "\f", "\u0085", "\u2028", "\u2029"}) {
+    const std::string text = std::string("a ") + line_break + " b" + line_break + line_break + "c";
+    INFO(Catch::Detail::stringify(text));
+    CHECK(text::has_line_break(text));
+    CHECK(text::one_line(text) == "a b c");
+    CHECK(text::indent_continuation(std::string("a") + line_break + "b", "  ") == "a\n  b");
+  }
+  CHECK(text::one_line("\nleading and trailing\n") == "leading and trailing");
+  CHECK(text::indent_continuation("no break", "  ") == "no break");
+  CHECK_FALSE(text::has_line_break("\xe2\x80\xa7 \xc2\x84"));  // neighbours of U+2028 and U+0085
+}
