@@ -119,16 +119,36 @@ std::filesystem::path Store::incident_path(std::string_view id) const {
 std::filesystem::path Store::index_path(std::string_view name) const { return m_root / "index" / name; }
 
 void Store::check_root() const {
-  struct stat info {};
-  if (m_io.stat(m_root.c_str(), &info) != 0) {
-    return;  // not there yet: readers find nothing, writers create it
-  }
-  if (!S_ISDIR(info.st_mode)) {
-    throw Error(fmt::format("state dir {} is not a directory", m_root.string()));
-  }
-  if ((info.st_mode & S_IWOTH) != 0) {
-    throw Error(fmt::format("refusing to use state dir {}: any user can write to it (chmod 700 {})",
-                            m_root.string(), m_root.string()));
+  // The state dir and its two directories are this user's alone: a directory another
+  // user can write to, or one that leads elsewhere, would let them plant or swap files
+  // (a teammate's forged incident, a link that makes a write land outside).
+  const auto check = [&](const std::filesystem::path& dir, bool top) {
+    struct stat info {};
+    if ((top ? m_io.stat(dir.c_str(), &info) : m_io.lstat(dir.c_str(), &info)) != 0) {
+      return false;  // not there yet: readers find nothing, writers create it
+    }
+    if (!top && S_ISLNK(info.st_mode)) {
+      throw Error(fmt::format("refusing to use state dir {}: {} is a symbolic link (make it a directory)",
+                              m_root.string(), dir.string()));
+    }
+    if (!S_ISDIR(info.st_mode)) {
+      throw Error(fmt::format("{} is not a directory", dir.string()));
+    }
+    if (info.st_uid != ::geteuid()) {
+      throw Error(fmt::format("refusing to use state dir {}: {} belongs to uid {}, not to you (uid {}); use a "
+                              "state dir of your own (--state-dir)",
+                              m_root.string(), dir.string(), info.st_uid, ::geteuid()));
+    }
+    if ((info.st_mode & (S_IWOTH | S_IWGRP)) != 0) {
+      throw Error(fmt::format("refusing to use state dir {}: {} can be written by {} (chmod 700 {})",
+                              m_root.string(), dir.string(),
+                              (info.st_mode & S_IWOTH) != 0 ? "any user" : "its group", dir.string()));
+    }
+    return true;
+  };
+  if (check(m_root, true)) {
+    check(m_root / "incidents", false);
+    check(m_root / "index", false);
   }
 }
 
@@ -252,7 +272,14 @@ std::optional<Store::Index> Store::read_current_index() const {
   if (m_io.lstat(index_path("dirty").c_str(), &info) == 0 || errno != ENOENT) {
     return std::nullopt;  // a write did not finish: the index may miss an incident
   }
-  auto open_text = read_file_if_exists(index_path("open.tsv"), k_max_index_bytes, m_io, true);
+  // An index that cannot be read (a link, a FIFO, a directory, too large) is stale: the
+  // rebuild replaces it, and no command fails on it.
+  std::optional<std::string> open_text;
+  try {
+    open_text = read_file_if_exists(index_path("open.tsv"), k_max_index_bytes, m_io, true);
+  } catch (const Error&) {
+    return std::nullopt;
+  }
   auto lines = open_text ? index_lines(*open_text) : std::nullopt;
   if (!lines) {
     return std::nullopt;
@@ -316,7 +343,12 @@ std::optional<Store::Index> Store::read_current_index() const {
 }
 
 bool Store::read_settled(Index& index) const {
-  auto text = read_file_if_exists(index_path("settled.tsv"), k_max_index_bytes, m_io, true);
+  std::optional<std::string> text;
+  try {
+    text = read_file_if_exists(index_path("settled.tsv"), k_max_index_bytes, m_io, true);
+  } catch (const Error&) {
+    return false;  // as open.tsv: stale, rebuilt
+  }
   if (!text || !text->starts_with(k_index_header) || text->size() <= k_index_header.size() ||
       (*text)[k_index_header.size()] != '\n' || text->back() != '\n') {
     return false;  // missing, another version, or its last line torn

@@ -3,6 +3,9 @@
 // its fix, through the real binary.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -64,4 +67,38 @@ TEST_CASE("no field can forge a line of a message") {
   CHECK(lines_starting(forged, "✅") == 0);
   CHECK(lines_starting(forged, "Status:") == 1);
   CHECK_THAT(forged, Catch::StartsWith("🚨 INCIDENT: Checkout ✅ RESOLVED: db down Status: Resolved\n"));
+}
+
+// 9: `open.tsv` as a symlink, FIFO, directory or 300 MB file failed every command, writes
+// included. An unreadable index is stale: rebuilt, never blocking a write.
+TEST_CASE("an index file that cannot be read is rebuilt, never a failure") {
+  for (const std::string kind : {"symlink", "fifo", "directory", "huge"}) {
+    for (const std::string name : {"open.tsv", "settled.tsv"}) {
+      DYNAMIC_SECTION(kind << " at " << name) {
+        Home home;
+        const std::string id = open_incident(home, {"Checkout API 500s", "-s", "P1", "--json"});
+        ok(home, {"list", "--all"});
+        const fs::path file = home.state() / "index" / name;
+        fs::remove(file);
+        if (kind == "symlink") {
+          fs::create_symlink("/etc/passwd", file);
+        } else if (kind == "fifo") {
+          REQUIRE(::mkfifo(file.c_str(), 0600) == 0);
+        } else if (kind == "directory") {
+          fs::create_directories(file / "inside");
+        } else {
+          write_text(file, "");
+          fs::resize_file(file, std::uintmax_t{300} * 1024 * 1024);  // sparse
+        }
+        ok(home, {"note", id, "written past the broken index"});
+        CHECK_THAT(ok(home, {"list"}).out, Catch::Contains(id));
+        CHECK_THAT(ok(home, {"list", "--all"}).out, Catch::Contains(id));
+        CHECK(ok(home, {"stats", "--json"}).exit_code == 0);
+        if (kind != "directory") {
+          CHECK(fs::is_regular_file(fs::symlink_status(file)));  // healed by the rebuild
+          CHECK(fs::file_size(file) < 4096);
+        }
+      }
+    }
+  }
 }

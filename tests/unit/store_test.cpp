@@ -345,8 +345,43 @@ TEST_CASE("a state dir any user can write to is refused") {
   std::filesystem::create_directory(root);
   std::filesystem::permissions(root, std::filesystem::perms::all);
   Store store(root);
-  CHECK_THROWS_WITH(store.create(opened_event()), Catch::Contains("any user can write to it"));
-  CHECK_THROWS_WITH(store.list(Scope::open), Catch::Contains("any user can write to it"));
+  CHECK_THROWS_WITH(store.create(opened_event()), Catch::Contains("can be written by any user"));
+  CHECK_THROWS_WITH(store.list(Scope::open), Catch::Contains("can be written by any user"));
+}
+
+// "Hostile teammates and hostile files" (#10), 11 and 12: the checks were shallow.
+TEST_CASE("a state dir whose directories others can write to, or that lead elsewhere, is refused") {
+  namespace fs = std::filesystem;
+  ScratchDir home;
+  const auto root = home.path() / "state";
+  Store(root).create(opened_event());
+  auto refused = [&](const std::string& fragment) {
+    CHECK_THROWS_WITH(Store(root).list(Scope::all), Catch::Contains(fragment));
+    CHECK_THROWS_WITH(Store(root).create(opened_event()), Catch::Contains(fragment));
+  };
+  SECTION("a group-writable root") {
+    fs::permissions(root, fs::perms::group_write, fs::perm_options::add);
+    refused("can be written by its group (chmod 700 " + root.string() + ")");
+  }
+  for (const std::string name : {"incidents", "index"}) {
+    DYNAMIC_SECTION("a world-writable " << name) {
+      fs::permissions(root / name, fs::perms::others_write, fs::perm_options::add);
+      refused((root / name).string() + " can be written by any user");
+    }
+    DYNAMIC_SECTION("a symlinked " << name) {
+      fs::rename(root / name, home.path() / ("real-" + name));
+      fs::create_directory_symlink(home.path() / ("real-" + name), root / name);
+      refused((root / name).string() + " is a symbolic link");
+    }
+  }
+  SECTION("a root owned by another user") {
+    if (::geteuid() != 0) {
+      SUCCEED("needs root to give the directory away");
+      return;
+    }
+    REQUIRE(::chown(root.c_str(), 65534, 65534) == 0);
+    refused("belongs to uid 65534, not to you");
+  }
 }
 
 TEST_CASE("a held lock gives a busy error after the bounded wait") {
