@@ -153,6 +153,8 @@ private:
   // The index when it can be trusted: whole, not marked dirty, written after the last
   // change to the incidents directory, and naming each file of open.tsv as it is now.
   [[nodiscard]] std::optional<Index> read_current_index() const;
+  // An index file's text; nullopt when it is missing or cannot be read.
+  [[nodiscard]] std::optional<std::string> read_index_file(std::string_view name) const;
   // Adds settled.tsv to a current index; false when it is missing or torn.
   bool read_settled(Index& index) const;
   // Reads every incident file; `locked` (the caller holds the lock) also removes the

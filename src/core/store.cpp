@@ -68,6 +68,14 @@ bool settles(const Summary& summary, Timestamp cutoff) {
 // event's time: where a summary is kept only decides what a listing must read.
 Timestamp settle_cutoff() { return now() - k_recent_resolved; }
 
+// Appends each summary's index line and its newline.
+void append_summary_lines(std::string& text, const std::vector<Summary>& summaries) {
+  for (const auto& summary : summaries) {
+    text += encode_summary(summary);
+    text += '\n';
+  }
+}
+
 // The lines of an index file, header first; nullopt for an empty or torn file (the
 // last line has no newline: a write was cut short).
 std::optional<std::vector<std::string_view>> index_lines(std::string_view text) {
@@ -132,7 +140,7 @@ void Store::check_root() const {
                               m_root.string(), dir.string()));
     }
     if (!S_ISDIR(info.st_mode)) {
-      throw Error(fmt::format("{} is not a directory", dir.string()));
+      throw Error(fmt::format("{}{} is not a directory", top ? "state dir " : "", dir.string()));
     }
     if (info.st_uid != ::geteuid()) {
       throw Error(fmt::format("refusing to use state dir {}: {} belongs to uid {}, not to you (uid {}); use a "
@@ -267,19 +275,22 @@ void Store::mark_dirty() const {
   }
 }
 
+std::optional<std::string> Store::read_index_file(std::string_view name) const {
+  // An index file that cannot be read (a link, a FIFO, a directory, too large) is stale:
+  // the rebuild replaces it, and no command fails on it.
+  try {
+    return read_file_if_exists(index_path(name), k_max_index_bytes, m_io, true);
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
 std::optional<Store::Index> Store::read_current_index() const {
   struct stat info {};
   if (m_io.lstat(index_path("dirty").c_str(), &info) == 0 || errno != ENOENT) {
     return std::nullopt;  // a write did not finish: the index may miss an incident
   }
-  // An index that cannot be read (a link, a FIFO, a directory, too large) is stale: the
-  // rebuild replaces it, and no command fails on it.
-  std::optional<std::string> open_text;
-  try {
-    open_text = read_file_if_exists(index_path("open.tsv"), k_max_index_bytes, m_io, true);
-  } catch (const Error&) {
-    return std::nullopt;
-  }
+  const std::optional<std::string> open_text = read_index_file("open.tsv");
   auto lines = open_text ? index_lines(*open_text) : std::nullopt;
   if (!lines) {
     return std::nullopt;
@@ -343,15 +354,10 @@ std::optional<Store::Index> Store::read_current_index() const {
 }
 
 bool Store::read_settled(Index& index) const {
-  std::optional<std::string> text;
-  try {
-    text = read_file_if_exists(index_path("settled.tsv"), k_max_index_bytes, m_io, true);
-  } catch (const Error&) {
-    return false;  // as open.tsv: stale, rebuilt
-  }
+  std::optional<std::string> text = read_index_file("settled.tsv");
   if (!text || !text->starts_with(k_index_header) || text->size() <= k_index_header.size() ||
       (*text)[k_index_header.size()] != '\n' || text->back() != '\n') {
-    return false;  // missing, another version, or its last line torn
+    return false;  // missing, unreadable, another version, or its last line torn
   }
   index.settled_log = std::move(*text);
   return true;
@@ -402,10 +408,7 @@ Store::Index Store::scan_all(bool locked) const {
 void Store::write_open_index(const Index& index) const {
   std::string text = fmt::format("{}\t{}\t{}\t{}\n", k_index_header, index.directory_mtime_ns,
                                  index.cutoff.time_since_epoch().count(), index.settled_open);
-  for (const auto& summary : index.open) {
-    text += encode_summary(summary);
-    text += '\n';
-  }
+  append_summary_lines(text, index.open);
   for (const auto& skipped : index.skipped) {
     text += encode_skipped(skipped);
     text += '\n';
@@ -421,10 +424,7 @@ bool Store::rebuild_index(Index& index) const {
   try {
     make_directories(m_root / "index", k_dir_mode, m_io);
     std::string settled = std::string(k_index_header) + "\n";
-    for (const auto& summary : index.settled) {
-      settled += encode_summary(summary);
-      settled += '\n';
-    }
+    append_summary_lines(settled, index.settled);
     // settled.tsv first: until open.tsv names the directory as it is now, neither is read.
     write_file_atomic(index_path("settled.tsv"), settled, m_io, false);
     write_open_index(index);
@@ -450,10 +450,7 @@ void Store::append_settled(const std::vector<Summary>& summaries) const {
     throw Error(fmt::format("cannot append to {}", path.string()));
   }
   std::string lines;
-  for (const auto& summary : summaries) {
-    lines += encode_summary(summary);
-    lines += '\n';
-  }
+  append_summary_lines(lines, summaries);
   if (m_io.write(fd.get(), lines.data(), lines.size()) != static_cast<ssize_t>(lines.size())) {
     throw Error(fmt::format("cannot append to {}", path.string()));
   }
@@ -484,13 +481,14 @@ void Store::walk(Index& index, Scope scope, Timestamp as_of, Listing& listing, c
     std::string_view id;
     const Summary* summary = nullptr;  // or:
     std::string_view line;
+    FileIdentity file;  // of a line: the file it was written from
   };
   std::vector<Pending> entries;
   for (const auto& summary : index.open) {
-    entries.push_back({summary.started_at, summary.id, &summary, {}});
+    entries.push_back({summary.started_at, summary.id, &summary, {}, {}});
   }
   for (const auto& summary : index.settled) {
-    entries.push_back({summary.started_at, summary.id, &summary, {}});
+    entries.push_back({summary.started_at, summary.id, &summary, {}, {}});
   }
   bool malformed = false;
   bool changed = false;
@@ -503,14 +501,12 @@ void Store::walk(Index& index, Scope scope, Timestamp as_of, Listing& listing, c
     const std::size_t open_count = entries.size();
     std::string_view log = index.settled_log;
     log.remove_prefix(k_index_header.size() + 1);
-    std::vector<FileIdentity> files(open_count);
     while (!log.empty()) {
       const auto end = log.find('\n');
       const std::string_view line = log.substr(0, end);
       log.remove_prefix(end + 1);
       if (const auto key = decode_summary_key(line)) {
-        entries.push_back({key->started_at, key->id, nullptr, line});
-        files.push_back(key->file);
+        entries.push_back({key->started_at, key->id, nullptr, line, key->file});
       } else {
         malformed = true;
       }
@@ -542,7 +538,7 @@ void Store::walk(Index& index, Scope scope, Timestamp as_of, Listing& listing, c
         name.assign(entry.id).append(".json");
         struct stat info {};
         const bool present = m_io.fstatat(dir_fd.get(), name.c_str(), &info, AT_SYMLINK_NOFOLLOW) == 0;
-        if (!present || identity_of(info) != files[i]) {
+        if (!present || identity_of(info) != entry.file) {
           changed = true;
           if (!present && errno == ENOENT) {
             continue;  // removed behind the index
@@ -550,7 +546,7 @@ void Store::walk(Index& index, Scope scope, Timestamp as_of, Listing& listing, c
           try {
             const Loaded loaded = load_file(entry.id);
             reread.push_back(summarize(loaded.incident, loaded.file));
-            entry = {reread.back().started_at, reread.back().id, &reread.back(), {}};
+            entry = {reread.back().started_at, reread.back().id, &reread.back(), {}, {}};
           } catch (const Error& e) {
             listing.warnings.push_back(fmt::format("skipping {}", e.what()));
             listing.unreadable.emplace_back(e.what());

@@ -93,6 +93,17 @@ std::optional<std::optional<Timestamp>> parse_time(std::string_view text) {
   return std::optional<Timestamp>{*value};
 }
 
+// A file's inode, size and mtime, as three fields of a line.
+std::optional<FileIdentity> parse_identity(std::string_view inode, std::string_view size, std::string_view mtime) {
+  auto i = number<std::uint64_t>(inode);
+  auto s = number<std::uint64_t>(size);
+  auto m = number<std::int64_t>(mtime);
+  if (!i || !s || !m) {
+    return std::nullopt;
+  }
+  return FileIdentity{*i, *s, *m};
+}
+
 }  // namespace
 
 std::string escape_field(std::string_view text) {
@@ -178,14 +189,12 @@ std::optional<SkippedFile> decode_skipped(std::string_view line) {
   if (!is_skipped_line(line) || split_fields(line, parts) != parts.size() || parts[1].empty()) {
     return std::nullopt;
   }
-  auto inode = number<std::uint64_t>(parts[2]);
-  auto size = number<std::uint64_t>(parts[3]);
-  auto mtime = number<std::int64_t>(parts[4]);
+  auto file = parse_identity(parts[2], parts[3], parts[4]);
   auto message = unescape_field(parts[5]);
-  if (!inode || !size || !mtime || !message) {
+  if (!file || !message) {
     return std::nullopt;
   }
-  return SkippedFile{std::string(parts[1]), {*inode, *size, *mtime}, std::move(*message)};
+  return SkippedFile{std::string(parts[1]), *file, std::move(*message)};
 }
 
 std::optional<std::int64_t> decode_index_number(std::string_view text) { return number<std::int64_t>(text); }
@@ -210,13 +219,11 @@ std::optional<SummaryKey> decode_summary_key(std::string_view line) {
     identity[i] = rest.substr(tab + 1);
     rest = rest.substr(0, tab);
   }
-  auto inode = number<std::uint64_t>(identity[0]);
-  auto size = number<std::uint64_t>(identity[1]);
-  auto mtime = number<std::int64_t>(identity[2]);
-  if (!inode || !size || !mtime) {
+  auto file = parse_identity(identity[0], identity[1], identity[2]);
+  if (!file) {
     return std::nullopt;
   }
-  return SummaryKey{parts[0], *started, {*inode, *size, *mtime}};
+  return SummaryKey{parts[0], *started, *file};
 }
 
 bool decode_summary(std::string_view line, Summary& s) {
@@ -234,11 +241,9 @@ bool decode_summary(std::string_view line, Summary& s) {
   auto resolved = parse_time(parts[12]);
   auto closed = parse_time(parts[13]);
   auto last_update = parse_time(parts[14]);
-  auto inode = number<std::uint64_t>(parts[18]);
-  auto size = number<std::uint64_t>(parts[19]);
-  auto mtime = number<std::int64_t>(parts[20]);
+  auto file = parse_identity(parts[18], parts[19], parts[20]);
   if (!status || !response || !every || !judged_response || !judged_every || !started || !acked || !resolved ||
-      !closed || !last_update || !inode || !size || !mtime) {
+      !closed || !last_update || !file) {
     return false;
   }
   s.id.assign(parts[0]);
@@ -252,7 +257,7 @@ bool decode_summary(std::string_view line, Summary& s) {
   s.resolved_at = *resolved;
   s.closed_at = *closed;
   s.last_update_at = *last_update;
-  s.file = {*inode, *size, *mtime};
+  s.file = *file;
   return unescape_field(parts[3], s.grade.severity) && unescape_field(parts[4], s.grade.severity_name) &&
          unescape_field(parts[7], s.response_grade.severity) &&
          unescape_field(parts[8], s.response_grade.severity_name) && unescape_field(parts[15], s.commander) &&
