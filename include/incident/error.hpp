@@ -18,6 +18,7 @@ enum class ExitCode : int {
   busy = 6,           // the lock was held for longer than the bounded wait
   conflict = 7,       // the command does not apply in the incident's current state
   attention = 8,      // status --check: an SLA is breached or due soon, or escalation is due
+  output_lost = 9,    // the change was recorded, but its output could not be written
 };
 
 class Error : public std::runtime_error {

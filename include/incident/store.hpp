@@ -57,6 +57,10 @@ public:
                  std::chrono::milliseconds lock_timeout = k_default_lock_timeout);
 
   [[nodiscard]] const std::filesystem::path& root() const { return m_root; }
+
+  // Called with the incident after each write that reached the disk (before the index
+  // is updated), e.g. so a caller can say what was recorded when it cannot print it.
+  void on_commit(std::function<void(const Incident&)> callback) { m_on_commit = std::move(callback); }
   [[nodiscard]] std::filesystem::path incident_path(std::string_view id) const;
 
   // --- reading (no lock) ---
@@ -173,6 +177,7 @@ private:
   std::filesystem::path m_root;
   Io& m_io;
   std::chrono::milliseconds m_lock_timeout;
+  std::function<void(const Incident&)> m_on_commit;
 };
 
 }  // namespace incident

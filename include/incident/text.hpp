@@ -47,6 +47,21 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 // stays as typed. When keep_newlines, "\r\n" is a line break too ('\n'). Assumes valid UTF-8.
 std::string escape_control(std::string_view text, bool keep_newlines = false);
 
+// Code points that can reorder, hide or drive what a reader sees: bidi embeddings,
+// overrides, isolates and marks (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069),
+// zero-width and invisible characters (U+200B..U+200D, U+2060..U+2064, U+FEFF), the
+// line and paragraph separators (U+2028, U+2029) and the C1 controls (U+0080..U+009F).
+bool is_hidden_control(char32_t code_point);
+
+// The one path every byte from data takes to a terminal or a paste (stdout and stderr,
+// text and JSON alike): each hidden control above and DEL are written as \uXXXX, a valid
+// JSON escape of the same character, so JSON documents stay what they were; each C0
+// control other than '\n' and '\t' as escape_control() shows it (JSON never holds one
+// raw); each byte that is not part of well-formed UTF-8 as \xNN (a terminal in an 8-bit
+// mode reads a lone 0x9b as CSI; JSON output never holds such a byte). Everything else is
+// copied.
+std::string terminal_safe(std::string_view text);
+
 // The byte length of the line break that starts at text[at], 0 when none does: LF, CR
 // (CR LF counts as one), VT, FF, and U+0085, U+2028, U+2029, which some terminals and
 // chat clients also show as a new line.

@@ -60,9 +60,18 @@ void setup_logging(bool verbose) {
 }
 
 void print_error(const std::string& message) {
-  // One line, whatever the message holds: it may quote untrusted input.
-  std::string line = text::escape_control(message);
-  std::fprintf(stderr, "incident: error: %s\n", line.c_str());
+  // One line, whatever the message holds: it may quote untrusted input (a 100 KB
+  // argument is cut, at a character boundary, with an ellipsis).
+  constexpr std::size_t k_most = 2000;
+  std::string line = text::terminal_safe(text::escape_control(message));
+  if (line.size() > k_most) {
+    std::size_t cut = k_most;
+    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0U) == 0x80) {
+      --cut;
+    }
+    line = line.substr(0, cut) + "…";
+  }
+  std::fprintf(stderr, "incident: error: %.*s\n", static_cast<int>(line.size()), line.data());
 }
 
 std::vector<std::string> subcommand_names(const CLI::App& app) {
@@ -504,12 +513,24 @@ void print_usage_hint(const std::string& command) {
   std::fprintf(stderr, "Run 'incident %s%s--help' for usage.\n", command.c_str(), command.empty() ? "" : " ");
 }
 
-// The exit code of a command that completed: a failed write to stdout is a failure.
-int finish(const Context& ctx) {
-  std::fflush(stdout);
-  if (std::ferror(stdout) != 0) {
+// Standard output failed: a failure, or, when the command had already recorded its
+// change, ExitCode::output_lost with what was recorded (a script must not repeat it).
+int output_failed(const Context& ctx) {
+  if (ctx.recorded.empty()) {
     print_error("cannot write to standard output");
     return static_cast<int>(ExitCode::failure);
+  }
+  const std::string& last = ctx.recorded.back();
+  print_error(fmt::format("recorded {}, but cannot write to standard output; do not repeat the command: "
+                          "'incident show {}' prints the record",
+                          text::join(ctx.recorded), last.substr(0, last.find(' '))));
+  return static_cast<int>(ExitCode::output_lost);
+}
+
+// The exit code of a command that completed: a failed write to stdout is a failure.
+int finish(const Context& ctx) {
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
+    return output_failed(ctx);
   }
   return ctx.exit_code;
 }
@@ -556,6 +577,8 @@ int run(int argc, char** argv) {
     print_error(e.what());
     print_usage_hint(e.command());
     return static_cast<int>(ExitCode::usage);
+  } catch (const OutputError&) {
+    return output_failed(ctx);
   } catch (const Error& e) {
     print_error(e.what());
     if (e.exit_code() == ExitCode::usage) {

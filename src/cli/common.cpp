@@ -27,7 +27,12 @@ Store open_store(const Context& ctx) {
     }
     timeout = std::chrono::milliseconds(ms);
   }
-  return Store(ctx.state_dir(), system_io(), timeout);
+  Store store(ctx.state_dir(), system_io(), timeout);
+  store.on_commit([&ctx](const Incident& incident) {
+    ctx.recorded.push_back(fmt::format("{} ({})", incident.id,
+                                       incident.events.empty() ? "" : incident.events.back().type));
+  });
+  return store;
 }
 
 void add_at_option(CLI::App& command, std::string& at) {

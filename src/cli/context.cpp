@@ -44,9 +44,12 @@ std::filesystem::path xdg_dir(const char* variable, const char* fallback) {
   return home_dir() / fallback;
 }
 
-void write_all(std::FILE* stream, std::string_view text) {
-  if (std::fwrite(text.data(), 1, text.size(), stream) != text.size()) {
-    throw Error("cannot write output");
+// Every byte this program prints goes through text::terminal_safe(). Output for the
+// human on stderr is optional: failing to write it never fails the command.
+void write_all(std::FILE* stream, std::string_view raw) {
+  const std::string text = text::terminal_safe(raw);
+  if (std::fwrite(text.data(), 1, text.size(), stream) != text.size() && stream == stdout) {
+    throw OutputError();
   }
 }
 

@@ -10,7 +10,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "incident/error.hpp"
 #include "incident/runbook.hpp"
 
 namespace incident::cli {
@@ -23,12 +25,23 @@ struct GlobalOptions {
   bool verbose = false;  // --verbose: timings and decisions on stderr
 };
 
+// Standard output could not be written (a full disk, a closed pipe).
+class OutputError : public Error {
+public:
+  OutputError() : Error("cannot write to standard output") {}
+};
+
 class Context {
 public:
   GlobalOptions options;
   // What the process exits with when the command completes without an error (e.g.
   // ExitCode::attention from `status --check`); 0 otherwise.
   int exit_code = 0;
+
+  // What this command wrote to the store ("ID (event type)"), filled by open_store()'s
+  // stores: a command whose output fails after a write says what was recorded
+  // (ExitCode::output_lost), so a script does not repeat it.
+  mutable std::vector<std::string> recorded;
 
   // The runbook, loaded and validated on first use, through the runbook cache in
   // cache_dir() (runbook_cache.hpp): parsed only when the runbook or a template it uses

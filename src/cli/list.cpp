@@ -18,6 +18,22 @@
 
 namespace incident::cli {
 
+namespace list_command {
+
+// An unreadable file may be the incident on fire: say so, and exit non-zero.
+void report_unreadable(Context& ctx, const Listing& listing) {
+  if (listing.unreadable.empty()) {
+    return;
+  }
+  ctx.hint(fmt::format("{} incident file{} cannot be read (above); it may be an open incident: fix or move it "
+                       "(the error says where)\n",
+                       listing.unreadable.size(), listing.unreadable.size() == 1 ? "" : "s"));
+  ctx.exit_code = static_cast<int>(ExitCode::corrupt_state);
+}
+
+}  // namespace list_command
+
+
 void register_list(CLI::App& app, Context& ctx) {
   struct Options {
     bool all = false;
@@ -84,6 +100,7 @@ void register_list(CLI::App& app, Context& ctx) {
       for (const auto& warning : listed.warnings) {
         ctx.warn(warning);
       }
+      list_command::report_unreadable(ctx, listed);
       return;
     }
     Listing listing = store.list(scope, at);
@@ -92,13 +109,16 @@ void register_list(CLI::App& app, Context& ctx) {
     }
     std::erase_if(listing.incidents, [&](const Summary& summary) { return !wanted(summary); });
     if (listing.incidents.empty()) {
-      ctx.hint(o->all ? "No incidents.\n" : "No open incidents.\n");
+      ctx.hint(!listing.unreadable.empty() ? "No readable incidents.\n"
+               : o->all                    ? "No incidents.\n"
+                                           : "No open incidents.\n");
     } else {
       ctx.out(render_list(listing.incidents));
     }
     if (listing.resolved_earlier > 0) {
       ctx.out(render_resolved_earlier(listing.resolved_earlier, k_recent_resolved));
     }
+    list_command::report_unreadable(ctx, listing);
   });
 }
 

@@ -1,7 +1,9 @@
 // incident prompt [--at TIME]: one short line for a shell prompt or a tmux status bar,
 // the most pressing open incident ("P0 7f3a ack 3m overdue"); nothing when none is open.
 // It runs on every prompt: it reads the store's index only (no runbook, no incident
-// file), and it stays quiet on stderr (`incident list` reports unreadable files).
+// file), and it stays quiet on stderr: an unreadable incident file shows as
+// "1 unreadable (incident list)" and exit 5, since it may be the open P0.
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <CLI/CLI.hpp>
 
@@ -19,8 +21,14 @@ namespace prompt_command {
 void print_prompt(Context& ctx, const std::string& at_option) {
   const Timestamp at = as_of(at_option);
   std::vector<Summary> open;
-  (void)open_store(ctx).visit(Scope::current, at, [&](const Summary& summary) { open.push_back(summary); });
-  const std::string line = prompt_line(open, at);
+  const Listing rest =
+      open_store(ctx).visit(Scope::current, at, [&](const Summary& summary) { open.push_back(summary); });
+  std::string line = prompt_line(open, at);
+  if (!rest.unreadable.empty()) {
+    // An unreadable file may be an open P0: the prompt must not go quiet over it.
+    line += fmt::format("{}{} unreadable (incident list)", line.empty() ? "" : " +", rest.unreadable.size());
+    ctx.exit_code = static_cast<int>(ExitCode::corrupt_state);
+  }
   if (ctx.options.json) {
     ctx.out_json(line.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(line));
   } else if (!line.empty()) {

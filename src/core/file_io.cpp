@@ -288,6 +288,12 @@ FileLock::FileLock(const std::filesystem::path& path, std::chrono::milliseconds 
   if (!S_ISREG(info.st_mode)) {
     throw Error(fmt::format("cannot lock {}: not a regular file (remove it)", path.string()));
   }
+  // A hard link to a file elsewhere would have that file truncated and overwritten
+  // with our pid; one owned by someone else is not ours to lock either.
+  if (info.st_nlink != 1 || info.st_uid != ::geteuid()) {
+    throw Error(fmt::format("cannot lock {}: it is {} (remove it; the next command makes a new one)", path.string(),
+                            info.st_nlink != 1 ? "a hard link to another file" : "owned by another user"));
+  }
   // Any longer wait is a mistake; the clamp keeps the deadline's arithmetic in range.
   timeout = std::clamp(timeout, std::chrono::milliseconds{0}, k_max_lock_wait);
   if (!wait_for_lock(io, m_fd.get(), timeout)) {

@@ -667,6 +667,9 @@ Incident Store::commit(const Incident* before, Incident after) {
     mark_dirty();
   }
   const FileIdentity file = write_file_atomic(incident_path(after.id), text, m_io, true);
+  if (m_on_commit) {
+    m_on_commit(after);
+  }
   // The incident is safely written: the command has succeeded. What follows only updates
   // the cache; when any of it fails the index is left for the next reader to rebuild.
   bool index_current = false;

@@ -3,9 +3,55 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <numeric>
 
 namespace incident::text {
+
+namespace {
+
+// The length of the UTF-8 sequence a lead byte announces; 0 when it is not a lead byte.
+std::size_t sequence_length(unsigned char lead) {
+  if ((lead & 0xE0U) == 0xC0U) {
+    return 2;
+  }
+  if ((lead & 0xF0U) == 0xE0U) {
+    return 3;
+  }
+  return (lead & 0xF8U) == 0xF0U ? 4 : 0;
+}
+
+// The well-formed UTF-8 sequence that starts at text[at] (a byte >= 0x80): its code point
+// and length, or length 0 when the bytes there are not one (stray, truncated, overlong,
+// a surrogate, above U+10FFFF).
+struct Decoded {
+  char32_t code = 0;
+  std::size_t length = 0;
+};
+
+Decoded decode_at(std::string_view text, std::size_t at) {
+  const auto lead = static_cast<unsigned char>(text[at]);
+  const std::size_t length = sequence_length(lead);
+  if (length == 0 || at + length > text.size()) {
+    return {};
+  }
+  static constexpr char32_t k_lead_bits[] = {0, 0, 0x1F, 0x0F, 0x07};
+  static constexpr char32_t k_minimum[] = {0, 0, 0x80, 0x800, 0x10000};
+  char32_t code = lead & k_lead_bits[length];
+  for (std::size_t k = 1; k < length; ++k) {
+    const auto next = static_cast<unsigned char>(text[at + k]);
+    if ((next & 0xC0U) != 0x80U) {
+      return {};
+    }
+    code = (code << 6U) | (next & 0x3FU);
+  }
+  if (code < k_minimum[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+    return {};
+  }
+  return {code, length};
+}
+
+}  // namespace
 
 std::optional<InvalidText> find_invalid_text(std::string_view text) {
   int line = 1;
@@ -27,38 +73,14 @@ std::optional<InvalidText> find_invalid_text(std::string_view text) {
       ++i;
       continue;
     }
-    std::size_t length = 0;
-    char32_t code = 0;
-    char32_t minimum = 0;
-    if ((byte & 0xE0U) == 0xC0U) {
-      length = 2;
-      code = byte & 0x1FU;
-      minimum = 0x80;
-    } else if ((byte & 0xF0U) == 0xE0U) {
-      length = 3;
-      code = byte & 0x0FU;
-      minimum = 0x800;
-    } else if ((byte & 0xF8U) == 0xF0U) {
-      length = 4;
-      code = byte & 0x07U;
-      minimum = 0x10000;
-    } else {
-      return invalid(fmt::format("invalid UTF-8 (byte 0x{:02x})", byte));
+    const Decoded decoded = decode_at(text, i);
+    if (decoded.length == 0) {
+      const std::size_t expected = sequence_length(byte);
+      const bool truncated = expected != 0 && i + expected > text.size();
+      return invalid(truncated ? std::string("invalid UTF-8 (truncated sequence)")
+                               : fmt::format("invalid UTF-8 (byte 0x{:02x})", byte));
     }
-    if (i + length > text.size()) {
-      return invalid("invalid UTF-8 (truncated sequence)");
-    }
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0U) != 0x80U) {
-        return invalid(fmt::format("invalid UTF-8 (byte 0x{:02x})", byte));
-      }
-      code = (code << 6U) | (next & 0x3FU);
-    }
-    if (code < minimum || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-      return invalid(fmt::format("invalid UTF-8 (byte 0x{:02x})", byte));
-    }
-    i += length;
+    i += decoded.length;
   }
   return std::nullopt;
 }
@@ -201,6 +223,43 @@ std::string escape_control(std::string_view text, bool keep_newlines) {
       ++i;
     } else {
       out += static_cast<char>(byte);
+    }
+  }
+  return out;
+}
+
+bool is_hidden_control(char32_t c) {
+  return (c >= 0x80 && c <= 0x9F) || c == 0x061C || (c >= 0x200B && c <= 0x200F) || c == 0x2028 ||
+         c == 0x2029 || (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2064) ||
+         (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF;
+}
+
+std::string terminal_safe(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b == '\n' || b == '\t' || (b >= 0x20 && b < 0x7F)) {
+      out += static_cast<char>(b);
+      ++i;
+    } else if (b == 0x7F) {  // as JSON would escape it
+      out += "\\u007f";
+      ++i;
+    } else if (b < 0x80) {  // another C0 control: never raw in JSON, so only ever text
+      out += escape_control(text.substr(i, 1));
+      ++i;
+    } else if (const Decoded decoded = decode_at(text, i); decoded.length == 0) {
+      // Not UTF-8 (JSON output never holds such a byte): shown, never sent raw, since a
+      // terminal in an 8-bit mode reads 0x9b as CSI.
+      out += fmt::format("\\x{:02x}", b);
+      ++i;
+    } else if (is_hidden_control(decoded.code)) {
+      out += fmt::format("\\u{:04x}", static_cast<std::uint32_t>(decoded.code));
+      i += decoded.length;
+    } else {
+      out.append(text.substr(i, decoded.length));
+      i += decoded.length;
     }
   }
   return out;

@@ -102,3 +102,130 @@ TEST_CASE("an index file that cannot be read is rebuilt, never a failure") {
     }
   }
 }
+
+namespace {
+
+// Bytes that must never reach a terminal raw: ESC, BEL, the 8-bit CSI, a bidi override,
+// a zero-width space, a line separator.
+bool has_raw_control(const std::string& text) {
+  for (const std::string raw : {"\x1b", "\x07", "\u009b", "\u202e", "\u200b", "\u2028"}) {
+    if (text.find(raw) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void check_clean(const Result& result) {
+  INFO(describe(result));
+  CHECK_FALSE(has_raw_control(result.out));
+  CHECK_FALSE(has_raw_control(result.err));
+}
+
+}  // namespace
+
+// 4 and 8: runbook text (a severity name, a checklist item), copied into incident files
+// too, was printed raw: an OSC 52 clipboard write reached `status`; bidi overrides and
+// zero-width characters passed to every output.
+TEST_CASE("no byte from a runbook or an incident file drives a terminal") {
+  Home home;
+  std::string yaml = read_text(fs::path(INCIDENT_TEST_DATA) / "runbooks" / "sre.yaml");
+  const auto replace = [&](const std::string& from, const std::string& to) {
+    const auto at = yaml.find(from);
+    REQUIRE(at != std::string::npos);
+    yaml.replace(at, from.size(), to);
+  };
+  replace("name: Major", R"(name: "Major\e]52;c;aGk=\a\u202e")");
+  replace("text: Page the payment provider's support line", R"(text: "Page\e[2J the\u200b provider\u2028x")");
+  const fs::path runbook = home.path() / "hostile.yaml";
+  write_text(runbook, yaml);
+  const auto with = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--runbook", runbook.string()});
+    return args;
+  };
+  const std::string title = "db \u202edown\u200b \u009b31m";
+  const auto opened = home.run(with({"--json", "open", title, "-s", "SEV1", "--at", k_t0}));
+  REQUIRE(opened.exit_code == 0);
+  check_clean(opened);
+  const std::string id = parse_json(opened.out)["id"];
+  // JSON escapes them, so a script reads exactly what was written.
+  CHECK(parse_json(opened.out)["title"] == title);
+  CHECK_THAT(opened.out, Catch::Contains("\\u202e"));
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"severities"}, {"checklist", id}, {"status", id}, {"show", id}, {"list"}, {"render", id, "initial"},
+           {"escalate", id}, {"--json", "show", id}, {"--json", "list"}, {"--json", "status", id}, {"report", id}}) {
+    INFO(Catch::Detail::stringify(args));
+    check_clean(home.run(with(args)));
+  }
+}
+
+// 10: `open >/dev/full` exited 1 with no hint that the incident was created, so a hook
+// that retries opened a duplicate; a failure to print guidance on stderr failed the command.
+TEST_CASE("an output failure after a write says what was recorded") {
+  Home home;
+  Launch how = home.how({"-c", "exec \"$0\" open 'db down' -s P1 >/dev/full", binary()});
+  how.program = "/bin/sh";
+  const Result lost = launch(how);
+  INFO(describe(lost));
+  CHECK(lost.exit_code == 9);
+  CHECK_THAT(lost.err, Catch::Contains("recorded ") && Catch::Contains("do not repeat the command"));
+  const auto listed = parse_json(ok(home, {"--json", "list"}).out);
+  REQUIRE(listed.size() == 1);
+  CHECK_THAT(lost.err, Catch::Contains("incident show " + listed[0]["id"].get<std::string>()));
+
+  how.args = {"-c", "exec \"$0\" open 'db down' -s P1 2>/dev/full", binary()};
+  CHECK(launch(how).exit_code == 0);
+  CHECK(parse_json(ok(home, {"--json", "list"}).out).size() == 2);
+
+  // Nothing was recorded: a plain failure.
+  how.args = {"-c", "exec \"$0\" severities >/dev/full", binary()};
+  const Result nothing = launch(how);
+  CHECK(nothing.exit_code == 1);
+  CHECK_THAT(nothing.err, !Catch::Contains("recorded"));
+}
+
+// 11: a hard-linked `lock` had the file it links to truncated and overwritten with a pid.
+TEST_CASE("a hard-linked lock file is refused, its target untouched") {
+  Home home;
+  const std::string id = open_incident(home, {"db down", "-s", "P1", "--json"});
+  const fs::path precious = home.path() / "precious.txt";
+  write_text(precious, "keep me\n");
+  fs::remove(home.state() / "lock");
+  fs::create_hard_link(precious, home.state() / "lock");
+  const Result refused = home.run({"note", id, "x"});
+  INFO(describe(refused));
+  CHECK(refused.exit_code == 1);
+  CHECK_THAT(refused.err, Catch::Contains("hard link"));
+  CHECK(read_text(precious) == "keep me\n");
+  fs::remove(home.state() / "lock");
+  ok(home, {"note", id, "x"});
+}
+
+// 14: with the only open incident unreadable, `list` said "No open incidents." and exited
+// 0, and `prompt` went silent: a P0 vanished from everyone's prompt.
+TEST_CASE("an unreadable incident file is never silence") {
+  Home home;
+  const std::string id = open_incident(home, {"db down", "-s", "P0", "--json"});
+  write_text(home.file(id), "{\"schema\": 2, \"id\": \"");
+  const Result list = home.run({"list"});
+  INFO(describe(list));
+  CHECK(list.exit_code == 5);
+  CHECK_THAT(list.err, Catch::Contains(home.file(id).string()) && Catch::Contains("may be an open incident"));
+  CHECK_THAT(list.err, !Catch::Contains("No open incidents."));
+  CHECK(home.run({"--json", "list"}).exit_code == 5);
+  const Result prompt = home.run({"prompt"});
+  CHECK(prompt.exit_code == 5);
+  CHECK(prompt.out == "1 unreadable (incident list)\n");
+  const std::string other = open_incident(home, {"api slow", "-s", "P2", "--json"});
+  const Result both = home.run({"prompt"});
+  CHECK_THAT(both.out, Catch::Contains(other.substr(0, 4)) && Catch::Contains("+1 unreadable"));
+}
+
+// Low: an error message echoed a 131 KB argument whole.
+TEST_CASE("an error quotes a huge argument cut short") {
+  Home home;
+  const Result result = home.run({"show", std::string(100 * 1024, 'a')});
+  CHECK(result.exit_code != 0);
+  CHECK(result.err.size() < 4096);
+  CHECK_THAT(result.err, Catch::Contains("…"));
+}

@@ -2,6 +2,8 @@
 
 #include "incident/text.hpp"
 
+#include <fmt/format.h>
+
 using namespace incident;
 
 TEST_CASE("find_invalid_text accepts clean UTF-8 and reports the first bad byte with its position") {
@@ -50,6 +52,40 @@ TEST_CASE("escape_control makes terminal escapes visible") {
   CHECK(text::escape_control("two\r\nlines\rback", true) == "two\nlines\\rback");
   CHECK(text::escape_control("c1 \xc2\x9b csi") == "c1 \\u009b csi");
   CHECK(text::escape_control("caf\xc3\xa9") == "caf\xc3\xa9");
+}
+
+// "Hostile teammates and hostile files" (#10), 4 and 8: the one path to a terminal.
+TEST_CASE("terminal_safe leaves text and JSON alone and shows every byte that could drive a terminal") {
+  const std::string plain = "Checkout API 500s — ünïcödé 🚨\n\tindented";
+  CHECK(text::terminal_safe(plain) == plain);
+  const std::string json = "{\n  \"title\": \"a\\u001b]52;c;eA==\\u0007b\"\n}\n";
+  CHECK(text::terminal_safe(json) == json);  // an escaped control in JSON is already text
+  CHECK(text::terminal_safe("osc \x1b]52;c;eA==\x07 end") == "osc \\e]52;c;eA==\\x07 end");
+  CHECK(text::terminal_safe("cr\rover") == "cr\\rover");
+  CHECK(text::terminal_safe("del\x7f") == "del\\u007f");
+  CHECK(text::terminal_safe("c1 \xc2\x9b" "2J") == "c1 \\u009b2J");
+  CHECK(text::terminal_safe("lone \x9b" "2J") == "lone \\x9b2J");
+  CHECK(text::terminal_safe("cut \xe2\x80") == "cut \\xe2\\x80");
+  CHECK(text::terminal_safe("over\xc0\x9b") == "over\\xc0\\x9b");  // an overlong encoding
+  for (const char32_t code : {U'\u061c', U'\u200b', U'\u200d', U'\u200e', U'\u200f', U'\u2028', U'\u2029',
+                              U'\u202a', U'\u202e', U'\u2060', U'\u2064', U'\u2066', U'\u2069', U'\ufeff'}) {
+    std::string encoded;
+    if (code < 0x800) {
+      encoded += static_cast<char>(0xC0 | (code >> 6U));
+    } else {
+      encoded += static_cast<char>(0xE0 | (code >> 12U));
+      encoded += static_cast<char>(0x80 | ((code >> 6U) & 0x3FU));
+    }
+    encoded += static_cast<char>(0x80 | (code & 0x3FU));
+    INFO(static_cast<unsigned>(code));
+    CHECK(text::is_hidden_control(code));
+    CHECK(text::terminal_safe("a" + encoded + "b") == fmt::format("a\\u{:04x}b", static_cast<unsigned>(code)));
+  }
+  // Neighbours that are ordinary text.
+  for (const char32_t code : {U'\u061b', U'\u200a', U'\u2010', U'\u2027', U'\u202f', U'\u2065', U'\u206a', U'\ufefe', U'\u00a0'}) {
+    INFO(static_cast<unsigned>(code));
+    CHECK_FALSE(text::is_hidden_control(code));
+  }
 }
 
 TEST_CASE("line breaks, as terminals and chat clients show them, are found, joined or indented") {
