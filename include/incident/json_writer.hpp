@@ -11,6 +11,11 @@
 
 namespace incident::json {
 
+// The bytes valid UTF-8 `text` takes inside a JSON string as written here and by
+// nlohmann's dump(), quotes not counted: 2 for '"', '\\' and \b \f \n \r \t, 6 for
+// another control character (\u00XX), 1 for every other byte.
+std::size_t stored_size(std::string_view text);
+
 // Text built in place: a writer asks for room for the most a piece can take and commits
 // what it wrote. The storage grows geometrically and is never cleared or copied per
 // piece (std::string appends, one call per piece, cost more than the bytes).

@@ -104,6 +104,17 @@ std::string_view valid_utf8(std::string_view text, unsigned needed, std::string&
 
 }  // namespace
 
+std::size_t stored_size(std::string_view text) {
+  std::size_t size = text.size();
+  for (const char ch : text) {
+    if (class_of(ch) == 1) {
+      const bool short_escape = std::string_view("\"\\\b\f\n\r\t").find(ch) != std::string_view::npos;
+      size += short_escape ? 1 : 5;
+    }
+  }
+  return size;
+}
+
 char* Buffer::room(std::size_t most) {
   if (m_data.size() - m_size < most) {
     m_data.resize(std::max(m_data.size() * 2, m_size + most));

@@ -237,31 +237,33 @@ bool is_hidden_control(char32_t c) {
 std::string terminal_safe(std::string_view text) {
   std::string out;
   out.reserve(text.size());
+  std::size_t copied = 0;  // text[copied, i) is copied as it is, in one append
   std::size_t i = 0;
+  const auto replace = [&](std::size_t length, std::string_view shown) {
+    out.append(text.substr(copied, i - copied));
+    out.append(shown);
+    i += length;
+    copied = i;
+  };
   while (i < text.size()) {
     const auto b = static_cast<unsigned char>(text[i]);
     if (b == '\n' || b == '\t' || (b >= 0x20 && b < 0x7F)) {
-      out += static_cast<char>(b);
       ++i;
     } else if (b == 0x7F) {  // as JSON would escape it
-      out += "\\u007f";
-      ++i;
+      replace(1, "\\u007f");
     } else if (b < 0x80) {  // another C0 control: never raw in JSON, so only ever text
-      out += escape_control(text.substr(i, 1));
-      ++i;
+      replace(1, escape_control(text.substr(i, 1)));
     } else if (const Decoded decoded = decode_at(text, i); decoded.length == 0) {
       // Not UTF-8 (JSON output never holds such a byte): shown, never sent raw, since a
       // terminal in an 8-bit mode reads 0x9b as CSI.
-      out += fmt::format("\\x{:02x}", b);
-      ++i;
+      replace(1, fmt::format("\\x{:02x}", b));
     } else if (is_hidden_control(decoded.code)) {
-      out += fmt::format("\\u{:04x}", static_cast<std::uint32_t>(decoded.code));
-      i += decoded.length;
+      replace(decoded.length, fmt::format("\\u{:04x}", static_cast<std::uint32_t>(decoded.code)));
     } else {
-      out.append(text.substr(i, decoded.length));
       i += decoded.length;
     }
   }
+  out.append(text.substr(copied));
   return out;
 }
 

@@ -8,6 +8,7 @@
 
 #include "incident/checklist.hpp"
 #include "incident/error.hpp"
+#include "incident/json_writer.hpp"
 #include "incident/sla.hpp"
 #include "incident/text.hpp"
 
@@ -182,8 +183,11 @@ std::string clean_text(std::string_view value, std::string_view what, std::size_
     throw UsageError(fmt::format("{} is empty", what));
   }
   cleaned = cleaned.substr(first, cleaned.find_last_not_of(" \t\r\n") - first + 1);
-  if (cleaned.size() > max_bytes) {
-    throw UsageError(fmt::format("{} is too long ({} bytes; at most {})", what, cleaned.size(), max_bytes));
+  // The cap is on what the incident file will hold: a control character takes six bytes.
+  if (const std::size_t stored = json::stored_size(cleaned); stored > max_bytes) {
+    throw UsageError(fmt::format("{} is too long ({} bytes as stored{}; at most {})", what, stored,
+                                 stored == cleaned.size() ? "" : ", control characters take up to six each",
+                                 max_bytes));
   }
   return cleaned;
 }

@@ -229,3 +229,39 @@ TEST_CASE("an error quotes a huge argument cut short") {
   CHECK(result.err.size() < 4096);
   CHECK_THAT(result.err, Catch::Contains("…"));
 }
+
+// 3: nine `skip` commands with 8 KiB reasons of control characters (six bytes each in
+// JSON) exited 0 and left an incident too large to read. Caps are on the stored size, and
+// a write whose result would be over the read limit is refused before it happens.
+TEST_CASE("a write that would make an incident unreadable is refused before it happens") {
+  Home home;
+  const std::string id = open_incident(home, {"db down", "-s", "P1", "--json"});
+  const Result controls = home.run({"skip", id, "1", "--reason", std::string(8 * 1024, '\x01')});
+  INFO(describe(controls));
+  CHECK(controls.exit_code == 2);
+  CHECK_THAT(controls.err, Catch::Contains("--reason is too long (49152 bytes as stored"));
+  ok(home, {"skip", id, "1", "--reason", std::string(1000, '\x01')});  // 6000 bytes stored
+
+  // An incident file a little under the 16 MiB read limit (a teammate's long log paste).
+  constexpr std::size_t k_limit = std::size_t{16} * 1024 * 1024;
+  ok(home, {"note", id, "filler"});
+  std::string text = read_text(home.file(id));
+  const auto filler = text.find("\"filler\"");
+  REQUIRE(filler != std::string::npos);
+  text.replace(filler + 1, 6, std::string(k_limit - text.size() - 2000, 'x'));
+  write_text(home.file(id), text);
+  const std::string before = read_text(home.file(id));
+  REQUIRE(before.size() < k_limit);
+  REQUIRE(before.size() > k_limit - 4000);
+
+  const Result refused = home.run({"note", id, std::string(4000, 'y')});
+  INFO(describe(refused));
+  CHECK(refused.exit_code == 1);
+  CHECK_THAT(refused.err, Catch::Contains("refusing to write " + home.file(id).string()) &&
+                              Catch::Contains("nothing was recorded"));
+  CHECK(read_text(home.file(id)) == before);
+  // Still readable, listed, and it can still be resolved.
+  CHECK_THAT(ok(home, {"list"}).out, Catch::Contains(id));
+  ok(home, {"resolve", id, "--root-cause", "disk", "--fix", "grew it"});
+  CHECK(parse_json(ok(home, {"show", id, "--json"}).out)["status"] == "resolved");
+}
