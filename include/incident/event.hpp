@@ -140,6 +140,8 @@ struct Event {
   void set(const Field<std::int64_t>& f, std::int64_t value);
   void set(const Field<Timestamp>& f, Timestamp value);
   void set(const Field<std::vector<std::string>>& f, std::vector<std::string> value);
+
+  bool operator==(const Event&) const = default;
 };
 
 // A new event of a known type (std::logic_error otherwise); id and seq are assigned when

@@ -64,11 +64,14 @@ private:
   int m_fd;
 };
 
+// What a file that is not a regular file is, for messages: "a directory", "a FIFO", ...
+std::string_view file_kind(mode_t mode);
+
 // Reads the whole file. Throws Error("cannot read PATH: reason") when it cannot be opened
-// or read, or is not a regular file, DataError(corrupt_state) for a symbolic link when
-// no_follow, and
+// or read; DataError("PATH: it is a FIFO, not a regular file; ...") when it is not a
+// regular file, DataError(corrupt_state) for a symbolic link when no_follow, and
 // DataError("PATH: file is larger than N bytes") when it holds more than max_bytes;
-// never reads more than max_bytes + 1 bytes.
+// never reads more than max_bytes + 1 bytes. Never blocks on a FIFO or device.
 std::string read_file(const std::filesystem::path& path, std::size_t max_bytes, Io& io = system_io(),
                       bool no_follow = false);
 

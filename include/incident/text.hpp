@@ -62,6 +62,11 @@ bool is_hidden_control(char32_t code_point);
 // copied.
 std::string terminal_safe(std::string_view text);
 
+// The first word of `text` that mixes Latin letters with Cyrillic or Greek ones (the
+// look-alike "Сritical", its first letter Cyrillic), or "" when there is none. A word is
+// a run of letters of those scripts. Assumes valid UTF-8.
+std::string mixed_script_word(std::string_view text);
+
 // The byte length of the line break that starts at text[at], 0 when none does: LF, CR
 // (CR LF counts as one), VT, FF, and U+0085, U+2028, U+2029, which some terminals and
 // chat clients also show as a new line.

@@ -136,7 +136,8 @@ std::string Context::actor() const {
   if (!options.actor.empty()) {
     return options.actor;
   }
-  if (auto user = env("USER"); !user.empty()) {
+  // A blank $USER (a cron job's or a container's) says nothing: the account name does.
+  if (auto user = env("USER"); user.find_first_not_of(" \t") != std::string::npos) {
     return user;
   }
   if (const passwd* entry = ::getpwuid(::getuid()); entry != nullptr && entry->pw_name != nullptr) {

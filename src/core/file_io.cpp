@@ -13,9 +13,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <random>
+#include <cstdint>
 
 #include "incident/error.hpp"
+#include "incident/random.hpp"
 
 namespace incident {
 
@@ -83,8 +84,9 @@ namespace {
 }
 
 std::string random_suffix() {
-  static std::mt19937_64 generator{std::random_device{}()};
-  return fmt::format("{:016x}", generator());
+  std::uint64_t bits = 0;
+  random_bytes(&bits, sizeof bits);
+  return fmt::format("{:016x}", bits);
 }
 
 // Writes every byte, looping over short writes and EINTR.
@@ -159,6 +161,22 @@ FileIdentity identity_of(const struct stat& info) {
           static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec};
 }
 
+std::string_view file_kind(mode_t mode) {
+  if (S_ISREG(mode)) {
+    return "a regular file";
+  }
+  if (S_ISDIR(mode)) {
+    return "a directory";
+  }
+  if (S_ISLNK(mode)) {
+    return "a symbolic link";
+  }
+  if (S_ISFIFO(mode)) {
+    return "a FIFO";
+  }
+  return S_ISSOCK(mode) ? "a socket" : "a device";
+}
+
 std::optional<std::string> read_file_if_exists(const std::filesystem::path& path, std::size_t max_bytes, Io& io,
                                                bool no_follow) {
   const int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (no_follow ? O_NOFOLLOW : 0);
@@ -179,7 +197,9 @@ std::optional<std::string> read_file_if_exists(const std::filesystem::path& path
     fail("read", path, errno);
   }
   if (!S_ISREG(info.st_mode)) {
-    throw Error(fmt::format("cannot read {}: not a regular file", path.string()));
+    // Like a link: a file that is not what it should be is named and left alone.
+    throw DataError({path.string(), 0, 0},
+                    fmt::format("it is {}, not a regular file; refusing to read it", file_kind(info.st_mode)));
   }
   std::string data;
   data.resize(std::min<std::size_t>(static_cast<std::size_t>(info.st_size), max_bytes) + 1);

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstdint>
 #include <functional>
+#include <unordered_map>
 
 #include "incident/error.hpp"
 #include "incident/text.hpp"
@@ -202,6 +203,11 @@ std::vector<Event> parse_incident_file(std::string_view text, const std::string&
   }
   std::vector<Event> events;
   events.reserve(events_node->size());
+  // An event id names one event: the same event twice (two copies merged by hand) is
+  // read once; two different events under one id (an edit, a forgery) are refused, never
+  // one of them dropped.
+  std::unordered_map<std::string, std::size_t> index_of_id;  // into events
+  std::vector<std::size_t> position_of;  // each kept event's position in the file, from 1
   std::size_t index = 0;
   for (const auto& node : *events_node) {
     ++index;
@@ -253,6 +259,15 @@ std::vector<Event> parse_incident_file(std::string_view text, const std::string&
     if (const std::string problem = check_event(event, false); !problem.empty()) {
       throw bad(problem);
     }
+    if (const auto [seen, added] = index_of_id.try_emplace(event.id, events.size()); !added) {
+      const std::size_t first = seen->second;
+      if (events[first] == event) {
+        continue;
+      }
+      throw bad(fmt::format("its id {} is also the id of event {}, which says something else", event.id,
+                            position_of[first]));
+    }
+    position_of.push_back(index);
     events.push_back(std::move(event));
   }
   return events;

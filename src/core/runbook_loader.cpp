@@ -238,6 +238,12 @@ std::filesystem::path Loader::contained_template_path(const Node& node, const st
                              text::escape_control(name), text::escape_control(path.string())));
     }
   }
+  // What the name is, said where the runbook names it (its content's problems are said
+  // in the file itself).
+  if (struct stat info {}; m_io.lstat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
+    fail(node, fmt::format("template file '{}' is {}, not a regular file", text::escape_control(name),
+                           file_kind(info.st_mode)));
+  }
   return path;
 }
 
@@ -364,6 +370,11 @@ void Loader::read_severities(const Node& node, Runbook& runbook) const {
     claim(ids, id_node, text::to_lower(severity.id), "severity id", severity.id);
     const Node& name_node = reader.require("name");
     severity.name = text(name_node, "severity name");
+    if (const std::string word = text::mixed_script_word(severity.name); !word.empty()) {
+      fail(name_node, fmt::format("severity name '{}' mixes Latin letters with Cyrillic or Greek ones in '{}': a "
+                                  "look-alike of another name? Write each word in one script",
+                                  text::escape_control(severity.name), text::escape_control(word)));
+    }
     claim(names, name_node, text::to_lower(severity.name), "severity name", severity.name);
     severity.definition = text(reader.require("definition"), "definition");
     severity.response_time = duration(reader.require("response_time"), "response_time");

@@ -32,6 +32,19 @@ constexpr mode_t k_dir_mode = 0700;
 // How many incidents an "open incidents; give an ID" message names.
 constexpr std::size_t k_max_choices = 10;
 
+// A temp file of write_file_atomic(): .<name>.tmp-<random>.
+bool is_temp_name(std::string_view name) { return name.starts_with('.') && name.find(".tmp-") != std::string_view::npos; }
+
+// Removes the temp files that atomic writes killed mid-way left in `dir`. Only under the
+// lock: every writer holds it while its temp file exists.
+void remove_temp_files(Io& io, const std::filesystem::path& dir, const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    if (is_temp_name(name)) {
+      io.unlink((dir / name).c_str());
+    }
+  }
+}
+
 // The ids of the files in `dir` named <id>.json, and the names of the temp files that
 // an atomic write killed mid-way left behind (.<id>.json.tmp-<random>).
 std::vector<std::string> list_ids(Io& io, const std::filesystem::path& dir,
@@ -45,7 +58,7 @@ std::vector<std::string> list_ids(Io& io, const std::filesystem::path& dir,
   }
   std::vector<std::string> ids;
   for (auto& name : names) {
-    if (temp_files != nullptr && name.starts_with('.') && name.find(".json.tmp-") != std::string::npos) {
+    if (temp_files != nullptr && is_temp_name(name)) {
       temp_files->push_back(std::move(name));
     } else if (name.size() > 5 && name.ends_with(".json")) {
       name.resize(name.size() - 5);
@@ -370,11 +383,7 @@ Store::Index Store::scan_all(bool locked) const {
   index.cutoff = settle_cutoff();
   std::vector<std::string> temp_files;
   std::vector<std::string> ids = list_ids(m_io, dir, locked ? &temp_files : nullptr);
-  // Every writer holds the lock while its temp file exists: under the lock, any temp
-  // file is what a killed writer left.
-  for (const auto& name : temp_files) {
-    m_io.unlink((dir / name).c_str());
-  }
+  remove_temp_files(m_io, dir, temp_files);
   index.directory_mtime_ns = directory_mtime();
   for (const auto& id : ids) {
     try {
@@ -423,6 +432,9 @@ bool Store::rebuild_index(Index& index) const {
   }
   try {
     make_directories(m_root / "index", k_dir_mode, m_io);
+    if (std::vector<std::string> names; m_io.list_directory((m_root / "index").c_str(), names) == 0) {
+      remove_temp_files(m_io, m_root / "index", names);  // what killed index writes left
+    }
     std::string settled = std::string(k_index_header) + "\n";
     append_summary_lines(settled, index.settled);
     // settled.tsv first: until open.tsv names the directory as it is now, neither is read.

@@ -267,6 +267,48 @@ std::string terminal_safe(std::string_view text) {
   return out;
 }
 
+std::string mixed_script_word(std::string_view text) {
+  enum Script : unsigned { none = 0, latin = 1, greek = 2, cyrillic = 4 };
+  const auto script_of = [](char32_t c) -> unsigned {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7)) {
+      return latin;
+    }
+    if (c >= 0x370 && c <= 0x3FF) {
+      return greek;
+    }
+    return c >= 0x400 && c <= 0x52F ? cyrillic : none;
+  };
+  std::size_t word_start = 0;
+  unsigned scripts = none;
+  std::size_t i = 0;
+  const auto end_word = [&](std::size_t end) -> bool {
+    const bool mixed = (scripts & (scripts - 1)) != 0;  // more than one bit
+    scripts = none;
+    return mixed && end > word_start;
+  };
+  while (i < text.size()) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    Decoded decoded{b, 1};
+    if (b >= 0x80) {
+      decoded = decode_at(text, i);
+      if (decoded.length == 0) {
+        decoded = {0, 1};
+      }
+    }
+    const unsigned script = script_of(decoded.code);
+    if (script == none) {
+      if (end_word(i)) {
+        return std::string(text.substr(word_start, i - word_start));
+      }
+      word_start = i + decoded.length;
+    } else {
+      scripts |= script;
+    }
+    i += decoded.length;
+  }
+  return end_word(i) ? std::string(text.substr(word_start)) : std::string();
+}
+
 std::size_t line_break_at(std::string_view text, std::size_t at) {
   const auto byte = [&](std::size_t i) { return i < text.size() ? static_cast<unsigned char>(text[i]) : 0U; };
   switch (byte(at)) {

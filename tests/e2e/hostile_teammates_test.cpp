@@ -3,8 +3,11 @@
 // its fix, through the real binary.
 #include <catch2/catch.hpp>
 
+#include <pwd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -264,4 +267,78 @@ TEST_CASE("a write that would make an incident unreadable is refused before it h
   CHECK_THAT(ok(home, {"list"}).out, Catch::Contains(id));
   ok(home, {"resolve", id, "--root-cause", "disk", "--fix", "grew it"});
   CHECK(parse_json(ok(home, {"show", id, "--json"}).out)["status"] == "resolved");
+}
+
+// Low: `.open.tsv.tmp-*` files that killed commands left in index/ were never removed.
+TEST_CASE("a rebuild of the index removes the temp files killed writes left there") {
+  Home home;
+  const std::string id = open_incident(home, {"db down", "-s", "P1", "--json"});
+  const fs::path stale = home.state() / "index" / ".open.tsv.tmp-0123456789";
+  const fs::path stale_settled = home.state() / "index" / ".settled.tsv.tmp-abcdefghij";
+  write_text(stale, "half an ind");
+  write_text(stale_settled, "half");
+  ok(home, {"list"});
+  CHECK(fs::exists(stale));  // the index was current: no rebuild, nothing to tidy
+  fs::remove(home.state() / "index" / "open.tsv");
+  CHECK_THAT(ok(home, {"list"}).out, Catch::Contains(id));
+  CHECK_FALSE(fs::exists(stale));
+  CHECK_FALSE(fs::exists(stale_settled));
+  CHECK(fs::exists(home.state() / "index" / "open.tsv"));
+}
+
+// Low: a blank $USER (cron, containers) failed every write with "--as is empty".
+TEST_CASE("a blank $USER falls back to the account name") {
+  Home home;
+  const Result opened = home.run({"open", "db down", "-s", "P1", "--json"}, {{"USER", "  "}});
+  INFO(describe(opened));
+  REQUIRE(opened.exit_code == 0);
+  const passwd* account = ::getpwuid(::getuid());
+  REQUIRE(account != nullptr);
+  const auto id = parse_json(opened.out)["id"].get<std::string>();
+  CHECK(parse_json(read_text(home.file(id)))["events"][0]["by"] == account->pw_name);
+}
+
+// Low: a directory or FIFO named <id>.json in incidents/ failed index writes (exit 1)
+// while a symbolic link was skipped with exit 5: all are named, skipped and remembered.
+TEST_CASE("whatever stands at an incident's name, it is skipped alike and never blocks a write") {
+  Home home;
+  const std::string id = open_incident(home, {"db down", "-s", "P1", "--json"});
+  const fs::path dir = home.state() / "incidents";
+  fs::create_directory(dir / "aaaabbbb.json");
+  REQUIRE(::mkfifo((dir / "ccccdddd.json").c_str(), 0600) == 0);
+  fs::create_symlink("/etc/passwd", dir / "eeeeffff.json");
+  fs::remove_all(home.state() / "index");
+  for (int i = 0; i < 2; ++i) {
+    INFO("list number " << i + 1);
+    const Result list = home.run({"list"});
+    INFO(describe(list));
+    CHECK(list.exit_code == 5);
+    CHECK_THAT(list.out, Catch::Contains(id));
+    CHECK_THAT(list.err, Catch::Contains((dir / "aaaabbbb.json").string() + ": it is a directory, not a regular file"));
+    CHECK_THAT(list.err, Catch::Contains((dir / "ccccdddd.json").string() + ": it is a FIFO, not a regular file"));
+    CHECK_THAT(list.err, Catch::Contains((dir / "eeeeffff.json").string() + ": it is a symbolic link"));
+    CHECK_THAT(list.err, Catch::Contains("3 incident files cannot be read"));
+    // The first list wrote the index, remembering all three.
+    CHECK(fs::exists(home.state() / "index" / "open.tsv"));
+  }
+  ok(home, {"note", id, "writes go on"});
+  const Result shown = home.run({"show", "ccccdddd"});
+  CHECK(shown.exit_code == 5);
+}
+
+// Low: a runbook with "Сritical" (a Cyrillic С) beside "Critical" was valid.
+TEST_CASE("a severity name that mixes scripts is an invalid runbook") {
+  Home home;
+  std::string yaml = read_text(fs::path(INCIDENT_SOURCE_DIR) / "runbooks/default.yaml");
+  const auto at = yaml.find("name: High");
+  REQUIRE(at != std::string::npos);
+  yaml.replace(at, 10, "name: \xD0\xA1ritical");
+  const fs::path file = home.path() / "look-alike.yaml";
+  write_text(file, yaml);
+  const Result result = home.run({"runbook", "validate", file.string()});
+  INFO(describe(result));
+  CHECK(result.exit_code == 3);
+  const auto line = std::count(yaml.begin(), yaml.begin() + static_cast<std::ptrdiff_t>(at), '\n') + 1;
+  CHECK_THAT(result.err, Catch::StartsWith("incident: error: " + file.string() + ":" + std::to_string(line) + ":") &&
+                             Catch::Contains("mixes Latin letters with Cyrillic or Greek ones"));
 }

@@ -319,3 +319,14 @@ TEST_CASE("every schema-1 fixture reads, and upgrades to schema 2 keeping every 
   }
   CHECK(files == 2);
 }
+
+// "Hostile teammates and hostile files" (#10), low: two events with one id and different
+// content lost one of them, which one depending on an unstable sort.
+TEST_CASE("one id names one event: a copy is read once, a different event under it is refused") {
+  const std::string note = R"({"id":"a2","seq":2,"type":"noted","at":"2026-11-27T03:13:00Z","by":"x","fields":{"text":"n"}})";
+  const std::string other = R"({"id":"a2","seq":2,"type":"noted","at":"2026-11-27T03:13:00Z","by":"x","fields":{"text":"N"}})";
+  const auto events = parse_incident_file(v2(std::string(k_opened_v2) + "," + note + "," + note), "f", "k3x9m2qa");
+  CHECK(events.size() == 2);
+  CHECK(std::string(parse_error(v2(std::string(k_opened_v2) + "," + note + "," + other)).what()) ==
+        "/s/k3x9m2qa.json: event 3: its id a2 is also the id of event 2, which says something else");
+}

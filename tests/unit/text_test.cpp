@@ -101,3 +101,15 @@ TEST_CASE("line breaks, as terminals and chat clients show them, are found, join
   CHECK(text::indent_continuation("no break", "  ") == "no break");
   CHECK_FALSE(text::has_line_break("\xe2\x80\xa7 \xc2\x84"));  // neighbours of U+2028 and U+0085
 }
+
+// "Hostile teammates and hostile files" (#10), low: "Сritical" (a Cyrillic С) passed as a
+// second severity beside "Critical".
+TEST_CASE("mixed_script_word finds a word that mixes Latin with Cyrillic or Greek letters") {
+  CHECK(text::mixed_script_word("Critical").empty());
+  CHECK(text::mixed_script_word("Критический").empty());
+  CHECK(text::mixed_script_word("Κρίσιμο, Critical, Kritisch-Ärger 1").empty());
+  CHECK(text::mixed_script_word("\u0421ritical") == "\u0421ritical");  // Cyrillic Es
+  CHECK(text::mixed_script_word("Very Hi\u0261h").empty());  // Latin small script g: Latin
+  CHECK(text::mixed_script_word("Very \u0397igh") == "\u0397igh");  // Greek Eta
+  CHECK(text::mixed_script_word("P0 crit\u0456cal!") == "crit\u0456cal");  // Cyrillic i, then a break
+}
