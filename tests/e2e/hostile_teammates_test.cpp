@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "support/home.hpp"
 #include "support/process.hpp"
@@ -341,4 +342,69 @@ TEST_CASE("a severity name that mixes scripts is an invalid runbook") {
   const auto line = std::count(yaml.begin(), yaml.begin() + static_cast<std::ptrdiff_t>(at), '\n') + 1;
   CHECK_THAT(result.err, Catch::StartsWith("incident: error: " + file.string() + ":" + std::to_string(line) + ":") &&
                              Catch::Contains("mixes Latin letters with Cyrillic or Greek ones"));
+}
+
+// 11, 12, 13: symlinked index/ and incidents/ were followed (files deleted and written
+// outside), permissions were checked only at the top, and two state dirs sharing
+// incidents/ through a link had separate locks (62 of 185 notes lost).
+TEST_CASE("a state dir that others can write to or that leads elsewhere is refused, untouched") {
+  Home home;
+  const std::string id = open_incident(home, {"db down", "-s", "P1", "--json"});
+  const fs::path root = home.state();
+  auto refused = [&](const std::string& fragment) {
+    for (const auto& args : {std::vector<std::string>{"list"}, std::vector<std::string>{"note", id, "x"},
+                             std::vector<std::string>{"open", "another", "-s", "P2"}}) {
+      const Result result = home.run(args);
+      INFO(Catch::Detail::stringify(args) << "\n" << describe(result));
+      CHECK(result.exit_code == 1);
+      CHECK(result.out.empty());
+      CHECK_THAT(result.err, Catch::StartsWith("incident: error: ") && Catch::Contains(fragment));
+    }
+  };
+  SECTION("a group-writable root") {
+    fs::permissions(root, fs::perms::group_write, fs::perm_options::add);
+    refused("can be written by its group (chmod 700 " + root.string() + ")");
+  }
+  for (const std::string name : {"incidents", "index"}) {
+    DYNAMIC_SECTION("a world-writable " << name) {
+      fs::permissions(root / name, fs::perms::others_write, fs::perm_options::add);
+      refused((root / name).string() + " can be written by any user");
+    }
+    DYNAMIC_SECTION("a symlinked " << name) {
+      const fs::path real = home.path() / ("real-" + name);
+      fs::rename(root / name, real);
+      fs::create_directory_symlink(real, root / name);
+      std::vector<std::string> before;
+      for (const auto& entry : fs::directory_iterator(real)) {
+        before.push_back(entry.path().filename().string() + ":" + read_text(entry.path()));
+      }
+      refused((root / name).string() + " is a symbolic link");
+      std::vector<std::string> after;
+      for (const auto& entry : fs::directory_iterator(real)) {
+        after.push_back(entry.path().filename().string() + ":" + read_text(entry.path()));
+      }
+      std::sort(before.begin(), before.end());
+      std::sort(after.begin(), after.end());
+      CHECK(after == before);
+    }
+  }
+  SECTION("two state dirs sharing incidents/ through a link: refused, so no lock can miss a writer") {
+    const fs::path second = home.path() / "second";
+    fs::create_directory(second);
+    fs::permissions(second, fs::perms::owner_all, fs::perm_options::replace);
+    fs::create_directory_symlink(root / "incidents", second / "incidents");
+    const Result shared = home.run({"--state-dir", second.string(), "note", id, "from the second dir"});
+    INFO(describe(shared));
+    CHECK(shared.exit_code == 1);
+    CHECK_THAT(shared.err, Catch::Contains((second / "incidents").string() + " is a symbolic link"));
+    CHECK_THAT(read_text(home.file(id)), !Catch::Contains("from the second dir"));
+  }
+  SECTION("a root owned by another user") {
+    if (::geteuid() != 0) {
+      SUCCEED("needs root to give the directory away");
+      return;
+    }
+    REQUIRE(::chown(root.c_str(), 65534, 65534) == 0);
+    refused("belongs to uid 65534, not to you");
+  }
 }
