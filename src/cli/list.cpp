@@ -33,7 +33,6 @@ void report_unreadable(Context& ctx, const Listing& listing) {
 
 }  // namespace list_command
 
-
 void register_list(CLI::App& app, Context& ctx) {
   struct Options {
     bool all = false;
