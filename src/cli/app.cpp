@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cstdio>
 #include <iterator>
+#include <memory>
 #include <new>
 #include <optional>
 #include <string_view>
@@ -52,8 +53,10 @@ Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid runbook, 4 not found,
             5 corrupt state file, 6 busy (locked), 7 not allowed in this state,
             8 status --check found something that needs attention.)";
 
+// The logger is made, not registered by name: run() may be called again in one process
+// (the output-path fuzz target), and spdlog refuses a second logger of one name.
 void setup_logging(bool verbose) {
-  auto logger = spdlog::stderr_logger_st("incident");
+  auto logger = std::make_shared<spdlog::logger>("incident", std::make_shared<spdlog::sinks::stderr_sink_st>());
   logger->set_pattern("incident: %l: %v");
   logger->set_level(verbose ? spdlog::level::debug : spdlog::level::warn);
   spdlog::set_default_logger(logger);

@@ -19,7 +19,10 @@ void register_note(CLI::App& app, Context& ctx) {
       ->expected(1, 2);
   add_at_option(*command, o->at);
   command->callback([&ctx, o] {
-    const auto [id, value] = split_id_and_value(o->positionals);
+    // References, not a structured binding: clang 14 cannot capture one in a lambda.
+    const IdAndValue given = split_id_and_value(o->positionals);
+    const std::string& id = given.id;
+    const std::string& value = given.value;
     (void)clean_text(value, "the note", k_max_text_bytes);  // refused before the store is touched
     const Stamp when = stamp(ctx, o->at);
     Store store = open_store(ctx);

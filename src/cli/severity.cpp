@@ -21,7 +21,10 @@ void register_severity(CLI::App& app, Context& ctx) {
       ->expected(1, 2);
   add_at_option(*command, o->at);
   command->callback([&ctx, o] {
-    const auto [id, value] = split_id_and_value(o->positionals);
+    // References, not a structured binding: clang 14 cannot capture one in a lambda.
+    const IdAndValue given = split_id_and_value(o->positionals);
+    const std::string& id = given.id;
+    const std::string& value = given.value;
     const Runbook& runbook = ctx.runbook();
     (void)runbook.severity(value);  // refused before the store is touched
     const Stamp when = stamp(ctx, o->at);
