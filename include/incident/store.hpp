@@ -116,6 +116,19 @@ public:
   using DecideEvents = std::function<std::vector<Event>(const Incident&)>;
   Incident append_events(const std::string& id, const DecideEvents& decide);
 
+  // Merges a copy of incident `id` from elsewhere (a teammate's, through sync) into this
+  // store, under the lock: the union of the two copies' events by event id, folded, so
+  // any stores that merged each other's copies hold byte-identical files whatever the
+  // order. `text` is read as strictly as a local file, its errors naming `origin`; an
+  // event id the two copies give to different events is a DataError naming both. Writes
+  // only when `text` brings events this store lacks.
+  struct Merged {
+    Incident incident;
+    std::vector<Event> added;  // the events that were new here, in fold order
+    bool created = false;  // the incident was not here before
+  };
+  Merged merge(const std::string& id, std::string_view text, const std::string& origin);
+
 private:
   struct Loaded {
     Incident incident;

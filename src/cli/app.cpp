@@ -386,6 +386,7 @@ constexpr Command k_commands[] = {
     {"action", register_action},
     {"report", register_report},
     {"stats", register_stats},
+    {"sync", register_sync},
     {"severities", register_severities},
     {"scenario", register_scenario},
     {"escalation", register_escalation},

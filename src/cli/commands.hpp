@@ -47,5 +47,6 @@ bool run_prompt_directly(int argc, char** argv, Context& ctx);
 void register_action(CLI::App& app, Context& ctx);  // action add | done | list
 void register_report(CLI::App& app, Context& ctx);
 void register_stats(CLI::App& app, Context& ctx);
+void register_sync(CLI::App& app, Context& ctx);  // sync, sync --init, sync --status
 
 }  // namespace incident::cli

@@ -8,6 +8,7 @@
 #include "common.hpp"
 #include "incident/render.hpp"
 #include "incident/render_runbook.hpp"
+#include "incident/text.hpp"
 
 namespace incident::cli {
 
@@ -33,7 +34,8 @@ void register_open(CLI::App& app, Context& ctx) {
     print_template(ctx, runbook, TemplateKind::initial, incident);
 
     std::string guidance = fmt::format("Opened {} ({} {}); {}.\n", incident.id, incident.grade.severity,
-                                       incident.grade.severity_name, ack_deadline(incident, when.now));
+                                       text::escape_control(incident.grade.severity_name),
+                                       ack_deadline(incident, when.now));
     if (!runbook.phases.empty()) {
       guidance += "\n" + render_checklist_text(runbook, runbook.phases.front(), incident.grade.severity);
     }

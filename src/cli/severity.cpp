@@ -32,7 +32,8 @@ void register_severity(CLI::App& app, Context& ctx) {
     const auto [incident, regrade] = store.append(
         store.resolve_id(id), [&](const Incident& current) { return change_severity(runbook, current, value, when); });
     warn_if_runbook_differs(ctx, runbook, incident);
-    const std::string now_is = fmt::format("{} ({})", incident.grade.severity_name, incident.grade.severity);
+    const std::string now_is = fmt::format("{} ({})", text::escape_control(incident.grade.severity_name),
+                                           text::escape_control(incident.grade.severity));
     if (!regrade.changed) {
       ctx.hint(fmt::format("{} is already {}; nothing recorded.\n", incident.id, now_is));
       print_result(ctx, incident, "");
@@ -40,7 +41,8 @@ void register_severity(CLI::App& app, Context& ctx) {
     }
     print_message(ctx, incident, "Severity change",
                   fmt::format("⚠️ SEVERITY: {} is now {}, was {} ({})\n", text::escape_control(incident.title),
-                              now_is, regrade.previous.severity_name, regrade.previous.severity));
+                              now_is, text::escape_control(regrade.previous.severity_name),
+                              text::escape_control(regrade.previous.severity)));
   });
 }
 

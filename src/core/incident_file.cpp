@@ -135,11 +135,30 @@ std::string serialize_incident(const Incident& incident) {
   return out;
 }
 
+bool has_conflict_markers(std::string_view text) {
+  // A valid file never starts a line with one: its line breaks are all between events.
+  for (const std::string_view marker : {"<<<<<<< ", "=======\n", ">>>>>>> "}) {
+    for (auto at = text.find(marker); at != std::string_view::npos; at = text.find(marker, at + 1)) {
+      if (at == 0 || text[at - 1] == '\n') {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 std::vector<Event> parse_incident_file(std::string_view text, const std::string& path,
                                        const std::string& expected_id) {
   auto corrupt = [&path](const std::string& message) {
     return DataError({path, 0, 0}, message, ExitCode::corrupt_state);
   };
+  // A plain `git pull` of a state dir that two machines changed leaves both versions in
+  // the file between markers: say so, rather than "syntax error" somewhere in it.
+  if (has_conflict_markers(text)) {
+    throw corrupt(
+        "it holds git conflict markers (a plain git merge or pull left them): run 'git merge --abort' in the "
+        "state dir, then 'incident sync', which merges incident files itself");
+  }
   nlohmann::json document;
   try {
     // The callback bounds nesting before it can cost memory: a valid file is 3 deep.

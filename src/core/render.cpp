@@ -33,7 +33,8 @@ std::string graded_as(const Incident& incident, const ResponseSla& sla) {
   if (sla.grade.severity == incident.grade.severity) {
     return {};
   }
-  return fmt::format(" for {} ({})", sla.grade.severity_name, sla.grade.severity);
+  return fmt::format(" for {} ({})", text::escape_control(sla.grade.severity_name),
+                     text::escape_control(sla.grade.severity));
 }
 
 }  // namespace
@@ -215,7 +216,8 @@ std::string render_show(const Incident& incident, Timestamp as_of) {
     return fmt::format("{:<14}{}\n", label, text::escape_control(value));
   };
   std::string out = fmt::format("{} {}\n", incident.id, text::escape_control(incident.title));
-  out += line("Severity:", fmt::format("{} ({})", incident.grade.severity_name, incident.grade.severity));
+  out += line("Severity:", fmt::format("{} ({})", text::escape_control(incident.grade.severity_name),
+                                               text::escape_control(incident.grade.severity)));
   out += line("Status:", status_title(incident.status));
   out += line("Impact:", or_tbd(incident.impact));
   out += line("Commander:", incident.commander.empty() ? "unassigned" : incident.commander);
@@ -253,7 +255,7 @@ std::string render_show(const Incident& incident, Timestamp as_of) {
 std::string ack_deadline(const Incident& incident, Timestamp now) {
   const ResponseSla sla = response_sla(incident, now);
   std::string out = fmt::format("ack by {}: {} for {}", format_clock(sla.due, incident.started_at),
-                                format_duration_short(sla.grade.response_time), sla.grade.severity_name);
+                                format_duration_short(sla.grade.response_time), text::escape_control(sla.grade.severity_name));
   if (!sla.responded_at && sla.state == SlaState::breached) {
     out += fmt::format(", already overdue by {}", format_duration_short(sla.late_by(now)));
   }

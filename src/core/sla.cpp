@@ -167,7 +167,8 @@ std::string render_status(const Runbook& runbook, const Incident& incident, cons
   auto line = [](std::string_view label, const std::string& value) { return fmt::format("{:<14}{}\n", label, value); };
   auto clock = [&](Timestamp at) { return format_clock(at, a.as_of); };
   std::string out = fmt::format("{} {}\n", incident.id, text::escape_control(incident.title));
-  out += line("Severity:", fmt::format("{} ({})", incident.grade.severity_name, incident.grade.severity));
+  out += line("Severity:", fmt::format("{} ({})", text::escape_control(incident.grade.severity_name),
+                                               text::escape_control(incident.grade.severity)));
   out += line("Status:", status_title(incident.status));
   out += line("Commander:", incident.commander.empty() ? "unassigned" : text::escape_control(incident.commander));
   out += line("As of:", fmt::format("{} ({} {})", format_rfc3339(a.as_of), a.active ? "age" : "duration",
@@ -291,7 +292,7 @@ std::vector<Problem> check_problems(const Incident& incident, const Assessment& 
   if (!a.active) {
     return problems;
   }
-  const std::string who = fmt::format("{} {}", incident.id, incident.grade.severity);
+  const std::string who = fmt::format("{} {}", incident.id, text::escape_control(incident.grade.severity));
   const std::string title = text::escape_control(incident.title);
   auto clock = [&](Timestamp at) { return format_clock(at, a.as_of); };
   const Timestamp ack_due = a.response.due;
@@ -324,11 +325,11 @@ int default_escalation_level(const Assessment& a) {
 
 std::string render_escalation(const Incident& incident, const EscalationRecord& record) {
   std::string out = fmt::format("⬆️ ESCALATION: {}\n", text::escape_control(incident.title));
-  out += fmt::format("Severity: {}\n", incident.grade.severity_name);
+  out += fmt::format("Severity: {}\n", text::escape_control(incident.grade.severity_name));
   out += fmt::format("Status: {}\n", status_title(incident.status));
-  out += fmt::format("Escalated to: Level {}, {}\n", record.level, record.role);
+  out += fmt::format("Escalated to: Level {}, {}\n", record.level, text::escape_control(record.role));
   if (!record.contact.empty()) {
-    out += fmt::format("Contact: {}\n", record.contact);
+    out += fmt::format("Contact: {}\n", text::escape_control(record.contact));
   }
   out += fmt::format("Reason: {}\n", record.reason.empty() ? "TBD" : text::escape_control(record.reason));
   out += fmt::format("Commander: {}\n", incident.commander.empty() ? "unassigned"

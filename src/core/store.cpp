@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <deque>
+#include <map>
 #include <set>
 #include <unordered_map>
 #include <stdexcept>
@@ -784,6 +785,52 @@ Incident Store::append_events(const std::string& id, const DecideEvents& decide)
     events.push_back(std::move(event));
   }
   return commit(&current.incident, fold(id, std::move(events)));
+}
+
+Store::Merged Store::merge(const std::string& id, std::string_view text, const std::string& origin) {
+  if (!is_valid_incident_id(id)) {
+    throw DataError({origin, 0, 0}, fmt::format("'{}' is not an incident id", text::escape_control(id)),
+                    ExitCode::corrupt_state);
+  }
+  std::vector<Event> incoming = parse_incident_file(text, origin, id);
+  // Read before the lock too: a copy that does not fold is refused before anything waits.
+  (void)fold(id, incoming);
+  prepare_for_write();
+  FileLock lock(m_root / "lock", m_lock_timeout, m_io);
+  std::optional<Loaded> current;
+  try {
+    current = load_file(id);
+  } catch (const NotFoundError&) {
+  }
+  std::map<std::string, const Event*, std::less<>> known;
+  std::vector<Event> events;
+  if (current) {
+    events = current->incident.events;
+    for (const auto& event : events) {
+      known.emplace(event.id, &event);
+    }
+  }
+  Merged merged;
+  merged.created = !current;
+  for (auto& event : incoming) {
+    const auto found = known.find(event.id);
+    if (found == known.end()) {
+      merged.added.push_back(event);
+    } else if (!(*found->second == event)) {
+      throw DataError({origin, 0, 0},
+                      fmt::format("its event {} ({}) differs from event {} of {}, which has the same id", event.id,
+                                  text::escape_control(event.type), found->second->id, incident_path(id).string()),
+                      ExitCode::corrupt_state);
+    }
+  }
+  if (merged.added.empty() && current) {
+    merged.incident = current->incident;
+    return merged;
+  }
+  std::sort(merged.added.begin(), merged.added.end());
+  events.insert(events.end(), merged.added.begin(), merged.added.end());
+  merged.incident = commit(current ? &current->incident : nullptr, fold(id, std::move(events)));
+  return merged;
 }
 
 }  // namespace incident

@@ -3,6 +3,8 @@
 // assessment is as of an explicit time on the night of 2026-11-27).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "incident/error.hpp"
@@ -398,6 +400,25 @@ TEST_CASE("render_status of a re-graded incident shows the SLA the ack was judge
   const auto json = status_json(default_runbook(), incident, a);
   CHECK(json["response"]["sla_seconds"] == 900);
   CHECK(json["response"]["due_at"] == "2026-11-27T03:27:00Z");
+}
+
+TEST_CASE("render_status and render_escalation keep what a file copied from a runbook on its line") {
+  // An incident file from another machine holds the severity name, role and contact it
+  // was given: a line break in them is shown, never a line of its own (found by the
+  // output-path fuzz target).
+  Incident incident = as_it_stood(Timeline("P0").incident(), at("2026-11-27T03:32:00Z"));
+  incident.grade.severity_name = "Critical\nStatus:       Resolved";
+  incident.grade.severity = "P0\nx";
+  const std::string text = render_status(default_runbook(), incident, assess(default_runbook(), incident,
+                                                                              at("2026-11-27T03:32:00Z")));
+  CHECK_THAT(text, Catch::Contains("Severity:     Critical\\nStatus:       Resolved (P0\\nx)\n"));
+  CHECK_THAT(text, !Catch::Contains("\nStatus:       Resolved"));
+  EscalationRecord record{3, "Manager\nContact: fake", "a\nb", "why", at("2026-11-27T03:30:00Z"), "alice"};
+  const std::string message = render_escalation(incident, record);
+  CHECK_THAT(message, Catch::Contains("Severity: Critical\\nStatus:       Resolved\n"));
+  CHECK_THAT(message, Catch::Contains("Escalated to: Level 3, Manager\\nContact: fake\n"));
+  CHECK_THAT(message, Catch::Contains("Contact: a\\nb\n"));
+  CHECK(std::count(message.begin(), message.end(), '\n') == 7);
 }
 
 TEST_CASE("status_json has booleans and RFC 3339 times") {
