@@ -174,6 +174,25 @@ public:
     }
   }
 
+  // One sync at a time in a state dir (git's own locks would make a second one fail
+  // half-way). Held, it also means a git lock file left in .git is a killed sync's: the
+  // working copy is incident's own, so such a lock is removed.
+  [[nodiscard]] fs::path sync_lock_path() const { return m_store.root() / ".git" / "incident-sync.lock"; }
+
+  void remove_git_locks() const {
+    const fs::path git_dir = m_store.root() / ".git";
+    std::error_code error;
+    for (const char* name : {"index.lock", "HEAD.lock", "config.lock", "packed-refs.lock", "shallow.lock"}) {
+      fs::remove(git_dir / name, error);
+    }
+    for (auto it = fs::recursive_directory_iterator(git_dir / "refs", error);
+         !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+      if (it->path().extension() == ".lock" && it->is_regular_file(error)) {
+        fs::remove(it->path(), error);
+      }
+    }
+  }
+
   void write_gitignore() const {
     const fs::path path = m_store.root() / ".gitignore";
     std::error_code error;
@@ -354,6 +373,8 @@ public:
 
   SyncReport run() {
     require_working_copy();
+    const FileLock lock(sync_lock_path(), std::chrono::milliseconds{0});
+    remove_git_locks();
     (void)local_changes();  // refuse a broken local file before anything goes out
     write_gitignore();
     SyncReport report;
@@ -369,6 +390,8 @@ public:
 
   SyncStatus status() {
     require_working_copy();
+    const FileLock lock(sync_lock_path(), std::chrono::milliseconds{0});
+    remove_git_locks();
     fetch();
     const Remote at = refs();
     SyncStatus status;

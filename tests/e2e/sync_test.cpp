@@ -7,7 +7,10 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <chrono>
+#include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/home.hpp"
@@ -267,4 +270,35 @@ TEST_CASE("sync: a state dir that is not a working copy says how to start; a bad
   CHECK(missing.exit_code == 1);
   CHECK_THAT(missing.err, Catch::Contains("git fetch failed"));
   CHECK(missing.err.find('\n') == missing.err.size() - 1);  // one line
+}
+
+TEST_CASE("sync: a sync killed with SIGKILL at any point leaves a state dir the next sync repairs") {
+  Remote remote;
+  Home a, b;
+  const std::string id = open_incident(a, {"db down", "-s", "P1"});
+  ok(a, {"sync", "--init", remote.path().string()});
+  ok(b, {"sync", "--init", remote.path().string()});
+  std::mt19937 random(20261203);
+  std::uniform_int_distribution<int> delay_ms(0, 400);  // a sync takes ~100-400 ms here
+  constexpr int k_rounds = 12;
+  for (int round = 0; round < k_rounds; ++round) {
+    ok(a, {"note", id, "a " + std::to_string(round)});
+    ok(b, {"note", id, "b " + std::to_string(round)});
+    ok(b, {"sync"});
+    Child child = start(a.how({"sync"}));
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
+    child.kill(SIGKILL);
+    (void)child.wait();
+    const Result repaired = a.run({"sync"});
+    INFO("round " << round << "\n" << describe(repaired));
+    REQUIRE(repaired.exit_code == 0);
+  }
+  ok(b, {"sync"});
+  ok(a, {"sync"});
+  check_same_files(a, b);
+  const std::string shown = ok(b, {"show", id}).out;
+  for (int round = 0; round < k_rounds; ++round) {
+    CHECK_THAT(shown, Catch::Contains("a " + std::to_string(round)) && Catch::Contains("b " + std::to_string(round)));
+  }
+  CHECK(git_ok({"-C", a.state().string(), "status", "--porcelain"}, a.path()).out.empty());
 }
