@@ -116,17 +116,25 @@ public:
 
   std::string out(const std::vector<std::string>& args) const { return trimmed(run(args).out); }
 
-  // The commit a ref names, or nullopt when it does not exist.
-  std::optional<std::string> commit_of(const std::string& ref) const {
-    ProcessResult result = run({"rev-parse", "--verify", "--quiet", ref + "^{commit}"}, false);
-    if (result.exit_code != 0) {
-      return std::nullopt;
+  // The commits the refs name (nullopt for one that does not exist), in one call.
+  std::vector<std::optional<std::string>> commits_of(const std::vector<std::string>& refs) const {
+    std::vector<std::string> args = {"for-each-ref", "--format=%(refname) %(objectname)"};
+    args.insert(args.end(), refs.begin(), refs.end());
+    const std::string listed = run(args).out;
+    std::vector<std::optional<std::string>> commits(refs.size());
+    std::size_t start = 0;
+    while (start < listed.size()) {
+      const auto end = std::min(listed.find('\n', start), listed.size());
+      const std::string_view line = std::string_view(listed).substr(start, end - start);
+      const auto space = line.find(' ');
+      for (std::size_t i = 0; i < refs.size() && space != std::string_view::npos; ++i) {
+        if (line.substr(0, space) == refs[i]) {
+          commits[i] = std::string(line.substr(space + 1));
+        }
+      }
+      start = end + 1;
     }
-    return trimmed(result.out);
-  }
-
-  bool is_ancestor(const std::string& older, const std::string& newer) const {
-    return run({"merge-base", "--is-ancestor", older, newer}, false).exit_code == 0;
+    return commits;
   }
 
   std::optional<std::string> merge_base(const std::string& a, const std::string& b) const {
@@ -146,6 +154,11 @@ private:
 struct Remote {
   std::optional<std::string> head;  // this machine's branch
   std::optional<std::string> remote;  // the remote's, as fetched
+  std::optional<std::string> base;  // their merge base, when both exist and have one
+  // The remote's commit is in this machine's history: nothing comes in.
+  [[nodiscard]] bool remote_merged() const { return !remote || (head && base == remote); }
+  // This machine's commit is in the remote's history: a fast-forward may do.
+  [[nodiscard]] bool head_behind() const { return !head || (remote && base == head); }
 };
 
 // An incident file the remote has, as it is there.
@@ -206,39 +219,46 @@ public:
 
   void fetch() const { m_git.run({"fetch", "--quiet", "--prune", "--no-tags", "origin"}); }
 
-  Remote refs() const { return {m_git.commit_of(m_branch_ref), m_git.commit_of(m_remote_ref)}; }
+  Remote refs() const {
+    const auto commits = m_git.commits_of({m_branch_ref, m_remote_ref});
+    Remote at{commits[0], commits[1], std::nullopt};
+    if (at.head && at.remote) {
+      at.base = m_git.merge_base(*at.head, *at.remote);
+    }
+    return at;
+  }
 
   // The incident files the remote changed since this machine last merged it.
   std::vector<IncomingFile> incoming_files(const Remote& at) const {
     std::vector<IncomingFile> files;
-    if (!at.remote || (at.head && m_git.is_ancestor(*at.remote, *at.head))) {
+    if (at.remote_merged()) {
       return files;
     }
-    std::vector<std::string> paths;
-    const auto base = at.head ? m_git.merge_base(*at.head, *at.remote) : std::nullopt;
-    if (base) {
-      paths = split_nul(m_git.run({"diff", "--name-only", "--no-renames", "-z", *base, *at.remote, "--",
-                                   "incidents/"})
-                            .out);
-    } else {
-      paths = split_nul(m_git.run({"ls-tree", "-r", "--name-only", "-z", *at.remote, "--", "incidents/"}).out);
-    }
-    for (const auto& path : paths) {
-      const auto id = incident_id_of(path);
-      if (!id) {
-        continue;  // not an incident file: never taken into this state dir
+    std::set<std::string> changed;
+    if (at.base) {
+      for (auto& path : split_nul(m_git.run({"diff", "--name-only", "--no-renames", "-z", *at.base, *at.remote,
+                                             "--", "incidents/"})
+                                      .out)) {
+        changed.insert(std::move(path));
       }
-      // One entry: "<mode> <type> <object>\t<path>"; none when the remote removed it.
-      const std::string entry = m_git.out({"ls-tree", *at.remote, "--", path});
-      if (entry.empty()) {
+    }
+    // Each entry: "<mode> <type> <object>\t<path>"; a file the remote removed has none.
+    for (const auto& entry : split_nul(m_git.run({"ls-tree", "-r", "-z", *at.remote, "--", "incidents/"}).out)) {
+      const auto tab = entry.find('\t');
+      if (tab == std::string::npos) {
         continue;
+      }
+      const std::string path = entry.substr(tab + 1);
+      const auto id = incident_id_of(path);
+      if (!id || (at.base && changed.count(path) == 0)) {
+        continue;  // not an incident file (never taken into this state dir), or not changed
       }
       const std::string origin = fmt::format("origin/{}:{}", m_options.branch, path);
       if (!entry.starts_with("100644 blob ") && !entry.starts_with("100755 blob ")) {
         throw DataError({origin, 0, 0}, "not a regular file in the remote (a link or a directory); refusing it",
                         ExitCode::corrupt_state);
       }
-      const std::string object = entry.substr(12, entry.find('\t') - 12);
+      const std::string object = entry.substr(12, tab - 12);
       files.push_back({*id, origin, m_git.run({"cat-file", "blob", object}).out});
     }
     return files;
@@ -289,11 +309,9 @@ public:
         report.incoming.push_back({file.id, merged.created, std::move(merged.added)});
       }
     }
-    (void)local_changes();
-
     m_git.run({"add", "--ignore-removal", "--", ".gitignore", "incidents/"});
     const std::string tree = m_git.out({"write-tree"});
-    const bool merging = at.remote && (!at.head || !m_git.is_ancestor(*at.remote, *at.head));
+    const bool merging = !at.remote_merged();
     std::vector<std::string> touched;
     {
       std::vector<std::string> args = {"diff", "--cached", "--name-only", "-z"};
@@ -308,7 +326,7 @@ public:
     std::string next;
     if (at.head && !merging && tree == m_git.out({"rev-parse", *at.head + "^{tree}"})) {
       next = *at.head;  // nothing new here
-    } else if (merging && (!at.head || m_git.is_ancestor(*at.head, *at.remote)) &&
+    } else if (merging && at.head_behind() &&
                tree == m_git.out({"rev-parse", *at.remote + "^{tree}"})) {
       next = *at.remote;  // the remote's commit is exactly this: fast-forward
     } else {
@@ -424,8 +442,7 @@ public:
       outgoing.insert(id);
     }
     if (at.head) {
-      const auto base = at.remote ? m_git.merge_base(*at.head, *at.remote) : std::nullopt;
-      for (const auto& id : changed_between(base, *at.head)) {
+      for (const auto& id : changed_between(at.remote ? at.base : std::nullopt, *at.head)) {
         outgoing.insert(id);
       }
     }

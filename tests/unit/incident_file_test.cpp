@@ -330,3 +330,23 @@ TEST_CASE("one id names one event: a copy is read once, a different event under 
   CHECK(std::string(parse_error(v2(std::string(k_opened_v2) + "," + note + "," + other)).what()) ==
         "/s/k3x9m2qa.json: event 3: its id a2 is also the id of event 2, which says something else");
 }
+
+TEST_CASE("a file a plain git merge left with conflict markers is named as such") {
+  const std::string text = serialize_incident(sample());
+  const auto cut = text.find("\n    {", text.find("\n    {") + 1);  // before the second event's line
+  REQUIRE(cut != std::string::npos);
+  const std::string conflicted = text.substr(0, cut + 1) + "<<<<<<< HEAD\n" + text.substr(cut + 1) +
+                                 "=======\n    {\"id\":\"x\"}\n>>>>>>> origin/main\n";
+  CHECK(has_conflict_markers(conflicted));
+  const DataError error = parse_error(conflicted);
+  CHECK(error.exit_code() == ExitCode::corrupt_state);
+  CHECK_THAT(error.what(), Catch::Contains("/s/k3x9m2qa.json") && Catch::Contains("git conflict markers") &&
+                               Catch::Contains("git merge --abort") && Catch::Contains("incident sync"));
+  // The same characters inside a value are text, not a marker.
+  Incident quoted = sample();
+  quoted.events[1].fields["text"] = std::string("<<<<<<< a\n=======\n>>>>>>> b");
+  CHECK_FALSE(has_conflict_markers(serialize_incident(quoted)));
+  CHECK_FALSE(has_conflict_markers(text));
+  CHECK(has_conflict_markers("<<<<<<< HEAD\n"));
+  CHECK_FALSE(has_conflict_markers("x <<<<<<< HEAD\n"));
+}

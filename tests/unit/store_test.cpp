@@ -678,3 +678,73 @@ TEST_CASE("a close cut short at any file operation never loses the incident from
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// merge: a copy of an incident from another machine (sync)
+
+TEST_CASE("merge takes the union of two copies' events, and both stores end byte-identical") {
+  ScratchDir home;
+  Store here(home.path() / "here");
+  Store there(home.path() / "there");
+  const Incident created = here.create(opened_event());
+  const std::string id = created.id;
+
+  // A copy that is not there yet is created.
+  const Store::Merged copied = there.merge(id, slurp(here.incident_path(id)), "origin:" + id);
+  CHECK(copied.created);
+  CHECK(copied.added.size() == 1);
+  CHECK(slurp(there.incident_path(id)) == slurp(here.incident_path(id)));
+
+  // Both write at once: the same seq on each side.
+  here.append_events(id, add(event_type::noted, {{"text", "from here"}}));
+  there.append_events(id, add(event_type::acknowledged));
+  const std::string here_text = slurp(here.incident_path(id));
+  const std::string there_text = slurp(there.incident_path(id));
+  const Store::Merged into_here = here.merge(id, there_text, "there");
+  const Store::Merged into_there = there.merge(id, here_text, "here");
+  CHECK_FALSE(into_here.created);
+  REQUIRE(into_here.added.size() == 1);
+  CHECK(into_here.added[0].type == event_type::acknowledged);
+  REQUIRE(into_there.added.size() == 1);
+  CHECK(into_there.added[0].type == event_type::noted);
+  CHECK(slurp(here.incident_path(id)) == slurp(there.incident_path(id)));
+  CHECK(here.load(id).events.size() == 3);
+  CHECK(here.load(id).commander == "alice");
+
+  // Merging again brings nothing and writes nothing.
+  const auto before = slurp(here.incident_path(id));
+  CHECK(here.merge(id, slurp(there.incident_path(id)), "there").added.empty());
+  CHECK(here.merge(id, there_text, "there").added.empty());  // an older copy: nothing new
+  CHECK(slurp(here.incident_path(id)) == before);
+  // A later write goes after everything merged (its seq counts both sides).
+  const Incident later = here.append_events(id, add(event_type::noted, {{"text", "after"}}));
+  CHECK(later.events.back().seq == 3);
+  CHECK(later.events.back().fields.at("text") == FieldValue(std::string("after")));
+  const Listing listed = here.list(Scope::all);
+  REQUIRE(listed.incidents.size() == 1);
+  CHECK(listed.incidents[0].commander == "alice");
+}
+
+TEST_CASE("merge refuses a copy whose event id names a different event, and an invalid copy, writing nothing") {
+  ScratchDir home;
+  Store store(home.path() / "state");
+  const Incident created = store.create(opened_event());
+  const std::string id = created.id;
+  const std::string text = slurp(store.incident_path(id));
+  std::string forged = text;
+  const auto title = forged.find("Checkout API 500s");
+  REQUIRE(title != std::string::npos);
+  forged.replace(title, 8, "Checkin!");
+  try {
+    store.merge(id, forged, "origin/main:incidents/" + id + ".json");
+    FAIL("merged a forged event");
+  } catch (const DataError& e) {
+    CHECK(e.exit_code() == ExitCode::corrupt_state);
+    CHECK_THAT(e.what(), Catch::Contains("origin/main:incidents/" + id + ".json") &&
+                             Catch::Contains("same id") && Catch::Contains(created.events[0].id));
+  }
+  CHECK_THROWS_AS(store.merge(id, "{\"schema\":2}", "remote"), DataError);
+  CHECK_THROWS_AS(store.merge("../etc", text, "remote"), DataError);
+  CHECK_THROWS_AS(store.merge("zzzz0000", text, "remote"), DataError);  // its "id" says otherwise
+  CHECK(slurp(store.incident_path(id)) == text);
+}
