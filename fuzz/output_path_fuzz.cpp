@@ -1,7 +1,7 @@
 // The whole output path, in process: any bytes in any field of an incident file (as a
 // teammate's laptop or a hand edit may leave it) and in the arguments of the commands
 // that write, through every command that prints: the three messages, show, status,
-// status --check, list, checklist, report, prompt, stats, their JSON, and every error
+// status --check, list, checklist, brief, report, prompt, stats, their JSON, and every error
 // and hint on stderr. The commands are the binary's own (incident_cli, run through
 // incident::cli::run against a state dir in a temporary directory), with the bundled
 // runbook.
@@ -525,6 +525,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       {"list", "--all"},
       {"--json", "list", "--all"},
       {"checklist", b},
+      {"brief", b, "--at", k_at},
+      {"--json", "brief", b, "--at", k_at},
       {"action", "list", a},
       {"report", a},
       {"prompt"},

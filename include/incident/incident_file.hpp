@@ -34,9 +34,10 @@ inline constexpr std::uint64_t k_max_event_seq = std::uint64_t{1} << 53;
 // The file's text for the incident's events, ending in a newline.
 std::string serialize_incident(const Incident& incident);
 
-// True when a line of `text` starts with a git conflict marker ("<<<<<<< ", "=======",
-// ">>>>>>> "): a file a plain `git merge` left, refused as such by parse_incident_file.
-bool has_conflict_markers(std::string_view text);
+// The 1-based line of the first line of `text` that starts with a git conflict marker
+// ("<<<<<<< ", "=======", ">>>>>>> "), 0 when none does: a file a plain `git merge` left,
+// refused as such by parse_incident_file.
+int conflict_marker_line(std::string_view text);
 
 // Reads a file's events, upgrading an older schema. `path` names the file in messages;
 // `expected_id` must match the file's "id". Throws DataError(path[:line:column]: ...,

@@ -23,6 +23,9 @@ Incident as_it_stood(const Incident& incident, Timestamp at);
 enum class SlaState { pending, met, breached };
 std::string_view sla_state_name(SlaState state);  // "pending", "met", "breached"
 
+// "due in 4m" or "overdue by 5m", as of `now`.
+std::string due_words(Timestamp due, Timestamp now);
+
 // The response SLA as it applies to an incident: the rule every reader uses (`status`,
 // `show`, `ack`, `prompt`, `report`, `stats`, the JSON). The SLA is the one of the grade in
 // force at the response (the acknowledgement, or the resolution when it came first), or

@@ -13,6 +13,9 @@ namespace incident {
 using Timestamp = std::chrono::sys_seconds;
 using Seconds = std::chrono::seconds;
 
+// The whole seconds from `from` to `to` (negative when `to` is earlier).
+inline Seconds between(Timestamp from, Timestamp to) { return std::chrono::duration_cast<Seconds>(to - from); }
+
 // Strict RFC 3339: "YYYY-MM-DDTHH:MM:SS" plus optional fraction (dropped), then "Z" or
 // "+HH:MM"/"-HH:MM" (normalised to UTC). 't'/'z' and a space for 'T' are accepted.
 // Years 1970..9999. Returns nullopt for anything else, including impossible dates.

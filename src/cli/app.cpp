@@ -371,6 +371,7 @@ constexpr Command k_commands[] = {
     {"reopen", register_reopen},
     {"severity", register_severity},
     {"handoff", register_handoff},
+    {"brief", register_brief},
     {"list", register_list},
     {"show", register_show},
     {"render", register_render},

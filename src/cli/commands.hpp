@@ -48,5 +48,6 @@ void register_action(CLI::App& app, Context& ctx);  // action add | done | list
 void register_report(CLI::App& app, Context& ctx);
 void register_stats(CLI::App& app, Context& ctx);
 void register_sync(CLI::App& app, Context& ctx);  // sync, sync --init, sync --status
+void register_brief(CLI::App& app, Context& ctx);
 
 }  // namespace incident::cli

@@ -135,16 +135,21 @@ std::string serialize_incident(const Incident& incident) {
   return out;
 }
 
-bool has_conflict_markers(std::string_view text) {
+int conflict_marker_line(std::string_view text) {
   // A valid file never starts a line with one: its line breaks are all between events.
+  std::size_t first = std::string_view::npos;
   for (const std::string_view marker : {"<<<<<<< ", "=======\n", ">>>>>>> "}) {
-    for (auto at = text.find(marker); at != std::string_view::npos; at = text.find(marker, at + 1)) {
+    for (auto at = text.find(marker); at != std::string_view::npos && at < first; at = text.find(marker, at + 1)) {
       if (at == 0 || text[at - 1] == '\n') {
-        return true;
+        first = at;
+        break;
       }
     }
   }
-  return false;
+  if (first == std::string_view::npos) {
+    return 0;
+  }
+  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(first), '\n'));
 }
 
 std::vector<Event> parse_incident_file(std::string_view text, const std::string& path,
@@ -154,10 +159,12 @@ std::vector<Event> parse_incident_file(std::string_view text, const std::string&
   };
   // A plain `git pull` of a state dir that two machines changed leaves both versions in
   // the file between markers: say so, rather than "syntax error" somewhere in it.
-  if (has_conflict_markers(text)) {
-    throw corrupt(
-        "it holds git conflict markers (a plain git merge or pull left them): run 'git merge --abort' in the "
-        "state dir, then 'incident sync', which merges incident files itself");
+  if (const int line = conflict_marker_line(text); line > 0) {
+    throw DataError({path, line, 1},
+                    "not a valid incident file: it holds git conflict markers (a plain git merge or pull left them): "
+                    "run 'git merge --abort' in the state dir, then 'incident sync', which merges incident files "
+                    "itself",
+                    ExitCode::corrupt_state);
   }
   nlohmann::json document;
   try {

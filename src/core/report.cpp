@@ -18,8 +18,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-Seconds between(Timestamp from, Timestamp to) { return std::chrono::duration_cast<Seconds>(to - from); }
-
 Json optional_time(const std::optional<Timestamp>& at) {
   return at ? Json(format_rfc3339(*at)) : Json(nullptr);
 }

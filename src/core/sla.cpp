@@ -17,17 +17,11 @@ using Json = nlohmann::ordered_json;
 
 constexpr Seconds k_default_no_progress{2 * 3600};
 
-Seconds between(Timestamp from, Timestamp to) { return std::chrono::duration_cast<Seconds>(to - from); }
-
 Json optional_time(const std::optional<Timestamp>& at) {
   return at ? Json(format_rfc3339(*at)) : Json(nullptr);
 }
 
 // "5m overdue" / "in 5m", for a deadline seen from `now`.
-std::string due_words(Timestamp due, Timestamp now) {
-  return due < now ? fmt::format("overdue by {}", format_duration_short(between(due, now)))
-                   : fmt::format("due in {}", format_duration_short(between(now, due)));
-}
 
 std::string level_words(const Escalation& escalation, int number) {
   const EscalationLevel* level = escalation.find_level(number);
@@ -40,6 +34,11 @@ std::string level_words(const Escalation& escalation, int number) {
 }
 
 }  // namespace
+
+std::string due_words(Timestamp due, Timestamp now) {
+  return due < now ? fmt::format("overdue by {}", format_duration_short(between(due, now)))
+                   : fmt::format("due in {}", format_duration_short(between(now, due)));
+}
 
 Incident as_it_stood(const Incident& incident, Timestamp at) {
   if (at < incident.started_at) {

@@ -1001,7 +1001,7 @@ TEST_CASE("the modes do not depend on a permissive umask") {
 // ---------------------------------------------------------------------------------------
 // Checklists
 
-TEST_CASE("check, skip and uncheck record checklist items; checklist shows them as of --at") {
+TEST_CASE("check, skip and uncheck record checklist items, checklist shows them as of --at") {
   Home home;
   const std::string id = open_incident(home, {"Checkout API 500s", "-s", "P1"});
   ok(home, {"ack", id, "--as", "bob", "--at", "2026-11-27T03:14:00Z"});
@@ -1054,7 +1054,7 @@ TEST_CASE("an unknown checklist item is a usage error with a suggestion, and not
   CHECK(read_text(home.file(id)) == before);
 }
 
-TEST_CASE("a resolved incident is in the last phase; a P3 gets the Medium/Low checklist") {
+TEST_CASE("a resolved incident is in the last phase, a P3 gets the Medium/Low checklist") {
   Home home;
   const std::string id = open_incident(home, {"Slow reports", "-s", "P3"});
   Json json = parse_json(ok(home, {"checklist", id, "--at", "2026-11-27T09:00:00Z", "--json"}).out);

@@ -107,6 +107,10 @@ TEST_CASE("sync: an incident opened on one laptop is acted on from another, and 
   const std::string shown = ok(bob, {"show", id}).out;
   CHECK_THAT(shown, Catch::Contains("bob acknowledged"));
   CHECK_THAT(shown, Catch::Contains("rolling back"));
+  // The next shift reads the briefing on the laptop the incident was never opened on.
+  const std::string brief = ok(bob, {"brief", id}).out;
+  CHECK_THAT(brief, Catch::StartsWith("🔁 HANDOVER: db down (" + id + ")\n"));
+  CHECK_THAT(brief, Catch::Contains("Commander: bob") && Catch::Contains("alice: rolling back"));
 
   // In sync: nothing moves, nothing is committed.
   const std::string head = git_ok({"-C", alice.state().string(), "rev-parse", "HEAD"}, alice.path()).out;
@@ -258,7 +262,7 @@ TEST_CASE("sync: an invalid incident file from the remote is refused and nothing
   CHECK(read_text(a.file(id)) == before);
 }
 
-TEST_CASE("sync: a state dir that is not a working copy says how to start; a bad remote is refused") {
+TEST_CASE("sync: a state dir that is not a working copy says how to start, and a bad remote is refused") {
   Home home;
   open_incident(home, {"db down", "-s", "P1"});
   const Result unsynced = home.run({"sync"});

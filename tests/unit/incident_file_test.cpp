@@ -337,16 +337,19 @@ TEST_CASE("a file a plain git merge left with conflict markers is named as such"
   REQUIRE(cut != std::string::npos);
   const std::string conflicted = text.substr(0, cut + 1) + "<<<<<<< HEAD\n" + text.substr(cut + 1) +
                                  "=======\n    {\"id\":\"x\"}\n>>>>>>> origin/main\n";
-  CHECK(has_conflict_markers(conflicted));
+  CHECK(conflict_marker_line(conflicted) == 6);  // {, schema, id, events, the first event, then it
   const DataError error = parse_error(conflicted);
   CHECK(error.exit_code() == ExitCode::corrupt_state);
-  CHECK_THAT(error.what(), Catch::Contains("/s/k3x9m2qa.json") && Catch::Contains("git conflict markers") &&
+  CHECK(error.pos().line == 6);
+  CHECK_THAT(error.what(), Catch::Contains("/s/k3x9m2qa.json:6:1: not a valid incident file") &&
+                               Catch::Contains("git conflict markers") &&
                                Catch::Contains("git merge --abort") && Catch::Contains("incident sync"));
   // The same characters inside a value are text, not a marker.
   Incident quoted = sample();
   quoted.events[1].fields["text"] = std::string("<<<<<<< a\n=======\n>>>>>>> b");
-  CHECK_FALSE(has_conflict_markers(serialize_incident(quoted)));
-  CHECK_FALSE(has_conflict_markers(text));
-  CHECK(has_conflict_markers("<<<<<<< HEAD\n"));
-  CHECK_FALSE(has_conflict_markers("x <<<<<<< HEAD\n"));
+  CHECK(conflict_marker_line(serialize_incident(quoted)) == 0);
+  CHECK(conflict_marker_line(text) == 0);
+  CHECK(conflict_marker_line("<<<<<<< HEAD\n") == 1);
+  CHECK(conflict_marker_line("x <<<<<<< HEAD\n") == 0);
+  CHECK(conflict_marker_line("{\n=======\n") == 2);
 }

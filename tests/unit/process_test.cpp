@@ -11,7 +11,7 @@
 
 using namespace incident;
 
-TEST_CASE("run_process captures stdout, stderr and the exit code; arguments are never a shell's") {
+TEST_CASE("run_process captures stdout, stderr and the exit code, arguments are never a shell's") {
   const ProcessResult result = run_process({"/bin/sh", "-c", "printf 'out'; printf 'err' >&2; exit 3"});
   CHECK(result.exit_code == 3);
   CHECK(result.out == "out");
@@ -21,7 +21,7 @@ TEST_CASE("run_process captures stdout, stderr and the exit code; arguments are 
   CHECK(run_process({"printf", "%s", "$(echo no); `x` > y"}).out == "$(echo no); `x` > y");
 }
 
-TEST_CASE("run_process sets the environment and the working directory it is given; stdin is empty") {
+TEST_CASE("run_process sets the environment and the working directory it is given, stdin is empty") {
   incident::test::ScratchDir dir;
   ProcessOptions options;
   options.cwd = dir.path();

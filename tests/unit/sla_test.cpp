@@ -346,7 +346,7 @@ TEST_CASE("check_problems reports what is overdue and what falls due within the 
   CHECK(check_problems(incident, timeline.assess_at("2026-11-27T03:26:59Z"), Seconds{0}).empty());
 }
 
-TEST_CASE("check_problems: an acked incident owes its updates; escalation names only the triggers above the record") {
+TEST_CASE("check_problems: an acked incident owes its updates, escalation names only the triggers above the record") {
   Timeline timeline("P1");
   timeline.ack("2026-11-27T03:20:00Z")
       .flag("multiple-systems", "2026-11-27T03:21:00Z")

@@ -69,7 +69,7 @@ TEST_CASE("open records the grade, the text as cleaned and the runbook pin") {
   CHECK_THROWS_WITH(open_incident(runbook, {" ", "P1", "", ""}, stamp()), "TITLE is empty");
 }
 
-TEST_CASE("the runbook an incident was opened under fits; another must have all it uses") {
+TEST_CASE("the runbook an incident was opened under fits, another must have all it uses") {
   const Runbook team = pinned_runbook();
   const Incident incident = opened("P1", team);
   CHECK_FALSE(runbook_fit(team, incident).has_value());
