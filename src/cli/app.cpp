@@ -39,6 +39,8 @@ Examples:
   incident status --check --within 10m     for cron: exit 8 when something is overdue
   incident escalate --reason "no progress" next level of the escalation path
   incident report > postmortem.md          postmortem draft from the timeline
+  incident sync --init REMOTE              share incidents through a git remote; later: incident sync
+  incident brief                           the briefing for whoever takes over
   incident list --all --json
   incident severities                      severity levels and response-time SLAs
   incident scenario database               symptoms, response and escalation for a scenario
