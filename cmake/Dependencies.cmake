@@ -5,6 +5,8 @@ find_package(nlohmann_json 3.11 CONFIG REQUIRED)
 find_package(fmt 9 CONFIG REQUIRED)
 find_package(spdlog 1.10 CONFIG REQUIRED)
 find_package(yaml-cpp 0.7 CONFIG REQUIRED)
+# libcurl's headers only: it is loaded at run time by the commands that post (http.cpp).
+find_path(INCIDENT_CURL_INCLUDE_DIR curl/curl.h REQUIRED)
 if(BUILD_TESTING)
   find_package(Catch2 2.13 CONFIG REQUIRED)
 endif()
@@ -38,12 +40,12 @@ if(INCIDENT_LEAN_LINK AND NOT INCIDENT_SANITIZE AND INCIDENT_YAML_CPP_ARCHIVE)
   # Relative relocations packed (DT_RELR, glibc 2.36): the loader applies ~5,000 of them
   # from a bitmap instead of a 24-byte record each.
   target_link_options(incident_runtime INTERFACE -static-libstdc++ -static-libgcc -Wl,-z,pack-relative-relocs)
-  # And libc: loading libc.so and resolving its symbols was a quarter of what `show` costs
-  # (1.12 -> 0.89 ms; /bin/true, itself dynamic, 0.74). The one NSS call, getpwuid() (the
-  # fallback when $HOME or $USER is unset), then needs this glibc's NSS modules at run
-  # time; where they differ it fails and the fallback is skipped. A distribution that
-  # wants libc shared (security updates without a rebuild) turns INCIDENT_STATIC off.
-  option(INCIDENT_STATIC "With the lean link, link libc statically too" ON)
+  # libc stays shared. Linking it statically saved a quarter of what `show` costs (1.12 ->
+  # 0.89 ms), but posting to chat loads libcurl with dlopen (http.cpp), and a static
+  # binary that dlopens a shared library gets a second libc, which must be exactly the
+  # glibc it was linked with: a libc6 update would break posting until a rebuild. A shared
+  # libc is also what a distribution wants (security updates without a rebuild).
+  option(INCIDENT_STATIC "With the lean link, link libc statically too (posting to chat then needs the exact glibc it was built with)" OFF)
   if(INCIDENT_STATIC)
     target_link_options(incident_runtime INTERFACE -static)
   endif()

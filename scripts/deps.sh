@@ -6,7 +6,7 @@
 set -eu
 
 packages="g++ cmake ninja-build pkgconf libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev \
-libyaml-cpp-dev catch2 git"
+libyaml-cpp-dev catch2 git libcurl4-openssl-dev"
 for argument in "$@"; do
   case "$argument" in
     --fuzz) packages="$packages clang-14 libclang-rt-14-dev libfuzzer-14-dev" ;;

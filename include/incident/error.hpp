@@ -19,6 +19,7 @@ enum class ExitCode : int {
   conflict = 7,       // the command does not apply in the incident's current state
   attention = 8,      // status --check: an SLA is breached or due soon, or escalation is due
   output_lost = 9,    // the change was recorded, but its output could not be written
+  not_delivered = 10,  // the message was printed, but --post or --copy failed (it waits in the outbox)
 };
 
 class Error : public std::runtime_error {

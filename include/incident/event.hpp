@@ -70,6 +70,10 @@ inline constexpr Field<std::string> contact{"contact", FieldKind::line};
 inline constexpr Field<std::string> owner{"owner", FieldKind::line};
 inline constexpr Field<std::string> due{"due", FieldKind::line};
 inline constexpr Field<std::string> action{"action", FieldKind::line};
+// A chat thread (chat_thread): the target's name, its channel and the thread's id there.
+inline constexpr Field<std::string> chat_target{"target", FieldKind::line};
+inline constexpr Field<std::string> channel{"channel", FieldKind::line};
+inline constexpr Field<std::string> thread{"thread", FieldKind::line};
 }  // namespace field
 
 // The event types this version writes. A file may hold types from a newer version; they
@@ -92,6 +96,9 @@ inline constexpr std::string_view unflagged = "unflagged";
 inline constexpr std::string_view escalated = "escalated";
 inline constexpr std::string_view action_added = "action_added";
 inline constexpr std::string_view action_done = "action_done";  // action: the id of its action_added event
+// The incident's first message to a chat target that threads (Slack's chat.postMessage):
+// every later message of the incident, from any laptop, replies in that thread.
+inline constexpr std::string_view chat_thread = "chat_thread";
 }  // namespace event_type
 
 struct FieldSpec {

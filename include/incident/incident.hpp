@@ -63,6 +63,13 @@ struct ActionItem {
   std::string done_by;
 };
 
+// Where the incident's messages thread in a chat target (a chat_thread event): the first
+// such event per target, in fold order, wins, so every laptop replies in the same thread.
+struct ChatThread {
+  std::string channel;
+  std::string thread;  // Slack's ts
+};
+
 // The runbook an incident runs under: where it was loaded from, its content digest, and
 // the phases and checklist items it had, so that a later command under another runbook
 // can tell whether that one still fits (see runbook_fit in writes.hpp).
@@ -144,6 +151,7 @@ struct Incident : IncidentFacts {
   std::vector<ActionItem> actions;  // in fold order; ActionItem number = index + 1
   std::vector<CommanderTerm> commanders;  // in fold order
   std::vector<Grade> grades;  // every grading (opened, severity_changed), in fold order
+  std::map<std::string, ChatThread, std::less<>> chat_threads;  // by chat target name
   int updates = 0;  // how many `updated` events
   std::vector<Event> events;  // in fold order
   std::uint64_t max_seq = 0;

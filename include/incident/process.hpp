@@ -1,10 +1,11 @@
 #pragma once
-// Running another program (git, for sync): an argv, never a shell; stdin from /dev/null;
-// stdout and stderr captured; a deadline after which the program and its children
-// (its process group) are killed.
+// Running another program (git for sync, a clipboard tool): an argv, never a shell; stdin
+// from /dev/null or a given text; stdout and stderr captured (or thrown away); a deadline
+// after which the program and its children (its process group) are killed.
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +16,15 @@ struct ProcessOptions {
   std::filesystem::path cwd;  // empty: this process's
   std::vector<std::pair<std::string, std::string>> environment;  // set (or replaced) in the child
   std::chrono::milliseconds timeout{60'000};
+  // Set: the program's stdin is a pipe this text is written to, then closed (the write
+  // never blocks, so a program that does not read cannot hang us past the deadline; one
+  // that exits without reading it all is not an error). Unset: stdin is /dev/null.
+  std::optional<std::string> input{};  // "{}": {cwd, environment, timeout} stays warning-free
+  // False: stdout and stderr go to /dev/null and run_process returns as soon as the
+  // program exits, even when something it started keeps the descriptors it inherited
+  // (xclip and wl-copy leave a daemon behind to serve the selection). out and err stay
+  // empty. True: it returns when both streams are closed, then waits for the exit.
+  bool capture_output = true;
 };
 
 struct ProcessResult {

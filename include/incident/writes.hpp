@@ -150,4 +150,11 @@ struct ActionDone {
 };
 Decision<ActionDone> complete_action(const Incident& incident, std::size_t number, const Stamp& stamp);
 
+// The incident's first message reached a chat target that threads: record where, so its
+// later messages reply there. Nothing when the incident already has a thread there (a
+// teammate's, merged in by sync): the first in fold order stays. Dated now (the post's
+// time), whatever --at the command had.
+Decision<Done> record_chat_thread(const Incident& incident, std::string_view target, std::string_view channel,
+                                  std::string_view thread, const Stamp& stamp);
+
 }  // namespace incident

@@ -41,6 +41,8 @@ Examples:
   incident report > postmortem.md          postmortem draft from the timeline
   incident sync --init REMOTE              share incidents through a git remote; later: incident sync
   incident brief                           the briefing for whoever takes over
+  incident update ... --post               also post the message to chat (incident help post)
+  incident post --retry                    send what a failed post left in the outbox
   incident list --all --json
   incident severities                      severity levels and response-time SLAs
   incident scenario database               symptoms, response and escalation for a scenario
@@ -53,7 +55,8 @@ Examples:
 Environment: INCIDENT_HOME (state dir), INCIDENT_RUNBOOK, INCIDENT_USER, NO_COLOR.
 Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid runbook, 4 not found,
             5 corrupt state file, 6 busy (locked), 7 not allowed in this state,
-            8 status --check found something that needs attention.)";
+            8 status --check found something that needs attention,
+            9 recorded but not printed, 10 printed but --post or --copy failed.)";
 
 // The logger is made, not registered by name: run() may be called again in one process
 // (the output-path fuzz target), and spdlog refuses a second logger of one name.
@@ -377,6 +380,7 @@ constexpr Command k_commands[] = {
     {"list", register_list},
     {"show", register_show},
     {"render", register_render},
+    {"post", register_post},
     {"checklist", register_checklist},
     {"check", register_check},
     {"uncheck", register_uncheck},

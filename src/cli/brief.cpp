@@ -7,9 +7,20 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "incident/brief.hpp"
-#include "incident/incident_json.hpp"
 
 namespace incident::cli {
+
+void print_brief(Context& ctx, const std::string& id, const std::string& at_option) {
+  const Timestamp at = as_of(at_option);
+  const Store store = open_store(ctx);
+  const Incident incident = as_it_stood(store.load(store.resolve_id(id)), at);
+  const Runbook& runbook = runbook_for(ctx, incident);
+  const Assessment assessment = assess(runbook, incident, at);
+  const std::string text = render_brief(runbook, incident, assessment);
+  print_message(ctx, incident, "Handover brief", text, at, [&](nlohmann::ordered_json& document) {
+    document["brief"] = brief_json(runbook, incident, assessment);
+  });
+}
 
 void register_brief(CLI::App& app, Context& ctx) {
   struct Options {
@@ -19,22 +30,8 @@ void register_brief(CLI::App& app, Context& ctx) {
   auto* command = app.add_subcommand("brief", "The briefing for whoever takes over an incident");
   command->add_option("ID", o->id, "Incident id or unique prefix (default: the one open incident)");
   command->add_option("--at", o->at, "As of this time (RFC 3339); default now")->type_name("TIME");
-  command->callback([&ctx, o] {
-    const Timestamp at = as_of(o->at);
-    const Store store = open_store(ctx);
-    const Incident incident = as_it_stood(store.load(store.resolve_id(o->id)), at);
-    const Runbook& runbook = runbook_for(ctx, incident);
-    const Assessment assessment = assess(runbook, incident, at);
-    const std::string text = render_brief(runbook, incident, assessment);
-    if (ctx.options.json) {
-      auto document = incident_json(incident, true, at);
-      document["brief"] = brief_json(runbook, incident, assessment);
-      document["message"] = {{"name", "Handover brief"}, {"text", text}};
-      ctx.out_json(document);
-    } else {
-      ctx.out(text);
-    }
-  });
+  add_message_options(*command, ctx);
+  command->callback([&ctx, o] { print_brief(ctx, o->id, o->at); });
 }
 
 }  // namespace incident::cli

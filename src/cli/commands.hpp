@@ -6,6 +6,7 @@ namespace CLI {
 class App;
 }
 
+#include <string>
 #include <string_view>
 
 namespace incident::cli {
@@ -49,5 +50,8 @@ void register_report(CLI::App& app, Context& ctx);
 void register_stats(CLI::App& app, Context& ctx);
 void register_sync(CLI::App& app, Context& ctx);  // sync, sync --init, sync --status
 void register_brief(CLI::App& app, Context& ctx);
+// The briefing of incident `id` ("": the one open) as of --at, printed as a message.
+void print_brief(Context& ctx, const std::string& id, const std::string& at_option);
+void register_post(CLI::App& app, Context& ctx);  // post [ID] MESSAGE, post --retry
 
 }  // namespace incident::cli

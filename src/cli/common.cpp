@@ -3,12 +3,16 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 
+#include "incident/clipboard.hpp"
 #include "incident/error.hpp"
 #include "incident/incident_json.hpp"
+#include "incident/outbox.hpp"
 #include "incident/render.hpp"
 #include "incident/text.hpp"
 
@@ -87,17 +91,102 @@ void print_result(const Context& ctx, const Incident& incident, const std::strin
   }
 }
 
-void print_template(const Context& ctx, const Runbook& runbook, TemplateKind kind, const Incident& incident) {
+void add_message_options(CLI::App& command, Context& ctx) {
+  command.add_flag_callback(
+      "--post",
+      [&ctx] {
+        ctx.delivery.post = true;
+        ctx.chat();
+      },
+      "Also post the message to the chat targets configured (README: Posting to chat)");
+  command.add_flag("--copy", ctx.delivery.copy, "Also put the message on the clipboard");
+}
+
+TemplateKind parse_template_kind(std::string_view name) {
+  for (std::size_t i = 0; i < std::size(k_template_keys); ++i) {
+    if (text::iequals(k_template_keys[i], name)) {
+      return static_cast<TemplateKind>(i);
+    }
+  }
+  const std::vector<std::string> keys(std::begin(k_template_keys), std::end(k_template_keys));
+  throw UsageError(fmt::format("no message '{}'{} (messages: {})", text::escape_control(name),
+                               text::did_you_mean(name, keys), text::join(keys)));
+}
+
+void print_template(Context& ctx, const Runbook& runbook, TemplateKind kind, const Incident& incident) {
   print_message(ctx, incident, runbook.message_template(kind).name, render_message(runbook, kind, incident));
 }
 
-void print_message(const Context& ctx, const Incident& incident, std::string_view name, const std::string& text) {
+void print_message(Context& ctx, const Incident& incident, std::string_view name, const std::string& text,
+                   std::optional<Timestamp> at, const ExtendJson& extend) {
   if (ctx.options.json) {
-    auto document = incident_json(incident, true, now());
+    auto document = incident_json(incident, true, at.value_or(now()));
+    if (extend) {
+      extend(document);
+    }
     document["message"] = {{"name", name}, {"text", text}};
     ctx.out_json(document);
   } else {
     ctx.out(text);
+  }
+  if (ctx.delivery.post) {
+    post_message(ctx, incident.id, name, text);
+  }
+  if (ctx.delivery.copy) {
+    copy_message(ctx, text);
+  }
+}
+
+void post_message(Context& ctx, const std::string& incident_id, std::string_view name, const std::string& text) {
+  const ChatConfig& config = ctx.chat();
+  Outbox outbox(ctx.state_dir() / "outbox");
+  std::vector<std::string> queued;
+  for (const auto& target : config.targets) {
+    queued.push_back(outbox.add(std::string(target.name()), incident_id, std::string(name), text, now()).id);
+  }
+  spdlog::debug("posting {} to {}", name, queued.size() == 1 ? "1 target" : fmt::format("{} targets", queued.size()));
+  Store store = open_store(ctx);
+  report_delivery(ctx, deliver(outbox, store, config, stamp(ctx, ""), http_post), queued);
+}
+
+void report_delivery(Context& ctx, const DeliveryReport& report, const std::vector<std::string>& queued) {
+  const auto is_new = [&](const OutboxEntry& entry) {
+    return std::find(queued.begin(), queued.end(), entry.id) != queued.end();
+  };
+  std::vector<std::string> posted_to;
+  std::size_t earlier = 0;
+  for (const auto& entry : report.sent) {
+    if (is_new(entry)) {
+      posted_to.push_back(entry.target);
+    } else {
+      ++earlier;
+    }
+  }
+  if (!posted_to.empty()) {
+    ctx.hint(fmt::format("Posted to {}.\n", text::join(posted_to)));
+  }
+  if (earlier > 0) {
+    ctx.hint(fmt::format("Posted {} earlier message{} from the outbox.\n", earlier, earlier == 1 ? "" : "s"));
+  }
+  for (const auto& warning : report.warnings) {
+    ctx.warn(warning);
+  }
+  for (const auto& entry : report.waiting) {
+    ctx.warn(fmt::format("{}: {} for {} not posted{}; it waits in the outbox: incident post --retry",
+                         entry.target, entry.name, entry.incident,
+                         entry.last_error.empty() ? std::string(" (an earlier one failed)") : ": " + entry.last_error));
+  }
+  if (!report.waiting.empty()) {
+    ctx.exit_code = static_cast<int>(ExitCode::not_delivered);
+  }
+}
+
+void copy_message(Context& ctx, const std::string& text) {
+  try {
+    ctx.hint(fmt::format("Copied to the clipboard ({}).\n", copy_to_clipboard(text)));
+  } catch (const Error& error) {
+    ctx.warn(error.what());
+    ctx.exit_code = static_cast<int>(ExitCode::not_delivered);
   }
 }
 

@@ -3,6 +3,9 @@
 // (a Stamp for the library's writes), the runbook an incident runs under, and printing an
 // incident as its message or as JSON. Decisions live in the library (writes.hpp).
 
+#include <nlohmann/json_fwd.hpp>
+
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +13,8 @@
 
 #include "context.hpp"
 #include "incident/incident.hpp"
+#include "incident/outbox.hpp"
+#include "incident/render.hpp"
 #include "incident/store.hpp"
 #include "incident/writes.hpp"
 
@@ -46,12 +51,31 @@ struct IdAndValue {
 };
 IdAndValue split_id_and_value(const std::vector<std::string>& positionals);
 
+// --post and --copy, for a command that prints a message (Context::delivery). --post reads
+// the chat configuration while the line is parsed: a missing one fails before anything is
+// recorded.
+void add_message_options(CLI::App& command, Context& ctx);
+
+// "initial", "investigation" or "resolution" (any case); UsageError with did-you-mean.
+TemplateKind parse_template_kind(std::string_view name);
+
 // Prints the incident as JSON (--json) or `text` otherwise.
 void print_result(const Context& ctx, const Incident& incident, const std::string& text);
-// A message for the channel: `text` on stdout, or under --json the incident with
-// "message": {"name", "text"}.
-void print_message(const Context& ctx, const Incident& incident, std::string_view name, const std::string& text);
+// A message for the channel: `text` on stdout, or under --json the incident (as of `at`)
+// with "message": {"name", "text"} and what `extend` adds; then posted and copied as
+// ctx.delivery says.
+using ExtendJson = std::function<void(nlohmann::ordered_json&)>;
+void print_message(Context& ctx, const Incident& incident, std::string_view name, const std::string& text,
+                   std::optional<Timestamp> at = std::nullopt, const ExtendJson& extend = {});
 // One of the runbook's three messages, rendered for the incident and printed so.
-void print_template(const Context& ctx, const Runbook& runbook, TemplateKind kind, const Incident& incident);
+void print_template(Context& ctx, const Runbook& runbook, TemplateKind kind, const Incident& incident);
+
+// Queues `text` for every chat target and sends what waits in the outbox; says on stderr
+// what went where, and sets ExitCode::not_delivered when something still waits.
+void post_message(Context& ctx, const std::string& incident_id, std::string_view name, const std::string& text);
+// What deliver() did, on stderr; `queued`: the ids of the entries this command added.
+void report_delivery(Context& ctx, const DeliveryReport& report, const std::vector<std::string>& queued);
+// Puts `text` on the clipboard; a warning and ExitCode::not_delivered when nothing could.
+void copy_message(Context& ctx, const std::string& text);
 
 }  // namespace incident::cli

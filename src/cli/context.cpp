@@ -116,6 +116,24 @@ const std::filesystem::path& Context::data_dir() const {
   return *m_data_dir;
 }
 
+std::filesystem::path Context::config_file() const {
+  return xdg_dir("XDG_CONFIG_HOME", ".config") / "incident" / "config.yaml";
+}
+
+const ChatConfig& Context::chat() {
+  if (!m_chat) {
+    ChatConfig config = load_chat_config(config_file());
+    if (config.targets.empty()) {
+      throw UsageError(fmt::format("--post: no chat target is configured; set INCIDENT_SLACK_WEBHOOK_URL (or "
+                                   "another target's variable, see `incident help post`) or add a chat: section "
+                                   "to {}",
+                                   config_file().string()));
+    }
+    m_chat = std::move(config);
+  }
+  return *m_chat;
+}
+
 std::filesystem::path Context::state_dir() const {
   if (!options.state_dir.empty()) {
     return options.state_dir;

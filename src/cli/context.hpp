@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "incident/chat.hpp"
 #include "incident/error.hpp"
 #include "incident/runbook.hpp"
 
@@ -42,6 +43,19 @@ public:
   // stores: a command whose output fails after a write says what was recorded
   // (ExitCode::output_lost), so a script does not repeat it.
   mutable std::vector<std::string> recorded;
+
+  // What to do with the message a command prints, besides printing it (--post, --copy).
+  struct Delivery {
+    bool post = false;
+    bool copy = false;
+  } delivery;
+
+  // The chat targets, read on first use from the environment and config_file() (chat.hpp);
+  // a UsageError when none is configured.
+  const ChatConfig& chat();
+
+  // $XDG_CONFIG_HOME/incident/config.yaml (~/.config/...): the user's settings.
+  [[nodiscard]] std::filesystem::path config_file() const;
 
   // The runbook, loaded and validated on first use, through the runbook cache in
   // cache_dir() (runbook_cache.hpp): parsed only when the runbook or a template it uses
@@ -79,6 +93,7 @@ public:
 
 private:
   std::optional<Runbook> m_runbook;
+  std::optional<ChatConfig> m_chat;
   mutable std::optional<std::filesystem::path> m_data_dir;
 };
 

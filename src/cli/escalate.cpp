@@ -25,6 +25,7 @@ void register_escalate(CLI::App& app, Context& ctx) {
       ->type_name("N");
   command->add_option("--reason", o->reason, "Why (default: the triggers that hold)")->type_name("TEXT");
   add_at_option(*command, o->at);
+  add_message_options(*command, ctx);
   command->callback([&ctx, o, command] {
     const Runbook& runbook = ctx.runbook();
     EscalateRequest request;

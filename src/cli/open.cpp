@@ -26,6 +26,7 @@ void register_open(CLI::App& app, Context& ctx) {
   command->add_option("--commander", o->commander, "Incident commander (default: whoever acks first)")
       ->type_name("NAME");
   add_at_option(*command, o->at);
+  add_message_options(*command, ctx);
   command->callback([&ctx, o] {
     const Runbook& runbook = ctx.runbook();
     const Stamp when = stamp(ctx, o->at);

@@ -1,13 +1,10 @@
 // incident render [ID] initial|investigation|resolution: a status message re-rendered
 // from the incident's current state.
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "incident/error.hpp"
 #include "incident/render.hpp"
-#include "incident/text.hpp"
 
 namespace incident::cli {
 
@@ -18,23 +15,14 @@ void register_render(CLI::App& app, Context& ctx) {
                                                      "initial, investigation or resolution")
       ->required()
       ->expected(1, 2);
+  add_message_options(*command, ctx);
   command->callback([&ctx, positionals] {
     const auto [id, kind_text] = split_id_and_value(*positionals);
-    std::optional<TemplateKind> kind;
-    for (std::size_t i = 0; i < std::size(k_template_keys); ++i) {
-      if (text::iequals(k_template_keys[i], kind_text)) {
-        kind = static_cast<TemplateKind>(i);
-      }
-    }
-    if (!kind) {
-      const std::vector<std::string> keys(std::begin(k_template_keys), std::end(k_template_keys));
-      throw UsageError(fmt::format("no message '{}'{} (messages: {})", text::escape_control(kind_text),
-                                   text::did_you_mean(kind_text, keys), text::join(keys)));
-    }
+    const TemplateKind kind = parse_template_kind(kind_text);
     const Store store = open_store(ctx);
     const Incident incident = store.load(store.resolve_id(id));
     const Runbook& runbook = runbook_for(ctx, incident);
-    print_template(ctx, runbook, *kind, incident);
+    print_template(ctx, runbook, kind, incident);
   });
 }
 

@@ -22,6 +22,7 @@ void register_resolve(CLI::App& app, Context& ctx) {
   command->add_option("--fix", o->fix, "What was done")->required()->type_name("TEXT");
   command->add_option("--monitoring", o->monitoring, "What we are watching")->type_name("TEXT");
   add_at_option(*command, o->at);
+  add_message_options(*command, ctx);
   command->callback([&ctx, o] {
     const ResolveRequest request{o->root_cause, o->fix, o->monitoring};
     const Stamp when = stamp(ctx, o->at);

@@ -20,6 +20,7 @@ void register_severity(CLI::App& app, Context& ctx) {
       ->required()
       ->expected(1, 2);
   add_at_option(*command, o->at);
+  add_message_options(*command, ctx);
   command->callback([&ctx, o] {
     // References, not a structured binding: clang 14 cannot capture one in a lambda.
     const IdAndValue given = split_id_and_value(o->positionals);

@@ -23,6 +23,7 @@ void register_update(CLI::App& app, Context& ctx) {
   command->add_option("--eta", o->eta, "Estimated resolution time")->type_name("TEXT");
   command->add_option("--status", o->status, "investigating, identified or monitoring")->type_name("STATUS");
   add_at_option(*command, o->at);
+  add_message_options(*command, ctx);
   command->callback([&ctx, o] {
     const UpdateRequest request{o->findings, o->next, o->eta, o->status};
     check_update(request);

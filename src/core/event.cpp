@@ -42,8 +42,9 @@ constexpr FieldSpec k_trigger[] = {req(field::trigger), opt(field::text)};  // t
 constexpr FieldSpec k_escalated[] = {req(field::level), req(field::role), opt(field::contact), opt(field::reason)};
 constexpr FieldSpec k_action_added[] = {req(field::text), opt(field::owner), opt(field::due)};
 constexpr FieldSpec k_action_done[] = {req(field::action)};
+constexpr FieldSpec k_chat_thread[] = {req(field::chat_target), req(field::channel), req(field::thread)};
 
-const std::array<EventType, 17> k_types = {{
+const std::array<EventType, 18> k_types = {{
     {event_type::opened, k_opened},
     {event_type::acknowledged, {}},
     {event_type::updated, k_updated},
@@ -61,6 +62,7 @@ const std::array<EventType, 17> k_types = {{
     {event_type::escalated, k_escalated},
     {event_type::action_added, k_action_added},
     {event_type::action_done, k_action_done},
+    {event_type::chat_thread, k_chat_thread},
 }};
 
 const FieldSpec& spec_of(const Event& event, std::string_view name, FieldKind kind) {

@@ -102,6 +102,9 @@ void apply(Incident& incident, const Event& event) {
         action.done_by = event.by;
       }
     }
+  } else if (type == chat_thread && !event.get(field::chat_target).empty()) {
+    incident.chat_threads.try_emplace(event.get(field::chat_target),
+                                      ChatThread{event.get(field::channel), event.get(field::thread)});
   }
   // `noted` and unknown types (from a newer version) change nothing derived.
 }

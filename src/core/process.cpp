@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -9,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -49,6 +51,32 @@ void make_pipe(Fd& read_end, Fd& write_end) {
   write_end.reset(fds[1]);
 }
 
+// write(2) to a pipe whose reader may be gone, without SIGPIPE: this process may run with
+// SIGPIPE at its default (death), and a library must not change a process-wide
+// disposition. The signal a failed write raises is sent to the writing thread, so
+// blocking it in this thread for the write and then taking it off the pending set
+// (sigtimedwait, no wait) leaves no trace. One that was already pending before is left
+// alone. Returns what write returned, with its errno.
+ssize_t write_without_sigpipe(int fd, const char* data, std::size_t size) {
+  sigset_t sigpipe, saved_mask, pending;
+  sigemptyset(&sigpipe);
+  sigaddset(&sigpipe, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &sigpipe, &saved_mask);
+  sigemptyset(&pending);
+  sigpending(&pending);
+  const bool was_pending = sigismember(&pending, SIGPIPE) == 1;
+  const ssize_t written = ::write(fd, data, size);
+  const int write_errno = errno;
+  if (written < 0 && write_errno == EPIPE && !was_pending) {
+    const timespec no_wait{0, 0};
+    while (::sigtimedwait(&sigpipe, nullptr, &no_wait) < 0 && errno == EINTR) {
+    }
+  }
+  pthread_sigmask(SIG_SETMASK, &saved_mask, nullptr);
+  errno = write_errno;
+  return written;
+}
+
 // This process's environment with `changes` applied, as "NAME=value" strings.
 std::vector<std::string> child_environment(const std::vector<std::pair<std::string, std::string>>& changes) {
   std::map<std::string, std::string> merged;
@@ -75,17 +103,35 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   if (argv.empty()) {
     throw Error("run_process: no program");
   }
-  Fd out_read, out_write, err_read, err_write;
-  make_pipe(out_read, out_write);
-  make_pipe(err_read, err_write);
+  Fd out_read, out_write, err_read, err_write, in_read, in_write;
+  if (options.capture_output) {
+    make_pipe(out_read, out_write);
+    make_pipe(err_read, err_write);
+  }
+  if (options.input) {
+    make_pipe(in_read, in_write);
+    // Only our end: the program gets an ordinary blocking stdin.
+    if (::fcntl(in_write.get(), F_SETFL, ::fcntl(in_write.get(), F_GETFL) | O_NONBLOCK) != 0) {
+      throw Error(fmt::format("cannot make a pipe: {}", std::strerror(errno)));
+    }
+  }
 
   posix_spawn_file_actions_t actions;
   posix_spawnattr_t attributes;
   posix_spawn_file_actions_init(&actions);
   posix_spawnattr_init(&attributes);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out_write.get(), 1);
-  posix_spawn_file_actions_adddup2(&actions, err_write.get(), 2);
+  if (options.input) {
+    posix_spawn_file_actions_adddup2(&actions, in_read.get(), 0);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  }
+  if (options.capture_output) {
+    posix_spawn_file_actions_adddup2(&actions, out_write.get(), 1);
+    posix_spawn_file_actions_adddup2(&actions, err_write.get(), 2);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  }
   if (!options.cwd.empty()) {
     posix_spawn_file_actions_addchdir_np(&actions, options.cwd.c_str());
   }
@@ -122,21 +168,44 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   }
   out_write.reset();
   err_write.reset();
+  in_read.reset();
+
+  const std::string_view input = options.input ? std::string_view(*options.input) : std::string_view();
+  std::size_t input_written = 0;
+  if (options.input && input.empty()) {
+    in_write.reset();  // end of file at once
+  }
 
   ProcessResult result;
   const auto deadline = std::chrono::steady_clock::now() + options.timeout;
-  pollfd fds[2] = {{out_read.get(), POLLIN, 0}, {err_read.get(), POLLIN, 0}};
+  // poll ignores a negative descriptor: a stream not in use, or one that is done.
+  pollfd fds[3] = {{out_read.get(), POLLIN, 0}, {err_read.get(), POLLIN, 0}, {in_write.get(), POLLOUT, 0}};
   std::string* sinks[2] = {&result.out, &result.err};
-  int open_streams = 2;
+  const auto streams_open = [&fds] { return fds[0].fd >= 0 || fds[1].fd >= 0 || fds[2].fd >= 0; };
+  const auto input_done = [&fds, &in_write] {
+    in_write.reset();  // the program reads end of file
+    fds[2].fd = -1;
+  };
+  // Without output pipes nothing wakes poll when the program exits: it is asked with
+  // waitpid between polls, every few milliseconds at first (xclip exits at once), then
+  // less often.
+  int exit_poll_ms = 1;
+  bool exited = false;
+  int status = 0;
   char buffer[8192];
-  while (open_streams > 0) {
+  while (options.capture_output ? streams_open() : !exited) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       result.timed_out = true;
       ::kill(-pid, SIGKILL);
       break;
     }
-    const int ready = ::poll(fds, 2, static_cast<int>(std::min<long long>(left.count(), 1000)));
+    int wait_ms = static_cast<int>(std::min<long long>(left.count(), 1000));
+    if (!options.capture_output) {
+      wait_ms = std::min(wait_ms, exit_poll_ms);
+      exit_poll_ms = std::min(exit_poll_ms * 2, 50);
+    }
+    const int ready = ::poll(fds, 3, wait_ms);
     if (ready < 0 && errno != EINTR) {
       ::kill(-pid, SIGKILL);
       break;
@@ -149,13 +218,28 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
       if (got > 0) {
         sinks[i]->append(buffer, static_cast<std::size_t>(got));
       } else if (got == 0 || errno != EINTR) {
-        fds[i].fd = -1;  // poll ignores a negative descriptor
-        --open_streams;
+        fds[i].fd = -1;
       }
     }
+    // POLLERR on a pipe's write end: the reader is gone; the write says EPIPE and it is done.
+    if (ready > 0 && fds[2].fd >= 0 && (fds[2].revents & (POLLOUT | POLLHUP | POLLERR)) != 0) {
+      const ssize_t put = write_without_sigpipe(fds[2].fd, input.data() + input_written, input.size() - input_written);
+      if (put >= 0) {
+        input_written += static_cast<std::size_t>(put);
+        if (input_written == input.size()) {
+          input_done();
+        }
+      } else if (errno != EAGAIN && errno != EINTR) {  // EAGAIN (EWOULDBLOCK on Linux): the pipe is full
+        input_done();  // EPIPE: the program exited or closed stdin without reading it all
+      }
+    }
+    if (!options.capture_output) {
+      exited = ::waitpid(pid, &status, WNOHANG) == pid;
+    }
   }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  if (!exited) {
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
   }
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
   return result;

@@ -189,6 +189,10 @@ std::string describe_event(const Incident& incident, const Event& event, bool ke
     }
     return out;
   }
+  if (type == chat_thread) {
+    return fmt::format("{} posted the first message to {} (channel {}, thread {})", by, f(field::chat_target),
+                       f(field::channel), f(field::thread));
+  }
   if (type == action_added) {
     std::string out = fmt::format("{} added an action item: {}", by, f(field::text));
     if (event.has(field::owner.name)) {

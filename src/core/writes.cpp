@@ -551,4 +551,16 @@ Decision<ActionDone> complete_action(const Incident& incident, std::size_t numbe
   return decision;
 }
 
+Decision<Done> record_chat_thread(const Incident& incident, std::string_view target, std::string_view channel,
+                                  std::string_view thread, const Stamp& stamp) {
+  if (incident.chat_threads.find(target) != incident.chat_threads.end()) {
+    return {};
+  }
+  Event event = make(event_type::chat_thread, stamp, std::max(stamp.now, incident.started_at));
+  event.set(field::chat_target, clean_line(target, "the chat target", k_max_name_bytes));
+  event.set(field::channel, clean_line(channel, "the chat channel", k_max_name_bytes));
+  event.set(field::thread, clean_line(thread, "the chat thread", k_max_name_bytes));
+  return one(std::move(event));
+}
+
 }  // namespace incident
