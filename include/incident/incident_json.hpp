@@ -18,6 +18,8 @@ namespace incident {
 nlohmann::ordered_json incident_json(const Incident& incident, bool with_events, Timestamp as_of);
 // An event: id, seq, type, at, recorded_at (or null), by, then its fields.
 nlohmann::ordered_json event_json(const Event& event);
+// The incident's escalations, in fold order: level, role, at, by, reason (brief, report).
+nlohmann::ordered_json escalations_json(const Incident& incident);
 // The fields of incident_json() that a Summary has (what `list --json` prints), written
 // straight to text: compact, or pretty (nlohmann's dump(2) layout) at nesting `depth`.
 void append_summary_json(json::Buffer& out, const Summary& summary, bool pretty, int depth);

@@ -146,7 +146,16 @@ void post_message(Context& ctx, const std::string& incident_id, std::string_view
   }
   spdlog::debug("posting {} to {}", name, queued.size() == 1 ? "1 target" : fmt::format("{} targets", queued.size()));
   Store store = open_store(ctx);
-  report_delivery(ctx, deliver(outbox, store, config, stamp(ctx, ""), http_post), queued);
+  try {
+    report_delivery(ctx, deliver(outbox, store, config, stamp(ctx, ""), http_post), queued);
+  } catch (const Error& error) {
+    if (error.exit_code() != ExitCode::busy) {
+      throw;
+    }
+    // Another command is posting (a slow target): this message is queued, not lost.
+    ctx.warn(fmt::format("{}: not posted yet, it waits in the outbox: incident post --retry", error.what()));
+    ctx.exit_code = static_cast<int>(ExitCode::not_delivered);
+  }
 }
 
 void report_delivery(Context& ctx, const DeliveryReport& report, const std::vector<std::string>& queued) {

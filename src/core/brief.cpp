@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "incident/checklist.hpp"
+#include "incident/incident_json.hpp"
 #include "incident/render.hpp"
 #include "incident/text.hpp"
 
@@ -156,14 +157,7 @@ nlohmann::ordered_json brief_json(const Runbook& runbook, const Incident& incide
     }
   }
   document["triggers"] = triggers;
-  Json escalations = Json::array();
-  for (const auto& record : incident.escalations) {
-    escalations.push_back({{"level", record.level},
-                           {"role", record.role},
-                           {"at", format_rfc3339(record.at)},
-                           {"by", record.by},
-                           {"reason", record.reason}});
-  }
+  const Json escalations = escalations_json(incident);
   document["escalations"] = escalations;
   document["escalation_recommended"] = a.escalation_recommended;
   Json actions = Json::array();

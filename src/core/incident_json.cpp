@@ -132,4 +132,16 @@ Json incident_json(const Incident& incident, bool with_events, Timestamp as_of) 
   return out;
 }
 
+nlohmann::ordered_json escalations_json(const Incident& incident) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& record : incident.escalations) {
+    out.push_back({{"level", record.level},
+                   {"role", record.role},
+                   {"at", format_rfc3339(record.at)},
+                   {"by", record.by},
+                   {"reason", record.reason}});
+  }
+  return out;
+}
+
 }  // namespace incident

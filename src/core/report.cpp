@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "incident/checklist.hpp"
+#include "incident/incident_json.hpp"
 #include "incident/render.hpp"
 #include "incident/text.hpp"
 
@@ -341,14 +342,7 @@ Json report_json(const Runbook& runbook, const Incident& incident, Timestamp as_
     }
     post.push_back({{"name", group.name}, {"window", format_window(group.window)}, {"items", items}});
   }
-  Json escalations = Json::array();
-  for (const auto& record : incident.escalations) {
-    escalations.push_back({{"level", record.level},
-                           {"role", record.role},
-                           {"at", format_rfc3339(record.at)},
-                           {"by", record.by},
-                           {"reason", record.reason}});
-  }
+  const Json escalations = escalations_json(incident);
   Json timeline = Json::array();
   for (const Event* event : chronological(incident)) {
     timeline.push_back({{"id", event->id},

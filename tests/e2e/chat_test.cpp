@@ -197,7 +197,7 @@ TEST_CASE("chat: a 429 is waited out as Retry-After says, then the message goes 
   CHECK(outbox_files(home).empty());
 }
 
-TEST_CASE("chat: a 500 is a warning with its own exit code; the event is kept and the outbox sends it once") {
+TEST_CASE("chat: a 500 is a warning with its own exit code, the event is kept and the outbox sends it once") {
   HttpServer server;
   HttpReply failure;
   failure.status = 500;
@@ -223,7 +223,7 @@ TEST_CASE("chat: a 500 is a warning with its own exit code; the event is kept an
   CHECK(server.requests().size() == 2);
 }
 
-TEST_CASE("chat: a timeout leaves the message queued; the next successful post sends it first, once") {
+TEST_CASE("chat: a timeout leaves the message queued, and the next successful post sends it first, once") {
   HttpServer server;
   HttpReply slow;
   slow.delay = std::chrono::seconds(20);
