@@ -40,14 +40,18 @@ if(INCIDENT_LEAN_LINK AND NOT INCIDENT_SANITIZE AND INCIDENT_YAML_CPP_ARCHIVE)
   # Relative relocations packed (DT_RELR, glibc 2.36): the loader applies ~5,000 of them
   # from a bitmap instead of a 24-byte record each.
   target_link_options(incident_runtime INTERFACE -static-libstdc++ -static-libgcc -Wl,-z,pack-relative-relocs)
-  # libc stays shared. Linking it statically saved a quarter of what `show` costs (1.12 ->
-  # 0.89 ms), but posting to chat loads libcurl with dlopen (http.cpp), and a static
-  # binary that dlopens a shared library gets a second libc, which must be exactly the
-  # glibc it was linked with: a libc6 update would break posting until a rebuild. A shared
-  # libc is also what a distribution wants (security updates without a rebuild).
-  option(INCIDENT_STATIC "With the lean link, link libc statically too (posting to chat then needs the exact glibc it was built with)" OFF)
+  # And libc: loading libc.so and resolving its symbols was a quarter of what `show` costs
+  # (measured again with chat in: 1.2 -> 0.8 ms; /bin/true, itself dynamic, 0.7). The one
+  # NSS call, getpwuid() (the fallback when $HOME or $USER is unset), then needs this
+  # glibc's NSS modules at run time; where they differ it fails and the fallback is
+  # skipped. Posting to chat dlopens libcurl (http.cpp), which brings the shared libc:
+  # it refuses, saying why, when that is another glibc version than the one linked in. A
+  # distribution that wants libc shared (security updates without a rebuild, libcurl
+  # loaded the ordinary way) turns INCIDENT_STATIC off.
+  option(INCIDENT_STATIC "With the lean link, link libc statically too" ON)
   if(INCIDENT_STATIC)
     target_link_options(incident_runtime INTERFACE -static)
+    set(INCIDENT_STATIC_LIBC ON)
   endif()
   message(STATUS "incident: lean link (static yaml-cpp and C++ runtime, fmt and spdlog built in; static libc: ${INCIDENT_STATIC})")
 else()

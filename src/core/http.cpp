@@ -1,6 +1,7 @@
 #include "incident/http.hpp"
 
 #include <dlfcn.h>
+#include <gnu/libc-version.h>
 
 // Only the declarations and constants: the functions are looked up at run time. (The
 // type-checking macros would shadow the names used below.)
@@ -9,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <mutex>
+#include <string_view>
 
 #include "incident/error.hpp"
 
@@ -52,6 +54,19 @@ const Curl& curl() {
       failure = "cannot post: libcurl is not installed (Debian: apt install libcurl4)";
       return;
     }
+#if defined(INCIDENT_STATIC_LIBC)
+    // This binary has its own libc; libcurl brought the system's. They work together only
+    // when they are the same glibc.
+    using Version = const char* (*)();
+    const auto shared_version = reinterpret_cast<Version>(::dlsym(library, "gnu_get_libc_version"));  // NOLINT
+    if (shared_version == nullptr || std::string_view(shared_version()) != gnu_get_libc_version()) {
+      failure = fmt::format(
+          "cannot post: this incident binary was linked statically with glibc {} and the system's is {}; "
+          "rebuild it (cmake -DINCIDENT_STATIC=OFF links libc shared)",
+          gnu_get_libc_version(), shared_version == nullptr ? "unknown" : shared_version());
+      return;
+    }
+#endif
     try {
       bind(library, functions.global_init, "curl_global_init");
       bind(library, functions.easy_init, "curl_easy_init");
