@@ -39,6 +39,10 @@ std::optional<std::string> closest(std::string_view word, const std::vector<std:
 // " (did you mean 'x'?)" or "".
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
+// The text when it holds at most `most` bytes; else its first `most` bytes or fewer, cut
+// at a UTF-8 character boundary, and "…".
+std::string cut(std::string_view text, std::size_t most);
+
 // "a, b, c"
 std::string join(const std::vector<std::string>& parts, std::string_view separator = ", ");
 

@@ -71,14 +71,7 @@ void print_error(const std::string& message) {
   // One line, whatever the message holds: it may quote untrusted input (a 100 KB
   // argument is cut, at a character boundary, with an ellipsis).
   constexpr std::size_t k_most = 2000;
-  std::string line = text::terminal_safe(text::escape_control(message));
-  if (line.size() > k_most) {
-    std::size_t cut = k_most;
-    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0U) == 0x80) {
-      --cut;
-    }
-    line = line.substr(0, cut) + "…";
-  }
+  const std::string line = text::cut(text::terminal_safe(text::escape_control(message)), k_most);
   std::fprintf(stderr, "incident: error: %.*s\n", static_cast<int>(line.size()), line.data());
 }
 

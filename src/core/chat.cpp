@@ -155,9 +155,14 @@ bool starts_with_icase(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && text::iequals(text.substr(0, prefix.size()), prefix);
 }
 
+// A URL or token cannot hold a blank or a line break (a paste that took too much).
+bool has_blank(std::string_view value) {
+  return text::has_line_break(value) || value.find_first_of(" \t") != std::string_view::npos;
+}
+
 // An https:// URL, or http:// to this machine (a local relay, the tests' server).
 void check_url(const std::string& url, std::string_view where) {
-  if (text::has_line_break(url) || url.find_first_of(" \t") != std::string::npos) {
+  if (has_blank(url)) {
     throw Error(fmt::format("{} is not a URL (it holds a space or line break)", where));
   }
   if (starts_with_icase(url, "https://") && url.size() > 8) {
@@ -275,14 +280,7 @@ nlohmann::json teams_card(std::string_view text) {
 }
 
 std::string first_line(std::string_view text, std::size_t most = 200) {
-  std::string line(text.substr(0, text.find_first_of("\r\n")));
-  if (line.size() > most) {
-    std::size_t cut = most;
-    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0U) == 0x80) {
-      --cut;
-    }
-    line = line.substr(0, cut) + "…";
-  }
+  const std::string line = text::cut(text.substr(0, text.find_first_of("\r\n")), most);
   return text::escape_control(text::replace_invalid_utf8(line));
 }
 
@@ -356,7 +354,7 @@ ChatConfig load_chat_config(const std::filesystem::path& config_file, const EnvL
       if (token.text.empty()) {
         continue;
       }
-      if (text::has_line_break(token.text) || token.text.find_first_of(" \t") != std::string::npos) {
+      if (has_blank(token.text)) {
         throw Error(fmt::format("{} is not a token (it holds a space or line break)", token.where));
       }
       const Value channel = pick(env, "INCIDENT_SLACK_CHANNEL", settings.channel, "slack.channel");

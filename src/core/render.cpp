@@ -16,16 +16,8 @@ std::string optional_time(const std::optional<Timestamp>& at) { return at ? form
 
 // One-line form of user text for tables.
 std::string cell(std::string_view value, std::size_t width) {
-  std::string escaped = text::escape_control(value);
-  if (escaped.size() > width) {
-    // Cut at a UTF-8 boundary.
-    std::size_t cut = width - 1;
-    while (cut > 0 && (static_cast<unsigned char>(escaped[cut]) & 0xC0U) == 0x80U) {
-      --cut;
-    }
-    escaped = escaped.substr(0, cut) + "…";
-  }
-  return escaped;
+  const std::string escaped = text::escape_control(value);
+  return escaped.size() > width ? text::cut(escaped, width - 1) : escaped;
 }
 
 // " for Critical (P0)" when the SLA that applied is not the current severity's.

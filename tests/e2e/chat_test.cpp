@@ -146,14 +146,8 @@ TEST_CASE("chat: each target gets its own payload, escaped, with mentions neutra
 TEST_CASE("chat: a later message replies in the incident's thread, from another laptop after a sync") {
   HttpServer server;
   answer_like_slack(server);
-  TempDir remote_dir;
-  const fs::path remote = remote_dir.path() / "incidents.git";
-  Launch init;
-  init.program = "git";
-  init.args = {"init", "--quiet", "--bare", remote.string()};
-  init.home = remote_dir.path();
-  init.timeout = k_time_limit;
-  REQUIRE(launch(init).exit_code == 0);
+  const Remote bare;
+  const fs::path remote = bare.path();
 
   Home alice, bob;
   const std::string id = open_json(alice, {"--post", "--as", "alice"}, slack_bot(server));
@@ -250,14 +244,8 @@ TEST_CASE("chat: a timeout leaves the message queued, and the next successful po
 TEST_CASE("chat: the URL and the token never appear in output, files or commits") {
   HttpServer server;
   answer_like_slack(server);
-  TempDir remote_dir;
-  const fs::path remote = remote_dir.path() / "incidents.git";
-  Launch init;
-  init.program = "git";
-  init.args = {"init", "--quiet", "--bare", remote.string()};
-  init.home = remote_dir.path();
-  init.timeout = k_time_limit;
-  REQUIRE(launch(init).exit_code == 0);
+  const Remote bare;
+  const fs::path remote = bare.path();
 
   Home home;
   Env env = every_target(server);
@@ -292,7 +280,7 @@ TEST_CASE("chat: the URL and the token never appear in output, files or commits"
   Launch objects;
   objects.program = "git";
   objects.args = {"-C", remote.string(), "cat-file", "--batch-all-objects", "--batch"};
-  objects.home = remote_dir.path();
+  objects.home = home.path();
   objects.timeout = k_time_limit;
   const Result all = launch(objects);
   REQUIRE(all.exit_code == 0);

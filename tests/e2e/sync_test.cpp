@@ -38,13 +38,6 @@ Result git_ok(const std::vector<std::string>& args, const fs::path& home) {
   return result;
 }
 
-// A bare repository, the team's remote.
-struct Remote {
-  TempDir dir;
-  fs::path path() const { return dir.path() / "incidents.git"; }
-  Remote() { git_ok({"init", "--quiet", "--bare", path().string()}, dir.path()); }
-};
-
 std::vector<std::string> files_in(const Home& home) {
   std::vector<std::string> names;
   for (const auto& entry : fs::directory_iterator(home.state() / "incidents")) {

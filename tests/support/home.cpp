@@ -11,6 +11,17 @@ std::string describe(const Result& result) {
          result.out + "--- stderr\n" + result.err;
 }
 
+Remote::Remote() {
+  Launch how;
+  how.program = "git";
+  how.args = {"init", "--quiet", "--bare", path().string()};
+  how.home = m_dir.path();
+  how.timeout = k_time_limit;
+  const Result result = launch(how);
+  INFO("git init --bare\n" << describe(result));
+  REQUIRE(result.exit_code == 0);
+}
+
 Result ok(const Home& home, const std::vector<std::string>& args) {
   auto result = home.run(args);
   INFO("incident " << Catch::Detail::stringify(args) << "\n" << describe(result));

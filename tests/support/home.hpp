@@ -48,6 +48,16 @@ private:
   TempDir m_dir;
 };
 
+// A bare git repository in a directory of its own: the team's remote for sync.
+class Remote {
+public:
+  Remote();  // the test fails when git cannot make it
+  [[nodiscard]] std::filesystem::path path() const { return m_dir.path() / "incidents.git"; }
+
+private:
+  TempDir m_dir;
+};
+
 // The exit code, stdout and stderr of a run, for a test's INFO.
 std::string describe(const Result& result);
 

@@ -113,3 +113,10 @@ TEST_CASE("mixed_script_word finds a word that mixes Latin with Cyrillic or Gree
   CHECK(text::mixed_script_word("Very \u0397igh") == "\u0397igh");  // Greek Eta
   CHECK(text::mixed_script_word("P0 crit\u0456cal!") == "crit\u0456cal");  // Cyrillic i, then a break
 }
+
+TEST_CASE("cut keeps short text and cuts long text at a character boundary") {
+  CHECK(text::cut("abc", 3) == "abc");
+  CHECK(text::cut("abcd", 3) == "abc…");
+  CHECK(text::cut("ab\xC3\xA9z", 3) == "ab…");  // never half of é
+  CHECK(text::cut("\xC3\xA9", 1) == "…");
+}
