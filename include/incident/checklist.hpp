@@ -15,7 +15,8 @@
 namespace incident {
 
 // One item of the incident's checklists, numbered 1.. across every phase that has a
-// checklist for the severity (the numbers `check` accepts).
+// checklist for the severity, then the post-incident checklist's groups under the last
+// phase (the numbers `check` accepts).
 struct ChecklistEntry {
   int number = 0;
   const Phase* phase = nullptr;
@@ -30,12 +31,9 @@ std::vector<ChecklistEntry> checklist_entries(const Runbook& runbook, std::strin
 // resolution), a resolved or closed one is in it.
 const Phase& current_phase(const Runbook& runbook, const Incident& incident, Timestamp at);
 
-// A phase by id or name (any case); nullptr when none matches.
+// A phase by id or name (any case), or a unique beginning of one ("post"); nullptr when
+// none or several match.
 const Phase* find_phase(const Runbook& runbook, std::string_view text);
-
-// An item of the runbook's post-incident checklist by its id; nullptr when none has it.
-// (Those items are named by id only: the numbers belong to the phase checklists.)
-const ChecklistItem* find_post_incident_item(const Runbook& runbook, std::string_view id);
 
 // ITEM as typed: a stable id ("initial.acknowledge") or a number from the listing.
 // Throws UsageError naming the item, with "did you mean" for a near id.

@@ -56,6 +56,12 @@ inline constexpr Field<std::vector<std::string>> runbook_items{"runbook_items", 
 inline constexpr Field<std::string> findings{"findings", FieldKind::text};
 inline constexpr Field<std::string> next_steps{"next_steps", FieldKind::text};
 inline constexpr Field<std::string> eta{"eta", FieldKind::line};
+// The moment an ETA given as a duration or a clock time means ("30m" at 03:45: 04:15).
+inline constexpr Field<Timestamp> eta_at{"eta_at", FieldKind::time};
+// The alert's deduplication key (`open --dedup-key`): one open incident per key.
+inline constexpr Field<std::string> dedup_key{"dedup_key", FieldKind::line};
+// The command that ticked an item on its own (a runbook item's done_by: "ack").
+inline constexpr Field<std::string> via{"via", FieldKind::line};
 inline constexpr Field<std::string> status{"status", FieldKind::line};
 inline constexpr Field<std::string> root_cause{"root_cause", FieldKind::text};
 inline constexpr Field<std::string> fix{"fix", FieldKind::text};
@@ -99,6 +105,8 @@ inline constexpr std::string_view action_done = "action_done";  // action: the i
 // The incident's first message to a chat target that threads (Slack's chat.postMessage):
 // every later message of the incident, from any laptop, replies in that thread.
 inline constexpr std::string_view chat_thread = "chat_thread";
+// The title or the impact changed (`incident edit`): messages and the report use the latest.
+inline constexpr std::string_view edited = "edited";
 }  // namespace event_type
 
 struct FieldSpec {

@@ -138,6 +138,9 @@ struct Incident : IncidentFacts {
   std::string findings;
   std::string next_steps;
   std::string eta;
+  std::optional<Timestamp> eta_at;  // what the ETA means as a moment, when it was a duration or a time
+  // The alert's deduplication key, from `opened` (open --dedup-key); "" when none.
+  std::string dedup_key;
   // From the latest `resolved` event.
   std::string root_cause;
   std::string fix;

@@ -12,14 +12,18 @@
 
 namespace incident {
 
-// The Initial / Investigation / Resolution message for the incident, ending in a newline.
-std::string render_message(const Runbook& runbook, TemplateKind kind, const Incident& incident);
+// The Initial / Investigation / Resolution message for the incident, ending in a newline;
+// times in the runbook's timezone, `as_of` for the duration and relative ones.
+std::string render_message(const Runbook& runbook, TemplateKind kind, const Incident& incident, Timestamp as_of);
 
-// The value a template placeholder takes for this incident (see docs/runbook.md).
-std::string placeholder_value(const Incident& incident, std::string_view name);
+// The value a template placeholder takes for this incident as of `as_of` (see
+// docs/runbook.md).
+std::string placeholder_value(const Runbook& runbook, const Incident& incident, std::string_view name,
+                              Timestamp as_of);
 
-// The `list` table: a header and one line per incident; "" when there are none.
-std::string render_list(const std::vector<Summary>& incidents);
+// The `list` table: a header and one line per incident, started times in `zone` and how
+// long ago as of `now`; "" when there are none.
+std::string render_list(const std::vector<Summary>& incidents, Timestamp now, const Zone& zone);
 // The line under `list`'s table for the incidents resolved before its window, not closed.
 std::string render_resolved_earlier(std::size_t count, Seconds window);
 
@@ -31,8 +35,8 @@ std::string render_show(const Incident& incident, Timestamp as_of);
 // that breaks lines its own way: the report's <br>). The incident numbers action items.
 std::string describe_event(const Incident& incident, const Event& event, bool keep_newlines = false);
 
-// "ack by 03:27Z: 15m for Critical" (what `open` tells on stderr), with ", already overdue
-// by 45m" for a backfilled incident past its SLA as of `now`.
-std::string ack_deadline(const Incident& incident, Timestamp now);
+// "ack by 03:27 CET: 15m for Critical, due in 15m" (what `open` tells on stderr), with
+// ", already overdue by 45m" for a backfilled incident past its SLA as of `now`.
+std::string ack_deadline(const Incident& incident, Timestamp now, const Zone& zone);
 
 }  // namespace incident

@@ -35,7 +35,15 @@ struct Severity {
 struct ChecklistItem {
   std::string id;  // "initial.acknowledge", unique in the runbook
   std::string text;
+  // The command that completes it, one of done_by_names() ("ack"), or "": ticked on the
+  // record by that command.
+  std::string done_by;
 };
+
+// What an item's done_by may name: "ack" (the incident is acknowledged), "commander"
+// (someone takes the commander role), "post-initial" and "post-resolution" (that message
+// is posted to chat or copied to the clipboard).
+const std::vector<std::string>& done_by_names();
 
 struct ChecklistGroup {
   std::string name;
@@ -115,10 +123,10 @@ struct ItemGroup {
   std::vector<std::string> items;
 };
 
-struct PostIncidentGroup {
-  std::string name;
+// A group of the post-incident checklist: in the incident's checklists it follows the
+// last phase's groups, numbered on, so the post-incident checklist is one list.
+struct PostIncidentGroup : ChecklistGroup {
   Window window;
-  std::vector<ChecklistItem> items;
 };
 
 struct Procedure {
@@ -161,6 +169,9 @@ struct Runbook {
   std::vector<Procedure> recovery;
   std::vector<ItemGroup> prevention;
   std::vector<std::string> notes;
+  // The team's time zone (`timezone:`), in which messages for the channel show times:
+  // "UTC", a zone name ("Europe/Berlin") or a POSIX TZ string. Always labelled.
+  std::string timezone = "UTC";
   // The file it was loaded from, absolute and lexically normal ("/a/b/../c" is "/a/c";
   // symbolic links are not resolved): the runbook's identity.
   std::string source;

@@ -28,7 +28,7 @@
 namespace incident {
 
 // The cache file format. A file of any other version is rebuilt, never read.
-inline constexpr std::uint32_t k_runbook_cache_format = 1;
+inline constexpr std::uint32_t k_runbook_cache_format = 2;
 // No cache file is read past, or written beyond, this size (the runbook itself is at
 // most 1 MiB, its templates 64 KiB each).
 inline constexpr std::size_t k_max_runbook_cache_bytes = std::size_t{4} * 1024 * 1024;

@@ -56,6 +56,9 @@ RunbookPin pin_of(const Runbook& runbook);
 // opened under (or the incident predates pins); a warning when it differs but has the
 // incident's severity and every phase and item of the pin. Throws ConflictError naming
 // both runbooks, what is missing and how to pass the right one, when it lacks any.
+// What the incident uses that `runbook` lacks ("severity P1", "items a, b"); empty when it
+// has everything, or the incident is not pinned.
+std::vector<std::string> runbook_lacks(const Runbook& runbook, const Incident& incident);
 std::optional<std::string> runbook_fit(const Runbook& runbook, const Incident& incident);
 
 // --- writes ---
@@ -66,11 +69,30 @@ struct OpenRequest {
   std::string severity;  // as typed: P1, high, ...
   std::string impact;
   std::string commander;
+  std::string dedup_key;  // open --dedup-key; may be empty
 };
 // The `opened` event of a new incident, pinned to the runbook.
 Event open_incident(const Runbook& runbook, const OpenRequest& request, const Stamp& stamp);
 
-Decision<Done> acknowledge(const Incident& incident, const Stamp& stamp);
+// Items a command ticked on its own (a runbook item's done_by), "3. Post initial status update".
+struct Ticked {
+  std::vector<std::string> items;
+};
+// The ack; with the runbook, also the items done by "ack" and, when the actor becomes
+// commander, by "commander" (each a `checked` event with `via`).
+Decision<Ticked> acknowledge(const Runbook* runbook, const Incident& incident, const Stamp& stamp);
+// Ticks the items whose done_by is `command` ("commander", "post-initial") and that are not
+// done yet; no events when there are none, or the runbook lacks what the incident uses.
+Decision<Ticked> complete_by(const Runbook& runbook, const Incident& incident, std::string_view command,
+                             const Stamp& stamp);
+
+// incident edit: a new title, impact or both (nullopt: unchanged). No event when nothing
+// changes.
+struct EditRequest {
+  std::optional<std::string> title;
+  std::optional<std::string> impact;
+};
+Decision<Done> edit(const Incident& incident, const EditRequest& request, const Stamp& stamp);
 
 struct UpdateRequest {
   std::string findings;
@@ -80,7 +102,13 @@ struct UpdateRequest {
 };
 // Checks the request before the incident is read (so that a typo is refused at once).
 void check_update(const UpdateRequest& request);
-Decision<Done> post_update(const Runbook& runbook, const Incident& incident, const UpdateRequest& request, const Stamp& stamp);
+// The ETA as it stood before the update (the update's guidance says when one is dropped).
+struct PreviousEta {
+  std::string eta;
+  std::optional<Timestamp> eta_at;
+};
+Decision<PreviousEta> post_update(const Runbook& runbook, const Incident& incident, const UpdateRequest& request,
+                                  const Stamp& stamp);
 
 struct ResolveRequest {
   std::string root_cause;
@@ -97,13 +125,17 @@ struct Regrade {
   Grade previous;
   bool changed = false;
 };
+// `reason` may be empty.
 Decision<Regrade> change_severity(const Runbook& runbook, const Incident& incident, std::string_view severity,
-                                  const Stamp& stamp);
+                                  std::string_view reason, const Stamp& stamp);
 struct Handover {
   std::string previous;  // "" when unassigned
   bool changed = false;
 };
-Decision<Handover> hand_off(const Incident& incident, std::string_view commander, const Stamp& stamp);
+// The commander's name compares case-insensitively (GUS is gus: no change); `reason` may be
+// empty.
+Decision<Handover> hand_off(const Incident& incident, std::string_view commander, std::string_view reason,
+                            const Stamp& stamp);
 
 // check, uncheck, skip: `type` is checked, unchecked or skipped; items by id or number.
 struct MarkRequest {

@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "incident/guidance.hpp"
 #include "incident/sla.hpp"
 #include "incident/text.hpp"
 
@@ -21,9 +22,11 @@ void register_ack(CLI::App& app, Context& ctx) {
   command->callback([&ctx, o] {
     const Stamp when = stamp(ctx, o->at);
     Store store = open_store(ctx);
-    const Incident incident =
-        store.append(store.resolve_id(o->id), [&](const Incident& current) { return acknowledge(current, when); })
-            .incident;
+    const std::string id = store.resolve_id(o->id);
+    // The runbook ticks what the ack completes; a broken one never blocks the ack.
+    const Runbook* runbook = runbook_if_usable(ctx);
+    const auto [incident, ticked] =
+        store.append(id, [&](const Incident& current) { return acknowledge(runbook, current, when); });
     const Seconds taken = *incident.acknowledged_at - incident.started_at;
     const ResponseSla sla = response_sla(incident, when.now);
     const std::string verdict = sla.state == SlaState::met
@@ -36,6 +39,10 @@ void register_ack(CLI::App& app, Context& ctx) {
                              text::escape_control(sla.grade.severity_name), verdict));
     if (!incident.commander.empty()) {
       ctx.hint(fmt::format("Commander: {}\n", text::escape_control(incident.commander)));
+    }
+    ctx.hint(ticked_lines(ticked));
+    if (runbook != nullptr) {
+      ctx.hint(after_ack(*runbook, incident, when.now, Zone::user()));
     }
   });
 }

@@ -20,6 +20,7 @@
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "help.hpp"
 #include "incident/error.hpp"
 #include "incident/text.hpp"
 #include "version.hpp"
@@ -369,6 +370,7 @@ constexpr Command k_commands[] = {
     {"reopen", register_reopen},
     {"severity", register_severity},
     {"handoff", register_handoff},
+    {"edit", register_edit},
     {"brief", register_brief},
     {"list", register_list},
     {"show", register_show},
@@ -395,7 +397,7 @@ constexpr Command k_commands[] = {
 
 void build(CLI::App& app, Context& ctx, std::string_view command_word) {
   app.set_version_flag("--version", std::string(k_version));
-  app.footer(k_examples);
+  install_help(app, k_examples);  // before the commands: each takes the formatter when added
   app.require_subcommand(1);
   app.fallthrough();  // global options are accepted after the command too
   app.option_defaults()->always_capture_default(false);

@@ -11,7 +11,7 @@
 namespace incident::cli {
 
 void print_brief(Context& ctx, const std::string& id, const std::string& at_option) {
-  const Timestamp at = as_of(at_option);
+  const Timestamp at = as_of(ctx, at_option);
   const Store store = open_store(ctx);
   const Incident incident = as_it_stood(store.load(store.resolve_id(id)), at);
   const Runbook& runbook = runbook_for(ctx, incident);
@@ -29,7 +29,7 @@ void register_brief(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<Options>();
   auto* command = app.add_subcommand("brief", "The briefing for whoever takes over an incident");
   command->add_option("ID", o->id, "Incident id or unique prefix (default: the one open incident)");
-  command->add_option("--at", o->at, "As of this time (RFC 3339); default now")->type_name("TIME");
+  add_as_of_option(*command, o->at);
   add_message_options(*command, ctx);
   command->callback([&ctx, o] { print_brief(ctx, o->id, o->at); });
 }

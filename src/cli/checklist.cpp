@@ -21,7 +21,7 @@ void register_checklist(CLI::App& app, Context& ctx) {
   auto* command = app.add_subcommand("checklist", "Show the incident's phase checklists and what is done");
   command->add_option("[ID] [PHASE]", o->positionals, "Incident id (optional when one is open), then a phase")
       ->expected(0, 2);
-  command->add_option("--at", o->at, "As of this time (RFC 3339); default now")->type_name("TIME");
+  add_as_of_option(*command, o->at);
   command->callback([&ctx, o] {
     const Runbook& runbook = ctx.runbook();
     std::string id;
@@ -45,7 +45,7 @@ void register_checklist(CLI::App& app, Context& ctx) {
         id = last;
       }
     }
-    const Timestamp at = as_of(o->at);
+    const Timestamp at = as_of(ctx, o->at);
     const Store store = open_store(ctx);
     const Incident incident = store.load(store.resolve_id(id));
     (void)runbook_for(ctx, incident);

@@ -16,6 +16,7 @@ class Context;
 // Prints one runbook section (the whole runbook when empty) as text or --json.
 void show_runbook_section(Context& ctx, std::string_view section);
 
+void register_edit(CLI::App& app, Context& ctx);
 void register_runbook(CLI::App& app, Context& ctx);  // runbook validate | show
 void register_severities(CLI::App& app, Context& ctx);
 void register_scenario(CLI::App& app, Context& ctx);

@@ -1,7 +1,11 @@
 #include "common.hpp"
 
 #include <CLI/CLI.hpp>
+#include <unistd.h>
+
 #include <fmt/format.h>
+
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -40,26 +44,54 @@ Store open_store(const Context& ctx) {
 }
 
 void add_at_option(CLI::App& command, std::string& at) {
-  command.add_option("--at", at, "When it happened (RFC 3339, e.g. 2026-11-27T03:12:00Z); default now")
-      ->type_name("TIME");
+  command.add_option("--at", at, fmt::format("When it happened: {}; default now", k_time_forms))->type_name("TIME");
 }
 
-Timestamp as_of(const std::string& at_option) {
+void add_as_of_option(CLI::App& command, std::string& at, std::string_view what) {
+  command.add_option("--at", at, fmt::format("{}: {}; default now", what, k_time_forms))->type_name("TIME");
+}
+
+namespace {
+
+// --at as people type it, read in their zone; a usage error that shows the forms.
+Timestamp read_time(const std::string& at_option, Timestamp current) {
+  const ParsedWhen parsed = parse_when(at_option, current, Zone::user());
+  if (!parsed.at) {
+    throw UsageError(fmt::format("--at '{}': {} (accepted: {})", text::escape_control(at_option), parsed.error,
+                                 k_time_forms));
+  }
+  return *parsed.at;
+}
+
+// "2026-12-02 03:12 CET (18m ago)"
+std::string understood(Timestamp at, Timestamp current) {
+  const Zone zone = Zone::user();
+  std::string out = format_local_minute(at, zone);
+  if (!zone.is_utc()) {
+    out += fmt::format(", {}", format_local_minute(at, Zone::utc()));
+  }
+  return fmt::format("{} ({})", out, format_relative(at, current));
+}
+
+}  // namespace
+
+Timestamp as_of(const Context& ctx, const std::string& at_option) {
+  const Timestamp current = now();
   if (at_option.empty()) {
-    return now();
+    return current;
   }
-  auto at = parse_rfc3339(at_option);
-  if (!at) {
-    throw UsageError(fmt::format("--at '{}' is not an RFC 3339 time (e.g. 2026-11-27T03:12:00Z)",
-                                 text::escape_control(at_option)));
+  const Timestamp at = read_time(at_option, current);
+  if (!parse_rfc3339(at_option)) {  // a form that needed reading: say how it was read
+    ctx.hint(fmt::format("As of {}.\n", understood(at, current)));
   }
-  return *at;
+  return at;
 }
 
 Stamp stamp(const Context& ctx, const std::string& at_option) {
   Stamp result{ctx.actor(), now(), std::nullopt};
   if (!at_option.empty()) {
-    result.at = as_of(at_option);
+    result.at = read_time(at_option, result.now);
+    ctx.hint(fmt::format("Recorded at {}.\n", understood(*result.at, result.now)));
   }
   return result;
 }
@@ -74,6 +106,44 @@ const Runbook& runbook_for(Context& ctx, const Incident& incident) {
   const Runbook& runbook = ctx.runbook();
   warn_if_runbook_differs(ctx, runbook, incident);
   return runbook;
+}
+
+const Runbook* runbook_if_usable(Context& ctx) {
+  try {
+    return &ctx.runbook();
+  } catch (const DataError& error) {
+    ctx.warn(fmt::format("{} (checklist items are not ticked)", error.what()));
+    return nullptr;
+  }
+}
+
+std::string ticked_lines(const Ticked& ticked) {
+  std::string out;
+  for (const auto& item : ticked.items) {
+    out += fmt::format("Ticked {}\n", item);
+  }
+  return out;
+}
+
+bool can_ask() { return isatty(STDIN_FILENO) != 0 && isatty(STDERR_FILENO) != 0; }
+
+void ask_if_missing(const Context& ctx, std::string& value, std::string_view option, std::string_view label,
+                    std::string_view current) {
+  if (!value.empty()) {
+    return;
+  }
+  if (!can_ask()) {
+    throw UsageError(fmt::format("{} is required", option));
+  }
+  const std::string shown = current.empty() ? std::string()
+                                            : fmt::format(" (now: {})", text::cut(text::one_line(text::escape_control(current)), 60));
+  ctx.hint(fmt::format("{}{}: ", label, shown));
+  std::string answer;
+  if (!std::getline(std::cin, answer) || answer.find_first_not_of(" \t\r") == std::string::npos) {
+    ctx.hint("\n");
+    throw Error(fmt::format("no {} given; nothing recorded", text::to_lower(label)));
+  }
+  value = std::move(answer);
 }
 
 IdAndValue split_id_and_value(const std::vector<std::string>& positionals) {
@@ -114,7 +184,21 @@ TemplateKind parse_template_kind(std::string_view name) {
 }
 
 void print_template(Context& ctx, const Runbook& runbook, TemplateKind kind, const Incident& incident) {
-  print_message(ctx, incident, runbook.message_template(kind).name, render_message(runbook, kind, incident));
+  print_message(ctx, incident, runbook.message_template(kind).name, render_message(runbook, kind, incident, now()));
+  // Posting (or copying) the message completes the runbook's item for it, once it went out.
+  const bool sent = (ctx.delivery.post || ctx.delivery.copy) &&
+                    ctx.exit_code != static_cast<int>(ExitCode::not_delivered);
+  const char* command = kind == TemplateKind::initial      ? "post-initial"
+                        : kind == TemplateKind::resolution ? "post-resolution"
+                                                           : nullptr;
+  if (sent && command != nullptr) {
+    Store store = open_store(ctx);
+    const Stamp when = stamp(ctx, "");
+    const Ticked ticked =
+        store.append(incident.id, [&](const Incident& current) { return complete_by(runbook, current, command, when); })
+            .outcome;
+    ctx.hint(ticked_lines(ticked));
+  }
 }
 
 void print_message(Context& ctx, const Incident& incident, std::string_view name, const std::string& text,

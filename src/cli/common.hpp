@@ -29,12 +29,18 @@ Store open_store(const Context& ctx);
 
 // Adds --at TIME to a command that records an event.
 void add_at_option(CLI::App& command, std::string& at);
+// Adds --at TIME to a command that evaluates as of a time; `what`: "As of this time".
+void add_as_of_option(CLI::App& command, std::string& at, std::string_view what = "As of this time");
 
-// "As of" for a command that evaluates rather than records: now, or any --at (RFC 3339).
-// Throws UsageError.
-Timestamp as_of(const std::string& at_option);
+// TIME is what people type (time.hpp: parse_when, in the user's zone): RFC 3339, 03:12,
+// 2026-11-27 03:12, yesterday 23:50, -15m, 15m ago. Throws UsageError showing the forms.
 
-// Who acts and when, for a write: the actor (--as ...), now, and --at when given.
+// "As of" for a command that evaluates rather than records: now, or any --at; a form
+// other than RFC 3339 is echoed on stderr as it was understood.
+Timestamp as_of(const Context& ctx, const std::string& at_option);
+
+// Who acts and when, for a write: the actor (--as ...), now, and --at when given (echoed
+// on stderr as understood: "Recorded at 2026-12-02 03:12 CET, 2026-12-02 02:12 UTC (18m ago).").
 Stamp stamp(const Context& ctx, const std::string& at_option);
 
 // The runbook, checked against the incident (writes.hpp: runbook_fit): a warning on
@@ -43,6 +49,21 @@ const Runbook& runbook_for(Context& ctx, const Incident& incident);
 // The warning alone, after a write whose library function refused a runbook that does
 // not fit.
 void warn_if_runbook_differs(Context& ctx, const Runbook& runbook, const Incident& incident);
+
+// The runbook for a command that can do its job without it (ack): nullptr, with a warning
+// naming the problem, when it cannot be loaded.
+const Runbook* runbook_if_usable(Context& ctx);
+// "Ticked 1. Acknowledge the incident ...\n" per item a command ticked on its own.
+std::string ticked_lines(const Ticked& ticked);
+
+// A required text not given on the line: on a terminal (stdin and stderr), asked for on
+// stderr ("Findings (now: ...): "), with the current value shown when there is one; an
+// empty answer or end of input aborts with nothing written (ExitCode::failure). Not on a
+// terminal: the usage error "OPTION is required", as scripts always got.
+void ask_if_missing(const Context& ctx, std::string& value, std::string_view option, std::string_view label,
+                    std::string_view current = {});
+// Whether ask_if_missing can ask: stdin and stderr are terminals.
+bool can_ask();
 
 // Splits "[ID] VALUE" positionals: one value means no ID.
 struct IdAndValue {

@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "incident/error.hpp"
+#include "incident/guidance.hpp"
 #include "incident/sla.hpp"
 #include "incident/text.hpp"
 
@@ -40,6 +41,9 @@ void register_escalate(CLI::App& app, Context& ctx) {
         store.resolve_id(o->id), [&](const Incident& current) { return escalate(runbook, current, request, when); });
     warn_if_runbook_differs(ctx, runbook, incident);
     print_message(ctx, incident, "Escalation", render_escalation(incident, record));
+    if (const auto warning = placeholder_contact_warning(runbook, record.contact)) {
+      ctx.warn(*warning);
+    }
   });
 }
 

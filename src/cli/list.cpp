@@ -45,7 +45,7 @@ void register_list(CLI::App& app, Context& ctx) {
   command->add_option("-s,--severity", o->severity, "Only this severity (P0..P3 or a name)")->type_name("SEV");
   command->add_option("--status", o->status, "Only this status")->type_name("STATUS");
   command->add_flag("--ndjson", o->ndjson, "One JSON object per line, for streaming into other tools");
-  command->add_option("--at", o->at, "List as of TIME (which resolved incidents are recent)")->type_name("TIME");
+  add_as_of_option(*command, o->at, "List as of this time (which resolved incidents are recent)");
   command->callback([&ctx, o] {
     std::optional<Status> status;
     if (!o->status.empty()) {
@@ -58,7 +58,7 @@ void register_list(CLI::App& app, Context& ctx) {
     }
     // The runbook is parsed only to check a --severity filter.
     const std::string severity = o->severity.empty() ? std::string() : ctx.runbook().severity(o->severity).id;
-    const Timestamp at = as_of(o->at);
+    const Timestamp at = as_of(ctx, o->at);
     const bool for_scripts = o->ndjson || ctx.options.json;
     const Scope scope = o->all || status == Status::closed ? Scope::all
                         : for_scripts || status                 ? Scope::open
@@ -67,6 +67,10 @@ void register_list(CLI::App& app, Context& ctx) {
       return (severity.empty() || summary.grade.severity == severity) && (!status || summary.status == *status);
     };
     const Store store = open_store(ctx);
+    if (ctx.options.verbose) {
+      ctx.hint(fmt::format("State dir: {}\nRunbook: {}\n", text::escape_control(ctx.state_dir().string()),
+                           text::escape_control(ctx.runbook_path().string())));
+    }
     if (for_scripts) {
       // Streamed: at 10,000 incidents an nlohmann tree per summary cost ten times the
       // rest of the command, and holding them all, a few megabytes.
@@ -108,11 +112,13 @@ void register_list(CLI::App& app, Context& ctx) {
     }
     std::erase_if(listing.incidents, [&](const Summary& summary) { return !wanted(summary); });
     if (listing.incidents.empty()) {
-      ctx.hint(!listing.unreadable.empty() ? "No readable incidents.\n"
-               : o->all                    ? "No incidents.\n"
-                                           : "No open incidents.\n");
+      ctx.hint(fmt::format("{} in {}\n",
+                           !listing.unreadable.empty() ? "No readable incidents"
+                           : o->all                    ? "No incidents"
+                                                       : "No open incidents",
+                           text::escape_control(ctx.state_dir().string())));
     } else {
-      ctx.out(render_list(listing.incidents));
+      ctx.out(render_list(listing.incidents, at, Zone::user()));
     }
     if (listing.resolved_earlier > 0) {
       ctx.out(render_resolved_earlier(listing.resolved_earlier, k_recent_resolved));

@@ -29,6 +29,7 @@ void register_note(CLI::App& app, Context& ctx) {
     const Incident incident =
         store.append(store.resolve_id(id), [&](const Incident& current) { return add_note(current, value, when); })
             .incident;
+    ctx.hint(fmt::format("Noted on {} ({} events on the timeline).\n", incident.id, incident.events.size()));
     print_result(ctx, incident, "");
   });
 }

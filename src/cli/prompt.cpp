@@ -19,7 +19,7 @@ namespace incident::cli {
 namespace prompt_command {
 
 void print_prompt(Context& ctx, const std::string& at_option) {
-  const Timestamp at = as_of(at_option);
+  const Timestamp at = as_of(ctx, at_option);
   std::vector<Summary> open;
   const Listing rest =
       open_store(ctx).visit(Scope::current, at, [&](const Summary& summary) { open.push_back(summary); });
@@ -101,7 +101,7 @@ void register_prompt(CLI::App& app, Context& ctx) {
   };
   auto o = std::make_shared<Options>();
   auto* command = app.add_subcommand("prompt", "One short line for a shell prompt; nothing when no incident is open");
-  command->add_option("--at", o->at, "As of this time (RFC 3339); default now")->type_name("TIME");
+  add_as_of_option(*command, o->at);
   command->callback([&ctx, o] { prompt_command::print_prompt(ctx, o->at); });
 }
 

@@ -21,14 +21,13 @@ void register_report(CLI::App& app, Context& ctx) {
   auto* command = app.add_subcommand("report", "Draft the postmortem from the timeline (Markdown)");
   command->add_option("ID", o->id, "Incident id or unique prefix (default: the one open incident)");
   command->add_option("--format", o->format, "markdown (default) or json")->type_name("FORMAT");
-  command->add_option("--at", o->at, "As of this time, for an unresolved incident (RFC 3339); default now")
-      ->type_name("TIME");
+  add_as_of_option(*command, o->at, "As of this time, for an unresolved incident");
   command->callback([&ctx, o] {
     const std::string format = text::to_lower(o->format);
     if (format != "markdown" && format != "md" && format != "json") {
       throw UsageError(fmt::format("--format '{}' is not one of: markdown, json", text::escape_control(o->format)));
     }
-    const Timestamp at = as_of(o->at);
+    const Timestamp at = as_of(ctx, o->at);
     const Store store = open_store(ctx);
     const Incident incident = store.load(store.resolve_id(o->id));
     const Runbook& runbook = runbook_for(ctx, incident);

@@ -1,10 +1,11 @@
-// incident severity [ID] SEV [--at TIME]: re-grade the incident, on the record.
+// incident severity [ID] SEV [--reason T] [--at TIME]: re-grade the incident, on the record.
 // stdout: a one-line message for the channel.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "incident/guidance.hpp"
 #include "incident/text.hpp"
 
 namespace incident::cli {
@@ -12,13 +13,14 @@ namespace incident::cli {
 void register_severity(CLI::App& app, Context& ctx) {
   struct Options {
     std::vector<std::string> positionals;
-    std::string at;
+    std::string at, reason;
   };
   auto o = std::make_shared<Options>();
   auto* command = app.add_subcommand("severity", "Change an incident's severity");
   command->add_option("[ID] SEV", o->positionals, "Incident id (optional when one is open), then P0..P3 or a name")
       ->required()
       ->expected(1, 2);
+  command->add_option("--reason", o->reason, "Why (shown in the message and on the timeline)")->type_name("TEXT");
   add_at_option(*command, o->at);
   add_message_options(*command, ctx);
   command->callback([&ctx, o] {
@@ -28,10 +30,11 @@ void register_severity(CLI::App& app, Context& ctx) {
     const std::string& value = given.value;
     const Runbook& runbook = ctx.runbook();
     (void)runbook.severity(value);  // refused before the store is touched
+    const std::string reason = clean_text(o->reason, "--reason", k_max_text_bytes, true);
     const Stamp when = stamp(ctx, o->at);
     Store store = open_store(ctx);
     const auto [incident, regrade] = store.append(
-        store.resolve_id(id), [&](const Incident& current) { return change_severity(runbook, current, value, when); });
+        store.resolve_id(id), [&](const Incident& current) { return change_severity(runbook, current, value, o->reason, when); });
     warn_if_runbook_differs(ctx, runbook, incident);
     const std::string now_is = fmt::format("{} ({})", text::escape_control(incident.grade.severity_name),
                                            text::escape_control(incident.grade.severity));
@@ -41,9 +44,11 @@ void register_severity(CLI::App& app, Context& ctx) {
       return;
     }
     print_message(ctx, incident, "Severity change",
-                  fmt::format("⚠️ SEVERITY: {} is now {}, was {} ({})\n", text::escape_control(incident.title),
+                  fmt::format("⚠️ SEVERITY: {} is now {}, was {} ({}){}\n", text::escape_control(incident.title),
                               now_is, text::escape_control(regrade.previous.severity_name),
-                              text::escape_control(regrade.previous.severity)));
+                              text::escape_control(regrade.previous.severity),
+                              reason.empty() ? "" : ": " + text::one_line(text::escape_control(reason))));
+    ctx.hint(after_severity(runbook, incident, when.now, Zone::user()));
   });
 }
 

@@ -75,8 +75,11 @@ void check_all(Context& ctx, const std::string& id, Timestamp at, Seconds within
     ctx.out(out);
   }
   if (lines.empty()) {
-    ctx.hint(fmt::format("All clear: {} active incident{} checked as of {}.\n", checked, checked == 1 ? "" : "s",
-                         format_rfc3339(at)));
+    // Silent when all is clear (cron mails every line it sees); -v says so.
+    if (ctx.options.verbose) {
+      ctx.hint(fmt::format("All clear: {} active incident{} checked as of {}.\n", checked, checked == 1 ? "" : "s",
+                           format_rfc3339(at)));
+    }
   } else {
     ctx.exit_code = static_cast<int>(ExitCode::attention);
   }
@@ -92,12 +95,12 @@ void register_status(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<Options>();
   auto* command = app.add_subcommand("status", "SLA clocks and escalation triggers, as of --at");
   command->add_option("ID", o->id, "Incident id or unique prefix (default: the one open incident)");
-  command->add_option("--at", o->at, "As of this time (RFC 3339); default now")->type_name("TIME");
+  add_as_of_option(*command, o->at);
   command->add_flag("--check", o->check, "Check every active incident; exit 8 when one needs attention");
   command->add_option("--within", o->within, "With --check: also report what falls due within this (default 5m)")
       ->type_name("DURATION");
   command->callback([&ctx, o, command] {
-    const Timestamp at = as_of(o->at);
+    const Timestamp at = as_of(ctx, o->at);
     if (command->count("--within") > 0 && !o->check) {
       throw UsageError("--within goes with --check");
     }

@@ -55,6 +55,12 @@ std::vector<ChecklistEntry> checklist_entries(const Runbook& runbook, std::strin
       }
     }
   }
+  // The post-incident checklist belongs to the last phase (what follows resolution).
+  for (const auto& group : runbook.post_incident) {
+    for (const auto& item : group.items) {
+      entries.push_back({++number, &runbook.phases.back(), &group, &item});
+    }
+  }
   return entries;
 }
 
@@ -80,18 +86,18 @@ const Phase* find_phase(const Runbook& runbook, std::string_view text) {
       return &phase;
     }
   }
-  return nullptr;
-}
-
-const ChecklistItem* find_post_incident_item(const Runbook& runbook, std::string_view id) {
-  for (const auto& group : runbook.post_incident) {
-    for (const auto& item : group.items) {
-      if (item.id == id) {
-        return &item;
+  // A unique beginning of an id or a name: "post" for post-incident, "invest".
+  const Phase* found = nullptr;
+  const std::string lower = text::to_lower(text);
+  for (const auto& phase : runbook.phases) {
+    if (!lower.empty() && (text::to_lower(phase.id).starts_with(lower) || text::to_lower(phase.name).starts_with(lower))) {
+      if (found != nullptr) {
+        return nullptr;
       }
+      found = &phase;
     }
   }
-  return nullptr;
+  return found;
 }
 
 const ChecklistEntry& find_entry(const std::vector<ChecklistEntry>& entries, std::string_view text) {
@@ -131,9 +137,12 @@ std::string render_incident_checklist(const Runbook& runbook, const Incident& in
       continue;
     }
     if (previous == nullptr || previous->phase != &phase) {
-      const Checklist& checklist = *phase.checklist_for(incident.grade.severity);
+      // The last phase may have no checklist of its own, only the post-incident one.
+      const Checklist* checklist = phase.checklist_for(incident.grade.severity);
       out += fmt::format("{}{} ({}){}: {}{}\n", out.empty() ? "" : "\n", phase.name, format_window(phase.window),
-                         checklist.severities.empty() ? "" : ", " + checklist_label(runbook, checklist),
+                         checklist == nullptr || checklist->severities.empty()
+                             ? ""
+                             : ", " + checklist_label(runbook, *checklist),
                          progress(incident, entries, [&](const ChecklistEntry& e) { return e.phase == &phase; }),
                          &phase == &current ? "  <- current phase" : "");
     }

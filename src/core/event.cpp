@@ -28,14 +28,16 @@ constexpr FieldSpec opt(const Field<T>& f) {
 constexpr FieldSpec k_opened[] = {req(field::title),          req(field::severity),       req(field::severity_name),
                                   req(field::response_time),  opt(field::update_every),   opt(field::impact),
                                   opt(field::commander),      opt(field::runbook),        opt(field::runbook_digest),
-                                  opt(field::runbook_phases), opt(field::runbook_items)};
-constexpr FieldSpec k_updated[] = {req(field::findings), req(field::next_steps), opt(field::eta), opt(field::status)};
+                                  opt(field::runbook_phases), opt(field::runbook_items), opt(field::dedup_key)};
+constexpr FieldSpec k_updated[] = {req(field::findings), req(field::next_steps), opt(field::eta), opt(field::eta_at),
+                                   opt(field::status)};
 constexpr FieldSpec k_resolved[] = {req(field::root_cause), req(field::fix), opt(field::monitoring)};
 constexpr FieldSpec k_reopened[] = {opt(field::reason)};
 constexpr FieldSpec k_noted[] = {req(field::text)};
 constexpr FieldSpec k_severity_changed[] = {req(field::severity), req(field::severity_name),
-                                            req(field::response_time), opt(field::update_every)};
-constexpr FieldSpec k_handed_off[] = {req(field::commander)};
+                                            req(field::response_time), opt(field::update_every), opt(field::reason)};
+constexpr FieldSpec k_handed_off[] = {req(field::commander), opt(field::reason)};
+constexpr FieldSpec k_checked[] = {req(field::item), opt(field::via)};
 constexpr FieldSpec k_item[] = {req(field::item)};
 constexpr FieldSpec k_skipped[] = {req(field::item), req(field::reason)};
 constexpr FieldSpec k_trigger[] = {req(field::trigger), opt(field::text)};  // text: the trigger's, as the runbook said it
@@ -43,8 +45,9 @@ constexpr FieldSpec k_escalated[] = {req(field::level), req(field::role), opt(fi
 constexpr FieldSpec k_action_added[] = {req(field::text), opt(field::owner), opt(field::due)};
 constexpr FieldSpec k_action_done[] = {req(field::action)};
 constexpr FieldSpec k_chat_thread[] = {req(field::chat_target), req(field::channel), req(field::thread)};
+constexpr FieldSpec k_edited[] = {opt(field::title), opt(field::impact)};
 
-const std::array<EventType, 18> k_types = {{
+const std::array<EventType, 19> k_types = {{
     {event_type::opened, k_opened},
     {event_type::acknowledged, {}},
     {event_type::updated, k_updated},
@@ -54,7 +57,7 @@ const std::array<EventType, 18> k_types = {{
     {event_type::noted, k_noted},
     {event_type::severity_changed, k_severity_changed},
     {event_type::handed_off, k_handed_off},
-    {event_type::checked, k_item},
+    {event_type::checked, k_checked},
     {event_type::unchecked, k_item},
     {event_type::skipped, k_skipped},
     {event_type::flagged, k_trigger},
@@ -63,6 +66,7 @@ const std::array<EventType, 18> k_types = {{
     {event_type::action_added, k_action_added},
     {event_type::action_done, k_action_done},
     {event_type::chat_thread, k_chat_thread},
+    {event_type::edited, k_edited},
 }};
 
 const FieldSpec& spec_of(const Event& event, std::string_view name, FieldKind kind) {

@@ -30,6 +30,7 @@ void apply(Incident& incident, const Event& event) {
     incident.grades.push_back(incident.grade);
     incident.impact = event.get(field::impact);
     incident.commander = event.get(field::commander);
+    incident.dedup_key = event.get(field::dedup_key);
     incident.runbook = RunbookPin{event.get(field::runbook), event.get(field::runbook_digest),
                                   event.get(field::runbook_phases), event.get(field::runbook_items)};
     incident.started_at = event.at;
@@ -54,6 +55,7 @@ void apply(Incident& incident, const Event& event) {
       incident.findings = event.get(field::findings);
       incident.next_steps = event.get(field::next_steps);
       incident.eta = event.get(field::eta);
+      incident.eta_at = event.get(field::eta_at);
     }
     ++incident.updates;
     if (auto status = parse_status(event.get(field::status)); status && is_active(*status)) {
@@ -101,6 +103,13 @@ void apply(Incident& incident, const Event& event) {
         action.done_at = event.at;
         action.done_by = event.by;
       }
+    }
+  } else if (type == edited) {
+    if (event.has(field::title.name) && !event.get(field::title).empty()) {
+      incident.title = event.get(field::title);
+    }
+    if (event.has(field::impact.name)) {
+      incident.impact = event.get(field::impact);
     }
   } else if (type == chat_thread && !event.get(field::chat_target).empty()) {
     incident.chat_threads.try_emplace(event.get(field::chat_target),

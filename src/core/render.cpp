@@ -12,8 +12,6 @@ namespace {
 
 std::string or_tbd(const std::string& value) { return value.empty() ? "TBD" : value; }
 
-std::string optional_time(const std::optional<Timestamp>& at) { return at ? format_rfc3339(*at) : std::string(); }
-
 // One-line form of user text for tables.
 std::string cell(std::string_view value, std::size_t width) {
   const std::string escaped = text::escape_control(value);
@@ -31,7 +29,20 @@ std::string graded_as(const Incident& incident, const ResponseSla& sla) {
 
 }  // namespace
 
-std::string placeholder_value(const Incident& incident, std::string_view name) {
+std::string placeholder_value(const Runbook& runbook, const Incident& incident, std::string_view name,
+                              Timestamp as_of) {
+  // Times for the channel: in the team's zone, always labelled.
+  const Zone zone = Zone::named(runbook.timezone).value_or(Zone::utc());
+  auto moment = [&](const std::optional<Timestamp>& at) { return at ? format_local_minute(*at, zone) : std::string(); };
+  auto entries = [](const std::vector<EntryGroup>& groups) {
+    std::vector<std::string> lines;
+    for (const auto& group : groups) {
+      for (const auto& entry : group.entries) {
+        lines.push_back(fmt::format("{}: {}", entry.name, entry.value));
+      }
+    }
+    return text::join(lines, "\n");
+  };
   if (name == "id") {
     return incident.id;
   }
@@ -51,13 +62,20 @@ std::string placeholder_value(const Incident& incident, std::string_view name) {
     return or_tbd(incident.impact);
   }
   if (name == "started_at") {
-    return format_rfc3339(incident.started_at);
+    return moment(incident.started_at);
   }
   if (name == "acknowledged_at") {
-    return optional_time(incident.acknowledged_at);
+    return moment(incident.acknowledged_at);
   }
   if (name == "resolved_at") {
-    return optional_time(incident.resolved_at);
+    return moment(incident.resolved_at);
+  }
+  if (name == "duration") {
+    return format_duration_short(incident_age(incident, std::max(as_of, incident.started_at)));
+  }
+  if (name == "next_update") {
+    const auto due = is_active(incident.status) ? next_update_due(incident) : std::nullopt;
+    return due ? format_local_minute(*due, zone) : std::string("none");
   }
   if (name == "commander") {
     return incident.commander.empty() ? "unassigned" : incident.commander;
@@ -69,7 +87,13 @@ std::string placeholder_value(const Incident& incident, std::string_view name) {
     return or_tbd(incident.next_steps);
   }
   if (name == "eta") {
+    if (incident.eta_at) {
+      return fmt::format("{} (by {})", incident.eta, format_local_clock(*incident.eta_at, as_of, zone));
+    }
     return or_tbd(incident.eta);
+  }
+  if (name == "eta_at") {
+    return incident.eta_at ? format_local_minute(*incident.eta_at, zone) : std::string("TBD");
   }
   if (name == "root_cause") {
     return or_tbd(incident.root_cause);
@@ -80,16 +104,23 @@ std::string placeholder_value(const Incident& incident, std::string_view name) {
   if (name == "monitoring") {
     return or_tbd(incident.monitoring);
   }
+  if (name == "links") {
+    return entries(runbook.resources);
+  }
+  if (name == "contacts") {
+    return entries(runbook.emergency_contacts);
+  }
   return {};
 }
 
-std::string render_message(const Runbook& runbook, TemplateKind kind, const Incident& incident) {
+std::string render_message(const Runbook& runbook, TemplateKind kind, const Incident& incident, Timestamp as_of) {
   // A value can never forge a line of the message: one that must stay on its line loses
   // its line breaks, a multi-line one has its continuation lines indented.
   std::string out = expand_template(runbook.message_template(kind).text, [&](std::string_view name) {
-    const std::string value = placeholder_value(incident, name);
+    const std::string value = placeholder_value(runbook, incident, name, as_of);
     const bool multi_line = name == "impact" || name == "findings" || name == "next_steps" ||
-                            name == "root_cause" || name == "fix" || name == "monitoring";
+                            name == "root_cause" || name == "fix" || name == "monitoring" || name == "links" ||
+                            name == "contacts";
     return text::escape_control(multi_line ? text::indent_continuation(value, "  ") : text::one_line(value), true);
   });
   if (out.empty() || out.back() != '\n') {
@@ -98,15 +129,19 @@ std::string render_message(const Runbook& runbook, TemplateKind kind, const Inci
   return out;
 }
 
-std::string render_list(const std::vector<Summary>& incidents) {
+std::string render_list(const std::vector<Summary>& incidents, Timestamp now, const Zone& zone) {
   if (incidents.empty()) {
     return {};
   }
-  std::string out =
-      fmt::format("{:<10} {:<4} {:<13} {:<18} {:<14} {}\n", "ID", "SEV", "STATUS", "STARTED", "COMMANDER", "TITLE");
+  // The zone's label once, in the header: "STARTED (CET)".
+  const std::string started = fmt::format("STARTED ({})", to_local(incidents.front().started_at, zone).abbreviation);
+  std::string out = fmt::format("{:<10} {:<4} {:<13} {:<17} {:<12} {:<14} {}\n", "ID", "SEV", "STATUS", started, "AGE",
+                                "COMMANDER", "TITLE");
   for (const auto& summary : incidents) {
-    out += fmt::format("{:<10} {:<4} {:<13} {:<18} {:<14} {}\n", summary.id, cell(summary.grade.severity, 4),
-                       status_name(summary.status), format_minute(summary.started_at),
+    const LocalTime local = to_local(summary.started_at, zone);
+    out += fmt::format("{:<10} {:<4} {:<13} {:04}-{:02}-{:02} {:02}:{:02}  {:<12} {:<14} {}\n", summary.id,
+                       cell(summary.grade.severity, 4), status_name(summary.status), local.year, local.month,
+                       local.day, local.hour, local.minute, format_relative(summary.started_at, now),
                        summary.commander.empty() ? "-" : cell(summary.commander, 14), cell(summary.title, 200));
   }
   return out;
@@ -155,17 +190,32 @@ std::string describe_event(const Incident& incident, const Event& event, bool ke
   if (type == noted) {
     return fmt::format("{}: {}", by, f(field::text));
   }
+  // ": why", when the event gives a reason.
+  auto because = [&] { return event.has(field::reason.name) ? fmt::format(": {}", f(field::reason)) : std::string(); };
   if (type == severity_changed) {
-    return fmt::format("{} changed the severity to {} ({})", by, f(field::severity), f(field::severity_name));
+    return fmt::format("{} changed the severity to {} ({}){}", by, f(field::severity), f(field::severity_name),
+                       because());
   }
   if (type == checked || type == unchecked) {
-    return fmt::format("{} {} {}", by, type, f(field::item));
+    return fmt::format("{} {} {}{}", by, type, f(field::item),
+                       event.has(field::via.name) ? fmt::format(" (by incident {})", f(field::via)) : "");
+  }
+  if (type == edited) {
+    std::vector<std::string> changes;
+    if (event.has(field::title.name)) {
+      changes.push_back(fmt::format("changed the title to: {}", f(field::title)));
+    }
+    if (event.has(field::impact.name)) {
+      changes.push_back(event.get(field::impact).empty() ? std::string("cleared the impact")
+                                                         : fmt::format("changed the impact to: {}", f(field::impact)));
+    }
+    return fmt::format("{} {}", by, text::join(changes, "; "));
   }
   if (type == skipped) {
     return fmt::format("{} skipped {}: {}", by, f(field::item), f(field::reason));
   }
   if (type == handed_off) {
-    return fmt::format("{} handed command to {}", by, f(field::commander));
+    return fmt::format("{} handed command to {}{}", by, f(field::commander), because());
   }
   if (type == flagged || type == unflagged) {
     return fmt::format("{} {} {}{}", by, type == flagged ? "flagged" : "withdrew the flag", f(field::trigger),
@@ -248,12 +298,14 @@ std::string render_show(const Incident& incident, Timestamp as_of) {
   return out;
 }
 
-std::string ack_deadline(const Incident& incident, Timestamp now) {
+std::string ack_deadline(const Incident& incident, Timestamp now, const Zone& zone) {
   const ResponseSla sla = response_sla(incident, now);
-  std::string out = fmt::format("ack by {}: {} for {}", format_clock(sla.due, incident.started_at),
+  std::string out = fmt::format("ack by {}: {} for {}", format_local_clock(sla.due, now, zone),
                                 format_duration_short(sla.grade.response_time), text::escape_control(sla.grade.severity_name));
   if (!sla.responded_at && sla.state == SlaState::breached) {
     out += fmt::format(", already overdue by {}", format_duration_short(sla.late_by(now)));
+  } else if (!sla.responded_at) {
+    out += fmt::format(", {}", due_words(sla.due, now));
   }
   return out;
 }

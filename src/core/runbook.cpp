@@ -96,6 +96,11 @@ const Contact* Escalation::contact_for(const EscalationLevel& level) const {
   return nullptr;
 }
 
+const std::vector<std::string>& done_by_names() {
+  static const std::vector<std::string> names{"ack", "commander", "post-initial", "post-resolution"};
+  return names;
+}
+
 const Severity* Runbook::find_severity_by_id(std::string_view id) const {
   for (const auto& severity : severities) {
     if (severity.id == id) {

@@ -19,7 +19,7 @@
 #include "incident/text.hpp"
 #include "yaml_tree.hpp"
 
-// The cache file, format 1. Integers are little-endian; `str` is a u32 byte count and the
+// The cache file, format 2. Integers are little-endian; `str` is a u32 byte count and the
 // bytes; `list<T>` is a u32 count and the elements; `bool` is one byte, 0 or 1.
 //
 //   magic        8 bytes "IRBCACHE"
@@ -41,8 +41,9 @@
 //                list<entry group> resources, list<post-incident: str name, window, list<item>>,
 //                list<entry group> emergency_contacts,
 //                list<procedure: str id, str name, list<str> steps>,
-//                list<item group: str name, list<str> items> prevention, list<str> notes
-//                (window: i64 from_s, i64 to_s, u8 unit; item: str id, str text;
+//                list<item group: str name, list<str> items> prevention, list<str> notes,
+//                str timezone
+//                (window: i64 from_s, i64 to_s, u8 unit; item: str id, str text, str done_by;
 //                 entry group: str name, list<entry: str name, str value>)
 //   checksum     u64 FNV-1a of every byte before it
 //
@@ -52,6 +53,7 @@
 //
 // Version history:
 //   1  first version.
+//   2  an item's done_by, the runbook's timezone.
 
 namespace incident {
 
@@ -107,6 +109,7 @@ public:
     for (const auto& item : values) {
       str(item.id);
       str(item.text);
+      str(item.done_by);
     }
   }
   void entry_groups(const std::vector<EntryGroup>& groups) {
@@ -256,6 +259,11 @@ public:
     for (auto& item : out) {
       item.id = text();
       item.text = text();
+      item.done_by = str();
+      if (!item.done_by.empty() && std::find(done_by_names().begin(), done_by_names().end(), item.done_by) ==
+                                       done_by_names().end()) {
+        malformed("an item done by an unknown command");
+      }
     }
     return out;
   }
@@ -529,6 +537,7 @@ Runbook decode(std::string_view bytes, const RunbookCacheKey& key) {
     group.items = reader.texts(false);
   }
   runbook.notes = reader.texts(true);
+  runbook.timezone = reader.text();
   if (reader.remaining() != 0) {
     malformed("bytes after the runbook");
   }
@@ -689,6 +698,7 @@ std::string encode_runbook_cache(const Runbook& runbook, const RunbookCacheKey& 
     w.strs(group.items);
   }
   w.strs(runbook.notes);
+  w.str(runbook.timezone);
   return w.finish();
 }
 

@@ -54,6 +54,8 @@ private:
   std::string text(const Node& node, std::string_view what) const;
   std::vector<std::string> text_list(const Node& node, std::string_view what, bool allow_empty = false) const;
   std::string id(const Node& node, std::string_view what) const;
+  // Text that must be one of `known`.
+  std::string one_of(const Node& node, std::string_view what, const std::vector<std::string>& known) const;
   Seconds duration(const Node& node, std::string_view what) const;
   Window window(const Node& node, std::string_view what) const;
   const std::vector<Node>& list(const Node& node, std::string_view what, bool allow_empty = false) const;
@@ -172,6 +174,15 @@ std::string Loader::id(const Node& node, std::string_view what) const {
   return value;
 }
 
+std::string Loader::one_of(const Node& node, std::string_view what, const std::vector<std::string>& known) const {
+  std::string value = text(node, what);
+  if (std::find(known.begin(), known.end(), value) == known.end()) {
+    fail(node, fmt::format("{} '{}' is not known{} (known: {})", what, text::escape_control(value),
+                           text::did_you_mean(value, known), text::join(known)));
+  }
+  return value;
+}
+
 Seconds Loader::duration(const Node& node, std::string_view what) const {
   const std::string value = text(node, what);
   auto parsed = parse_duration(value);
@@ -259,7 +270,7 @@ Runbook Loader::load(const Node& root) {
     }
   }
   MapReader top(*this, root, "the runbook",
-                {"schema", "title", "overview", "severities", "phases", "scenarios", "templates",
+                {"schema", "title", "overview", "timezone", "severities", "phases", "scenarios", "templates",
                  "escalation", "resources", "post_incident", "emergency_contacts", "recovery",
                  "prevention", "notes"});
   Runbook runbook;
@@ -269,6 +280,14 @@ Runbook Loader::load(const Node& root) {
   runbook.title = text(top.require("title"), "title");
   if (const Node* node = top.find("overview")) {
     runbook.overview = text(*node, "overview");
+  }
+  if (const Node* node = top.find("timezone")) {
+    runbook.timezone = text(*node, "timezone");
+    if (!Zone::named(runbook.timezone)) {
+      fail(*node, fmt::format("timezone '{}' is not a time zone this machine knows (e.g. UTC, Europe/Berlin; "
+                              "zone names need the tzdata package)",
+                              text::escape_control(runbook.timezone)));
+    }
   }
   read_severities(top.require("severities"), runbook);
   read_phases(top.require("phases"), runbook);
@@ -398,9 +417,12 @@ void Loader::read_severities(const Node& node, Runbook& runbook) const {
 std::vector<ChecklistItem> Loader::read_items(const Node& node) {
   std::vector<ChecklistItem> items;
   for (const auto& item : list(node, "items")) {
-    MapReader reader(*this, item, "a checklist item", {"id", "text"});
+    MapReader reader(*this, item, "a checklist item", {"id", "text", "done_by"});
     const Node& id_node = reader.require("id");
-    ChecklistItem checklist_item{id(id_node, "item id"), text(reader.require("text"), "item text")};
+    ChecklistItem checklist_item{id(id_node, "item id"), text(reader.require("text"), "item text"), {}};
+    if (const Node* done_by = reader.find("done_by")) {
+      checklist_item.done_by = one_of(*done_by, "done_by", done_by_names());
+    }
     claim(m_item_ids, id_node, checklist_item.id, "checklist item id");
     items.push_back(std::move(checklist_item));
   }

@@ -22,9 +22,10 @@ bool is_placeholder(std::string_view name) {
 
 const std::vector<std::string>& template_placeholders() {
   static const std::vector<std::string> names = {
-      "id",     "title",    "severity",   "severity_name", "status",     "impact",
-      "started_at", "acknowledged_at", "resolved_at", "commander", "findings", "next_steps",
-      "eta",    "root_cause", "fix",      "monitoring",
+      "id",          "title",      "severity",   "severity_name", "status",   "impact",
+      "started_at",  "acknowledged_at", "resolved_at", "duration", "next_update", "commander",
+      "findings",    "next_steps", "eta",        "eta_at",        "root_cause", "fix",
+      "monitoring",  "links",      "contacts",
   };
   return names;
 }

@@ -143,29 +143,47 @@ std::optional<int> small_number(std::string_view word) {
   return number;
 }
 
-// ITEM as typed: a post-incident item by its id, or a phase item by id or number
-// (`label` says which it was, as the hint shows it). find_entry knows only the phase
-// items, so an unknown id is refused here, with a suggestion from both lists.
-const ChecklistItem& find_item(const Runbook& runbook, const std::vector<ChecklistEntry>& entries,
-                               const std::string& word, std::string& label) {
-  if (const ChecklistItem* post = find_post_incident_item(runbook, word)) {
-    label = post->id;
-    return *post;
+// "30m", "1h30m", "2 hours": a span of time, as parse_when reads "30m ago"; nullopt for
+// anything else (an ETA may be any text: "after the rollback").
+std::optional<Seconds> parse_span(std::string_view text) {
+  if (text.empty() || text.front() == '-' || text::to_lower(text).find("ago") != std::string::npos) {
+    return std::nullopt;
   }
-  const bool named = std::any_of(entries.begin(), entries.end(), [&](const auto& e) { return e.item->id == word; });
-  if (!small_number(word) && !named) {
-    std::vector<std::string> ids;
-    for (const auto& entry : entries) {
-      ids.push_back(entry.item->id);
-    }
-    for (const auto& group : runbook.post_incident) {
-      for (const auto& item : group.items) {
-        ids.push_back(item.id);
-      }
-    }
-    throw UsageError(fmt::format("no checklist item '{}' for this incident{}", text::escape_control(word),
-                                 text::did_you_mean(word, ids)));
+  const Timestamp base = std::chrono::sys_days{std::chrono::year{5000} / 1 / 1};
+  const ParsedWhen parsed = parse_when(std::string(text) + " ago", base, Zone::utc());
+  if (!parsed.at) {
+    return std::nullopt;
   }
+  return between(*parsed.at, base);
+}
+
+// A `checked` event (via `command`) for each item of the incident's checklists whose
+// done_by is `command` and that is neither done nor skipped. Nothing when the runbook in
+// use lacks what the incident was opened under: a foreign item is never ticked.
+void append_ticks(Decision<Ticked>& decision, const Runbook& runbook, const Incident& incident,
+                  std::string_view command, const Stamp& stamp, Timestamp at) {
+  if (!runbook_lacks(runbook, incident).empty()) {
+    return;
+  }
+  for (const auto& entry : checklist_entries(runbook, incident.grade.severity)) {
+    if (entry.item->done_by != command) {
+      continue;
+    }
+    if (const auto it = incident.items.find(entry.item->id);
+        it != incident.items.end() && (it->second.checked || !it->second.skipped.empty())) {
+      continue;
+    }
+    Event event = make(event_type::checked, stamp, at);
+    event.set(field::item, entry.item->id);
+    event.set(field::via, std::string(command));
+    decision.events.push_back(std::move(event));
+    decision.outcome.items.push_back(fmt::format("{}. {}", entry.number, entry.item->text));
+  }
+}
+
+// ITEM as typed: an id or a number of the incident's checklists; `label` is its number.
+const ChecklistItem& find_item(const std::vector<ChecklistEntry>& entries, const std::string& word,
+                               std::string& label) {
   const ChecklistEntry& entry = find_entry(entries, word);
   label = std::to_string(entry.number);
   return *entry.item;
@@ -211,12 +229,12 @@ RunbookPin pin_of(const Runbook& runbook) {
   return pin;
 }
 
-std::optional<std::string> runbook_fit(const Runbook& runbook, const Incident& incident) {
+std::vector<std::string> runbook_lacks(const Runbook& runbook, const Incident& incident) {
   const RunbookPin& pin = incident.runbook;
-  if (pin.empty() || pin.digest == runbook.digest) {
-    return std::nullopt;
-  }
   std::vector<std::string> missing;
+  if (pin.empty() || pin.digest == runbook.digest) {
+    return missing;
+  }
   if (runbook.find_severity_by_id(incident.grade.severity) == nullptr) {
     missing.push_back(fmt::format("severity {}", incident.grade.severity));
   }
@@ -231,6 +249,15 @@ std::optional<std::string> runbook_fit(const Runbook& runbook, const Incident& i
   if (!items.empty()) {
     missing.push_back(fmt::format("item{} {}", items.size() == 1 ? "" : "s", some_of(items)));
   }
+  return missing;
+}
+
+std::optional<std::string> runbook_fit(const Runbook& runbook, const Incident& incident) {
+  const RunbookPin& pin = incident.runbook;
+  if (pin.empty() || pin.digest == runbook.digest) {
+    return std::nullopt;
+  }
+  const std::vector<std::string> missing = runbook_lacks(runbook, incident);
   const std::string pinned = fmt::format("{} ({})", text::escape_control(pin.source), short_digest(pin.digest));
   if (!missing.empty()) {
     throw ConflictError(fmt::format(
@@ -255,6 +282,9 @@ Event open_incident(const Runbook& runbook, const OpenRequest& request, const St
   if (!impact.empty()) {
     event.set(field::impact, impact);
   }
+  if (const std::string key = clean_line(request.dedup_key, "--dedup-key", k_max_name_bytes, true); !key.empty()) {
+    event.set(field::dedup_key, key);
+  }
   if (!commander.empty()) {
     event.set(field::commander, commander);
   }
@@ -268,14 +298,54 @@ Event open_incident(const Runbook& runbook, const OpenRequest& request, const St
   return event;
 }
 
-Decision<Done> acknowledge(const Incident& incident, const Stamp& stamp) {
+Decision<Ticked> acknowledge(const Runbook* runbook, const Incident& incident, const Stamp& stamp) {
   require_active(incident, "there is nothing to acknowledge");
   if (incident.acknowledged_at) {
     throw ConflictError(fmt::format("{} was already acknowledged by {} at {}", incident.id,
                                     text::escape_control(incident.acknowledged_by),
                                     format_rfc3339(*incident.acknowledged_at)));
   }
-  return one(make(event_type::acknowledged, stamp, event_time(stamp, incident)));
+  const Timestamp at = event_time(stamp, incident);
+  Decision<Ticked> decision = one<Ticked>(make(event_type::acknowledged, stamp, at));
+  if (runbook != nullptr) {
+    append_ticks(decision, *runbook, incident, "ack", stamp, at);
+    if (incident.commander.empty()) {  // the actor becomes commander
+      append_ticks(decision, *runbook, incident, "commander", stamp, at);
+    }
+  }
+  return decision;
+}
+
+Decision<Ticked> complete_by(const Runbook& runbook, const Incident& incident, std::string_view command,
+                             const Stamp& stamp) {
+  Decision<Ticked> decision;
+  if (incident.status != Status::closed) {
+    append_ticks(decision, runbook, incident, command, stamp, event_time(stamp, incident));
+  }
+  return decision;
+}
+
+Decision<Done> edit(const Incident& incident, const EditRequest& request, const Stamp& stamp) {
+  if (!request.title && !request.impact) {
+    throw UsageError("nothing to change: give --title, --impact or both");
+  }
+  require_not_closed(incident);
+  Event event = make(event_type::edited, stamp, event_time(stamp, incident));
+  bool changed = false;
+  if (request.title) {
+    std::string title = clean_line(*request.title, "--title", k_max_title_bytes);
+    changed = changed || title != incident.title;
+    event.set(field::title, std::move(title));
+  }
+  if (request.impact) {
+    std::string impact = clean_text(*request.impact, "--impact", k_max_text_bytes, true);
+    changed = changed || impact != incident.impact;
+    event.set(field::impact, std::move(impact));
+  }
+  if (!changed) {
+    return {};
+  }
+  return one(std::move(event));
 }
 
 void check_update(const UpdateRequest& request) {
@@ -292,21 +362,26 @@ void check_update(const UpdateRequest& request) {
   (void)clean_line(request.eta, "--eta", k_max_name_bytes, true);
 }
 
-Decision<Done> post_update(const Runbook& runbook, const Incident& incident, const UpdateRequest& request,
-                           const Stamp& stamp) {
+Decision<PreviousEta> post_update(const Runbook& runbook, const Incident& incident, const UpdateRequest& request,
+                                  const Stamp& stamp) {
   check_update(request);
   (void)runbook_fit(runbook, incident);
   require_active(incident, fmt::format("reopen it first ('incident reopen {}')", incident.id));
-  Event event = make(event_type::updated, stamp, event_time(stamp, incident));
+  const Timestamp at = event_time(stamp, incident);
+  Event event = make(event_type::updated, stamp, at);
   event.set(field::findings, clean_text(request.findings, "--findings", k_max_text_bytes));
   event.set(field::next_steps, clean_text(request.next_steps, "--next", k_max_text_bytes));
   if (auto eta = clean_line(request.eta, "--eta", k_max_name_bytes, true); !eta.empty()) {
+    // "30m" from the update is a moment: a reader later must know when.
+    if (const auto span = parse_span(eta)) {
+      event.set(field::eta_at, at + *span);
+    }
     event.set(field::eta, std::move(eta));
   }
   if (!request.status.empty()) {
     event.set(field::status, std::string(status_name(*parse_status(request.status))));
   }
-  return one(std::move(event));
+  return one(std::move(event), PreviousEta{incident.eta, incident.eta_at});
 }
 
 Decision<Done> resolve(const Runbook& runbook, const Incident& incident, const ResolveRequest& request,
@@ -354,26 +429,36 @@ Decision<Done> add_note(const Incident& incident, std::string_view text, const S
 }
 
 Decision<Regrade> change_severity(const Runbook& runbook, const Incident& incident, std::string_view severity_text,
-                                  const Stamp& stamp) {
+                                  std::string_view reason_text, const Stamp& stamp) {
   const Severity& severity = runbook.severity(severity_text);
+  const std::string reason = clean_text(reason_text, "--reason", k_max_text_bytes, true);
   (void)runbook_fit(runbook, incident);
   require_not_closed(incident);
   Decision<Regrade> decision{{}, {incident.grade, incident.grade.severity != severity.id}};
   if (decision.outcome.changed) {
     Event event = make(event_type::severity_changed, stamp, event_time(stamp, incident));
     set_grade(event, severity);
+    if (!reason.empty()) {
+      event.set(field::reason, reason);
+    }
     decision.events.push_back(std::move(event));
   }
   return decision;
 }
 
-Decision<Handover> hand_off(const Incident& incident, std::string_view commander_text, const Stamp& stamp) {
+Decision<Handover> hand_off(const Incident& incident, std::string_view commander_text, std::string_view reason_text,
+                            const Stamp& stamp) {
   const std::string commander = clean_line(commander_text, "NAME", k_max_name_bytes);
+  const std::string reason = clean_text(reason_text, "--reason", k_max_text_bytes, true);
   require_not_closed(incident);
-  Decision<Handover> decision{{}, {incident.commander, incident.commander != commander}};
+  // Names are people's: GUS is gus.
+  Decision<Handover> decision{{}, {incident.commander, !text::iequals(incident.commander, commander)}};
   if (decision.outcome.changed) {
     Event event = make(event_type::handed_off, stamp, event_time(stamp, incident));
     event.set(field::commander, commander);
+    if (!reason.empty()) {
+      event.set(field::reason, reason);
+    }
     decision.events.push_back(std::move(event));
   }
   return decision;
@@ -397,7 +482,7 @@ Decision<Marked> mark_items(const Runbook& runbook, const Incident& incident, co
   std::set<std::string_view> seen;  // an item named twice is marked once
   for (const auto& word : request.items) {
     std::string label;
-    const ChecklistItem& item = find_item(runbook, entries, word, label);
+    const ChecklistItem& item = find_item(entries, word, label);
     if (!seen.insert(item.id).second) {
       continue;
     }

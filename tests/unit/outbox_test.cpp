@@ -24,7 +24,7 @@ struct Fixture {
   Store store{dir.path() / "state"};
   Outbox outbox{dir.path() / "state" / "outbox"};
   Stamp stamp{"alice", k_t0 + std::chrono::minutes(5), std::nullopt};
-  std::string id = store.create(open_incident(default_runbook(), {"db down", "P1", "", ""}, {"alice", k_t0, {}})).id;
+  std::string id = store.create(open_incident(default_runbook(), {"db down", "P1", "", "", ""}, {"alice", k_t0, {}})).id;
 };
 
 ChatConfig config_of(std::vector<ChatKind> kinds) {

@@ -2,8 +2,10 @@
 
 #include "incident/render.hpp"
 #include "incident/template.hpp"
+#include "support/default_runbook.hpp"
 
 using namespace incident;
+using incident::test::default_runbook;
 
 namespace {
 
@@ -40,9 +42,27 @@ Incident everything_set() {
 // value for each, or a valid runbook would render an empty field.
 TEST_CASE("every placeholder a template may use has a value") {
   const Incident incident = everything_set();
+  const Timestamp later = *parse_rfc3339("2026-11-27T04:00:00Z");
   for (const auto& name : template_placeholders()) {
     INFO(name);
-    CHECK_FALSE(placeholder_value(incident, name).empty());
+    CHECK_FALSE(placeholder_value(default_runbook(), incident, name, later).empty());
   }
-  CHECK(placeholder_value(incident, "no_such_placeholder").empty());
+  CHECK(placeholder_value(default_runbook(), incident, "no_such_placeholder", later).empty());
+}
+
+TEST_CASE("placeholder values read well in the team zone") {
+  Incident incident = everything_set();
+  const Timestamp later = *parse_rfc3339("2026-11-27T04:00:00Z");
+  Runbook runbook = default_runbook();
+  CHECK(placeholder_value(runbook, incident, "started_at", later) == "2026-11-27 03:12 UTC");
+  CHECK(placeholder_value(runbook, incident, "duration", later) == "48m");
+  CHECK(placeholder_value(runbook, incident, "eta", later) == "e");
+  incident.eta = "30m";
+  incident.eta_at = *parse_rfc3339("2026-11-27T04:15:00Z");
+  CHECK(placeholder_value(runbook, incident, "eta", later) == "30m (by 04:15 UTC)");
+  CHECK(placeholder_value(runbook, incident, "eta_at", later) == "2026-11-27 04:15 UTC");
+  CHECK(placeholder_value(runbook, incident, "links", later).starts_with("Ops Dashboard: /admin/ops\n"));
+  runbook.timezone = "CET-1CEST,M3.5.0,M10.5.0/3";
+  CHECK(placeholder_value(runbook, incident, "started_at", later) == "2026-11-27 04:12 CET");
+  CHECK(placeholder_value(runbook, incident, "eta", later) == "30m (by 05:15 CET)");
 }

@@ -73,7 +73,7 @@ void run_schedule(int schedule) {
     for (const char* name : {"alice", "bob", "carol"}) {
       machines.emplace_back(name, dir.path() / name);
     }
-    const Incident opened = machines[0].store.create(open_incident(runbook, {"db down", "P1", "", ""},
+    const Incident opened = machines[0].store.create(open_incident(runbook, {"db down", "P1", "", "", ""},
                                                                    stamp_of(machines[0], 0)));
     const std::string id = opened.id;
     std::set<std::string> written = {opened.events.front().id};
@@ -96,10 +96,10 @@ void run_schedule(int schedule) {
         const Incident after = machine.store.append_events(id, [&](const Incident& current) -> std::vector<Event> {
           switch (op) {
             case 0: return add_note(current, fmt::format("note {}", step), stamp).events;
-            case 1: return acknowledge(current, stamp).events;
+            case 1: return acknowledge(nullptr, current, stamp).events;
             case 2: return mark_items(runbook, current, {"checked", {"initial.check-dashboard"}, ""}, stamp).events;
-            case 3: return change_severity(runbook, current, step % 2 == 0 ? "P0" : "P3", stamp).events;
-            case 4: return hand_off(current, machine.name, stamp).events;
+            case 3: return change_severity(runbook, current, step % 2 == 0 ? "P0" : "P3", "", stamp).events;
+            case 4: return hand_off(current, machine.name, "", stamp).events;
             default: return resolve(runbook, current, {"cause", "fix", "watch"}, stamp).events;
           }
         });
@@ -158,7 +158,7 @@ TEST_CASE("sync: the remote's history holds only incident files, one commit per 
   const fs::path remote = dir.path() / "remote.git";
   git_init_bare(remote);
   Machine a("alice", dir.path() / "a");
-  const Incident opened = a.store.create(open_incident(default_runbook(), {"db down", "P1", "", ""}, stamp_of(a, 0)));
+  const Incident opened = a.store.create(open_incident(default_runbook(), {"db down", "P1", "", "", ""}, stamp_of(a, 0)));
   const SyncReport first = sync_init(a.store, remote.string(), a.options);
   CHECK(first.committed);
   CHECK(first.pushed);

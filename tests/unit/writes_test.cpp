@@ -34,7 +34,7 @@ Incident apply(const Incident& incident, std::vector<Event> added) {
 }
 
 Incident opened(const char* severity = "P1", const Runbook& runbook = default_runbook()) {
-  Event event = open_incident(runbook, {"Checkout API 500s", severity, "", ""}, stamp(at("2026-11-27T03:12:00Z")));
+  Event event = open_incident(runbook, {"Checkout API 500s", severity, "", "", ""}, stamp(at("2026-11-27T03:12:00Z")));
   event.seq = 1;
   event.id = new_event_id();
   return fold("k3x9m2qa", {event});
@@ -51,7 +51,7 @@ Runbook pinned_runbook() {
 
 TEST_CASE("open records the grade, the text as cleaned and the runbook pin") {
   const Runbook runbook = pinned_runbook();
-  const Event event = open_incident(runbook, {"  Checkout API 500s \n", "high", "", "bob"}, stamp());
+  const Event event = open_incident(runbook, {"  Checkout API 500s \n", "high", "", "bob", ""}, stamp());
   CHECK(event.type == "opened");
   CHECK(event.get(field::title) == "Checkout API 500s");
   CHECK(event.get(field::severity) == "P1");
@@ -65,8 +65,8 @@ TEST_CASE("open records the grade, the text as cleaned and the runbook pin") {
   CHECK(event.at == k_now);
   CHECK(event.recorded_at == k_now);
   CHECK(check_event(event, true).empty());
-  CHECK_THROWS_AS(open_incident(runbook, {"x", "P9", "", ""}, stamp()), UsageError);
-  CHECK_THROWS_WITH(open_incident(runbook, {" ", "P1", "", ""}, stamp()), "TITLE is empty");
+  CHECK_THROWS_AS(open_incident(runbook, {"x", "P9", "", "", ""}, stamp()), UsageError);
+  CHECK_THROWS_WITH(open_incident(runbook, {" ", "P1", "", "", ""}, stamp()), "TITLE is empty");
 }
 
 TEST_CASE("the runbook an incident was opened under fits, another must have all it uses") {
@@ -98,15 +98,15 @@ TEST_CASE("the runbook an incident was opened under fits, another must have all 
 
 TEST_CASE("an event's time: now, or --at no later than 5 minutes ahead and not before what it depends on") {
   const Incident incident = opened();
-  CHECK(acknowledge(incident, stamp()).events.at(0).at == k_now);
-  CHECK(acknowledge(incident, stamp(k_now + Seconds{300})).events.at(0).at == k_now + Seconds{300});
-  CHECK_THROWS_WITH(acknowledge(incident, stamp(k_now + Seconds{301})),
+  CHECK(acknowledge(nullptr, incident, stamp()).events.at(0).at == k_now);
+  CHECK(acknowledge(nullptr, incident, stamp(k_now + Seconds{300})).events.at(0).at == k_now + Seconds{300});
+  CHECK_THROWS_WITH(acknowledge(nullptr, incident, stamp(k_now + Seconds{301})),
                     "--at 2026-11-27T04:17:01Z is in the future (now is 2026-11-27T04:12:00Z)");
-  CHECK_THROWS_WITH(acknowledge(incident, stamp(at("2026-11-27T03:00:00Z"))),
+  CHECK_THROWS_WITH(acknowledge(nullptr, incident, stamp(at("2026-11-27T03:00:00Z"))),
                     "--at 2026-11-27T03:00:00Z is before the incident started (2026-11-27T03:12:00Z)");
   // A clock behind the incident's start (another machine's) records at the start.
   const Stamp behind{"alice", at("2026-11-27T03:00:00Z"), std::nullopt};
-  CHECK(acknowledge(incident, behind).events.at(0).at == incident.started_at);
+  CHECK(acknowledge(nullptr, incident, behind).events.at(0).at == incident.started_at);
 
   const Incident resolved = apply(incident, resolve(default_runbook(), incident, {"rc", "fix", ""},
                                                     stamp(at("2026-11-27T04:10:00Z")))
@@ -120,9 +120,9 @@ TEST_CASE("writes refuse what does not apply to the incident as it is") {
   const Incident incident = opened();
   CHECK_THROWS_AS(close(incident, stamp()), ConflictError);
   CHECK_THROWS_AS(reopen(incident, stamp()), ConflictError);
-  const Incident acked = apply(incident, acknowledge(incident, stamp()).events);
+  const Incident acked = apply(incident, acknowledge(nullptr, incident, stamp()).events);
   CHECK(acked.commander == "alice");
-  CHECK_THROWS_WITH(acknowledge(acked, stamp()), Catch::Contains("was already acknowledged by alice"));
+  CHECK_THROWS_WITH(acknowledge(nullptr, acked, stamp()), Catch::Contains("was already acknowledged by alice"));
   const Incident resolved = apply(acked, resolve(default_runbook(), acked, {"rc", "fix", ""}, stamp()).events);
   CHECK_THROWS_AS(post_update(default_runbook(), resolved, {"f", "n", "", ""}, stamp()), ConflictError);
   CHECK_THROWS_AS(resolve(default_runbook(), resolved, {"rc", "fix", ""}, stamp()), ConflictError);
@@ -131,19 +131,19 @@ TEST_CASE("writes refuse what does not apply to the incident as it is") {
 
 TEST_CASE("re-grades and handovers report what was, and record nothing when nothing changes") {
   const Incident incident = opened("P1");
-  const auto same = change_severity(default_runbook(), incident, "high", stamp());
+  const auto same = change_severity(default_runbook(), incident, "high", "", stamp());
   CHECK(same.events.empty());
   CHECK_FALSE(same.outcome.changed);
-  const auto raised = change_severity(default_runbook(), incident, "P0", stamp());
+  const auto raised = change_severity(default_runbook(), incident, "P0", "", stamp());
   REQUIRE(raised.events.size() == 1);
   CHECK(raised.outcome.previous.severity == "P1");
   CHECK(raised.events[0].get(field::response_time) == Seconds{900});
 
-  const auto first = hand_off(incident, "bob", stamp());
+  const auto first = hand_off(incident, "bob", "", stamp());
   CHECK(first.outcome.changed);
   CHECK(first.outcome.previous.empty());
   const Incident bob = apply(incident, first.events);
-  CHECK(hand_off(bob, "bob", stamp()).events.empty());
+  CHECK(hand_off(bob, "bob", "", stamp()).events.empty());
 }
 
 TEST_CASE("check, uncheck and skip mark each named item once, saying which were already so") {

@@ -1,0 +1,33 @@
+#pragma once
+// Help for the app and every command (`incident --help`, `incident COMMAND --help`,
+// `incident help COMMAND`): a CLI11 formatter (help.cpp) that prints the description, the
+// usage line, the command's arguments and options, the global options it accepts, its
+// subcommands and its own examples (one table in help.cpp, keyed by command path), wrapped
+// to the terminal's width.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace CLI {
+class App;
+}
+
+namespace incident::cli {
+
+// Installs the help formatter on `app`. Call it before any command is added: a command
+// takes its parent's formatter when it is made. `global_footer` (the global examples,
+// environment, exit codes) ends the top-level help only; a command's help ends with its
+// own examples, then its own footer (CLI::App::footer), if it has one.
+void install_help(CLI::App& app, std::string global_footer);
+
+// The width help is wrapped to: $COLUMNS when it is a positive number, else the
+// terminal's width when stdout is a terminal, else 80.
+std::size_t help_width();
+
+// `text` in lines of at most `width` columns (code points), each after `indent` spaces,
+// each ending in '\n'; broken at spaces only (a longer word gets a line of its own), and
+// at the line breaks `text` has.
+std::string wrap_text(std::string_view text, std::size_t width, std::size_t indent);
+
+}  // namespace incident::cli
