@@ -89,14 +89,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto replace = nlohmann::ordered_json::error_handler_t::replace;
   (void)incident_json(incident, true, incident.started_at).dump(2, ' ', false, replace);
   (void)summary_json(summary).dump(2, ' ', false, replace);
-  (void)render_list({summary});
-  (void)render_show(incident, incident.started_at);
-  (void)ack_deadline(incident, incident.started_at);
+  (void)render_list({summary}, incident.started_at, Zone::utc());
+  (void)render_show(incident, incident.started_at, Zone::utc());
+  (void)ack_deadline(incident, incident.started_at, Zone::utc());
   for (const auto& event : incident.events) {
     (void)describe_event(incident, event);
   }
   for (auto kind : {TemplateKind::initial, TemplateKind::investigation, TemplateKind::resolution}) {
-    (void)render_message(bundled_runbook(), kind, incident);
+    (void)render_message(bundled_runbook(), kind, incident, incident.started_at);
   }
   return 0;
 }

@@ -242,7 +242,8 @@ std::size_t line_breaks(std::string_view value) {
 
 bool is_multi_line(std::string_view placeholder) {
   return placeholder == "impact" || placeholder == "findings" || placeholder == "next_steps" ||
-         placeholder == "root_cause" || placeholder == "fix" || placeholder == "monitoring";
+         placeholder == "root_cause" || placeholder == "fix" || placeholder == "monitoring" ||
+         placeholder == "links" || placeholder == "contacts";
 }
 
 // The message printed for `kind` is the template, line by line (see the invariants above).
@@ -272,7 +273,7 @@ void check_message(const World& world, const std::string& id, TemplateKind kind,
       const auto close = line.find("}}", open);
       const std::string name = line.substr(open + 2, close - open - 2);
       if (is_multi_line(name)) {
-        continuations += line_breaks(placeholder_value(incident, name));
+        continuations += line_breaks(placeholder_value(world.runbook, incident, name, incident.started_at));
       }
     }
     ++at;

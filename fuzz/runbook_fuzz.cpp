@@ -200,7 +200,7 @@ void render_everything(const Runbook& runbook) {
     (void)scenario_json(scenario).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   }
   for (auto kind : {TemplateKind::initial, TemplateKind::investigation, TemplateKind::resolution}) {
-    const std::string message = render_message(runbook, kind, sample_incident());
+    const std::string message = render_message(runbook, kind, sample_incident(), sample_incident().started_at);
     FUZZ_CHECK(!message.empty() && message.back() == '\n', "a message that does not end a line");
   }
 }

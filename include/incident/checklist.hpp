@@ -22,6 +22,9 @@ struct ChecklistEntry {
   const Phase* phase = nullptr;
   const ChecklistGroup* group = nullptr;
   const ChecklistItem* item = nullptr;
+  // The items that say the same as this one (their same_as is its id), shown as this one:
+  // ticking any of them ticks it.
+  std::vector<const ChecklistItem*> same;
 };
 
 std::vector<ChecklistEntry> checklist_entries(const Runbook& runbook, std::string_view severity_id);
@@ -35,7 +38,8 @@ const Phase& current_phase(const Runbook& runbook, const Incident& incident, Tim
 // none or several match.
 const Phase* find_phase(const Runbook& runbook, std::string_view text);
 
-// ITEM as typed: a stable id ("initial.acknowledge") or a number from the listing.
+// ITEM as typed: a stable id ("initial.acknowledge", or the id of an item that is the same
+// as the entry's) or a number from the listing.
 // Throws UsageError naming the item, with "did you mean" for a near id.
 const ChecklistEntry& find_entry(const std::vector<ChecklistEntry>& entries, std::string_view text);
 

@@ -27,7 +27,8 @@ std::string after_update(const Runbook& runbook, const Incident& incident, const
 // After `severity`: the new response SLA (and whether it is met) and update cadence.
 std::string after_severity(const Runbook& runbook, const Incident& incident, Timestamp now, const Zone& zone);
 
-// A contact value as the seed leaves it to be filled in: "[Senior engineer]", "[Phone/Email]".
+// A contact value as the seed leaves it to be filled in: "[Senior engineer]", "[Phone/Email]",
+// or a record's "Secondary: [Senior engineer]" (it ends in a bracketed text).
 bool is_placeholder_contact(std::string_view value);
 
 // The warning for a contact that is still a placeholder, naming the runbook file and

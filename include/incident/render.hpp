@@ -27,8 +27,8 @@ std::string render_list(const std::vector<Summary>& incidents, Timestamp now, co
 // The line under `list`'s table for the incidents resolved before its window, not closed.
 std::string render_resolved_earlier(std::size_t count, Seconds window);
 
-// The `show` view: the details, then the timeline, one event per line.
-std::string render_show(const Incident& incident, Timestamp as_of);
+// The `show` view: the details, then the timeline, one event per line; times in `zone`.
+std::string render_show(const Incident& incident, Timestamp as_of, const Zone& zone);
 
 // "alice acknowledged" and the like, for the timeline (no time prefix); terminal
 // controls escaped, line breaks in user text too unless `keep_newlines` (for a renderer

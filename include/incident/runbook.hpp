@@ -38,6 +38,11 @@ struct ChecklistItem {
   // The command that completes it, one of done_by_names() ("ack"), or "": ticked on the
   // record by that command.
   std::string done_by;
+  // Another item's id when this one says the same (the seed lists "Schedule postmortem
+  // meeting" in the post-incident phase and "Postmortem meeting scheduled" in the
+  // post-incident checklist): an incident's checklist shows that item once, and ticking
+  // either id ticks it. "" for most items.
+  std::string same_as;
 };
 
 // What an item's done_by may name: "ack" (the incident is acknowledged), "commander"

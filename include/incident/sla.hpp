@@ -13,6 +13,8 @@
 #include "incident/incident.hpp"
 #include "incident/runbook.hpp"
 #include "incident/summary.hpp"
+#include "incident/text.hpp"
+#include "incident/time.hpp"
 
 namespace incident {
 
@@ -88,8 +90,11 @@ struct Assessment {
 // `incident` should already be as it stood at `as_of` (see as_it_stood).
 Assessment assess(const Runbook& runbook, const Incident& incident, Timestamp as_of);
 
-// `incident status` as text and as JSON.
-std::string render_status(const Runbook& runbook, const Incident& incident, const Assessment& assessment);
+// `incident status` as text, its times in `zone`, each value wrapped between words to fit
+// `width` columns (0: never wrapped), each line with the tone it wants on a colour
+// terminal; and as JSON.
+std::vector<text::ToneLine> render_status(const Runbook& runbook, const Incident& incident,
+                                          const Assessment& assessment, const Zone& zone, std::size_t width);
 nlohmann::ordered_json status_json(const Runbook& runbook, const Incident& incident, const Assessment& assessment);
 
 // What `status --check` reports of an active incident: an ack or an update overdue or due

@@ -83,4 +83,24 @@ std::string one_line(std::string_view text);
 // look like a line of the template around it.
 std::string indent_continuation(std::string_view text, std::string_view indent);
 
+// Columns on a terminal: code points (wide characters count one).
+std::size_t columns(std::string_view text);
+// The words of one line, split at spaces.
+std::vector<std::string> words_of(std::string_view text);
+// `words` in lines of at most `width` columns, joined by `joiner`; a longer word gets a
+// line of its own, never broken.
+std::vector<std::string> fill(const std::vector<std::string>& words, std::size_t width, std::string_view joiner = " ");
+// Each line of `text` filled to `width` (an empty line stays one).
+std::vector<std::string> wrap_lines(std::string_view text, std::size_t width);
+
+// How a line of a screen for people wants to look on a colour terminal (the CLI decides
+// whether it paints): alarm is overdue or breached (red), caution due soon (yellow).
+enum class Tone : unsigned char { plain, alarm, caution };
+struct ToneLine {
+  Tone tone = Tone::plain;
+  std::string text;  // one or more whole lines, each ending in '\n'
+};
+// The lines' text, unpainted.
+std::string plain(const std::vector<ToneLine>& lines);
+
 }  // namespace incident::text

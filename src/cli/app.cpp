@@ -417,6 +417,9 @@ void build(CLI::App& app, Context& ctx, std::string_view command_word) {
   app.add_option("--as", options.actor, "Who is acting (default: $USER)")->envname("INCIDENT_USER")->type_name("NAME");
   app.add_flag("--json", options.json, "Print one JSON document on stdout instead of text");
   app.add_flag("-v,--verbose", options.verbose, "Log decisions and timings on stderr");
+  app.add_option("--color", options.color, "Colour on a terminal: auto (default; none with NO_COLOR), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->type_name("WHEN");
 
   // Only the command named on the line is registered: setting up all of them was half
   // of what `show` costs. Help, a mistyped or a missing command get them all.

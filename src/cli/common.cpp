@@ -1,6 +1,7 @@
 #include "common.hpp"
 
 #include <CLI/CLI.hpp>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -12,6 +13,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <utility>
 
 #include "incident/clipboard.hpp"
 #include "incident/error.hpp"
@@ -39,6 +41,7 @@ Store open_store(const Context& ctx) {
   store.on_commit([&ctx](const Incident& incident) {
     ctx.recorded.push_back(fmt::format("{} ({})", incident.id,
                                        incident.events.empty() ? "" : incident.events.back().type));
+    ctx.hint(std::exchange(ctx.understood_at, {}));
   });
   return store;
 }
@@ -57,8 +60,10 @@ namespace {
 Timestamp read_time(const std::string& at_option, Timestamp current) {
   const ParsedWhen parsed = parse_when(at_option, current, Zone::user());
   if (!parsed.at) {
-    throw UsageError(fmt::format("--at '{}': {} (accepted: {})", text::escape_control(at_option), parsed.error,
-                                 k_time_forms));
+    // Every refusal shows the forms, once.
+    const bool shows_forms = parsed.error.find(k_time_forms) != std::string::npos;
+    throw UsageError(fmt::format("--at '{}': {}{}", text::escape_control(at_option), parsed.error,
+                                 shows_forms ? "" : fmt::format(" (accepted: {})", k_time_forms)));
   }
   return *parsed.at;
 }
@@ -91,7 +96,9 @@ Stamp stamp(const Context& ctx, const std::string& at_option) {
   Stamp result{ctx.actor(), now(), std::nullopt};
   if (!at_option.empty()) {
     result.at = read_time(at_option, result.now);
-    ctx.hint(fmt::format("Recorded at {}.\n", understood(*result.at, result.now)));
+    if (!parse_rfc3339(at_option)) {  // said once the write is on the record (open_store)
+      ctx.understood_at = fmt::format("Recorded at {}.\n", understood(*result.at, result.now));
+    }
   }
   return result;
 }
@@ -123,6 +130,22 @@ std::string ticked_lines(const Ticked& ticked) {
     out += fmt::format("Ticked {}\n", item);
   }
   return out;
+}
+
+std::size_t terminal_width() {
+  if (const char* variable = std::getenv("COLUMNS"); variable != nullptr) {
+    const std::string_view text = variable;
+    std::size_t value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error == std::errc{} && end == text.data() + text.size() && value > 0) {
+      return value;
+    }
+  }
+  winsize size{};
+  if (isatty(STDOUT_FILENO) != 0 && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0) {
+    return size.ws_col;
+  }
+  return 0;
 }
 
 bool can_ask() { return isatty(STDIN_FILENO) != 0 && isatty(STDERR_FILENO) != 0; }

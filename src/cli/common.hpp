@@ -39,8 +39,9 @@ void add_as_of_option(CLI::App& command, std::string& at, std::string_view what 
 // other than RFC 3339 is echoed on stderr as it was understood.
 Timestamp as_of(const Context& ctx, const std::string& at_option);
 
-// Who acts and when, for a write: the actor (--as ...), now, and --at when given (echoed
-// on stderr as understood: "Recorded at 2026-12-02 03:12 CET, 2026-12-02 02:12 UTC (18m ago).").
+// Who acts and when, for a write: the actor (--as ...), now, and --at when given. A form
+// other than RFC 3339 is echoed on stderr as understood once the write is on the record
+// ("Recorded at 2026-12-02 03:12 CET, 2026-12-02 02:12 UTC (18m ago).").
 Stamp stamp(const Context& ctx, const std::string& at_option);
 
 // The runbook, checked against the incident (writes.hpp: runbook_fit): a warning on
@@ -64,6 +65,10 @@ void ask_if_missing(const Context& ctx, std::string& value, std::string_view opt
                     std::string_view current = {});
 // Whether ask_if_missing can ask: stdin and stderr are terminals.
 bool can_ask();
+
+// The columns text for people is fitted to: $COLUMNS when it is a positive number, else the
+// terminal's width when stdout is a terminal, else 0 (unknown: a pipe or a file).
+std::size_t terminal_width();
 
 // Splits "[ID] VALUE" positionals: one value means no ID.
 struct IdAndValue {

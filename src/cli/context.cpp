@@ -9,7 +9,9 @@
 
 #include <chrono>
 #include <cstdio>
+#include <algorithm>
 #include <cstdlib>
+#include <string_view>
 
 #include "incident/error.hpp"
 #include "incident/runbook_cache.hpp"
@@ -165,6 +167,40 @@ std::string Context::actor() const {
 }
 
 void Context::out(std::string_view text) const { write_all(stdout, text); }
+
+bool Context::colour() const {
+  if (options.color != "auto") {
+    return options.color == "always";
+  }
+  const char* no_color = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  return isatty(STDOUT_FILENO) != 0 && (no_color == nullptr || *no_color == '\0') &&
+         (term == nullptr || std::string_view(term) != "dumb");
+}
+
+void Context::out(const std::vector<text::ToneLine>& lines) const {
+  const bool paint = colour();
+  std::string screen;
+  for (const auto& line : lines) {
+    const std::string safe = text::terminal_safe(line.text);
+    const char* sgr = line.tone == text::Tone::alarm ? "\x1b[31m" : line.tone == text::Tone::caution ? "\x1b[33m" : "";
+    if (!paint || *sgr == '\0') {
+      screen += safe;
+      continue;
+    }
+    // Each physical line painted on its own, the reset before its newline, so a pager or a
+    // terminal that wraps never carries the colour over.
+    std::size_t at = 0;
+    while (at < safe.size()) {
+      const std::size_t end = std::min(safe.find('\n', at), safe.size());
+      screen += fmt::format("{}{}\x1b[0m{}", sgr, std::string_view(safe).substr(at, end - at), end < safe.size() ? "\n" : "");
+      at = end + 1;
+    }
+  }
+  if (std::fwrite(screen.data(), 1, screen.size(), stdout) != screen.size()) {
+    throw OutputError();
+  }
+}
 
 void Context::out_json(const nlohmann::ordered_json& document) const {
   write_all(stdout, document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));

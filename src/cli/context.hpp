@@ -15,6 +15,7 @@
 #include "incident/chat.hpp"
 #include "incident/error.hpp"
 #include "incident/runbook.hpp"
+#include "incident/text.hpp"
 
 namespace incident::cli {
 
@@ -24,6 +25,7 @@ struct GlobalOptions {
   std::string actor;  // --as / INCIDENT_USER
   bool json = false;  // --json
   bool verbose = false;  // --verbose: timings and decisions on stderr
+  std::string color = "auto";  // --color auto|always|never
 };
 
 // Standard output could not be written (a full disk, a closed pipe).
@@ -43,6 +45,9 @@ public:
   // stores: a command whose output fails after a write says what was recorded
   // (ExitCode::output_lost), so a script does not repeat it.
   mutable std::vector<std::string> recorded;
+  // How --at was read ("Recorded at 03:12 CET, 02:12 UTC (18m ago).\n"), said on stderr
+  // by the first write that commits: never for a command that records nothing.
+  mutable std::string understood_at;
 
   // What to do with the message a command prints, besides printing it (--post, --copy).
   struct Delivery {
@@ -84,6 +89,12 @@ public:
 
   // stdout: the message to paste, exactly as given.
   void out(std::string_view text) const;
+  // stdout: a screen for people, each line painted with its tone when colour() says so.
+  void out(const std::vector<text::ToneLine>& lines) const;
+  // Whether stdout gets colour: --color always; never with --color never; with auto (the
+  // default) only when stdout is a terminal, TERM is not "dumb" and NO_COLOR is unset or
+  // empty (no-color.org: the option overrides the variable).
+  [[nodiscard]] bool colour() const;
   // stdout: one JSON document, pretty-printed, newline-terminated.
   void out_json(const nlohmann::ordered_json& document) const;
   // stderr: guidance for the human (not a log line).

@@ -4,13 +4,13 @@
 // option means, and examples of that command.
 #include "help.hpp"
 
-#include <sys/ioctl.h>
+#include "common.hpp"
+
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -192,62 +192,10 @@ constexpr std::size_t k_most_left = 26;  // a wider left column puts its descrip
 constexpr std::size_t k_least_right = 24;  // a narrower right column: descriptions below
 constexpr std::size_t k_below_indent = 6;  // of a description below its names
 
-// Columns on a terminal: code points (the help text is ours; nothing in it is wide).
-std::size_t columns(std::string_view text) {
-  return static_cast<std::size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
-}
-
-std::vector<std::string> words_of(std::string_view text) {
-  std::vector<std::string> words;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    const std::size_t start = text.find_first_not_of(' ', at);
-    if (start == std::string_view::npos) {
-      break;
-    }
-    const std::size_t end = std::min(text.find(' ', start), text.size());
-    words.emplace_back(text.substr(start, end - start));
-    at = end;
-  }
-  return words;
-}
-
-// `words` in lines of at most `width` columns; a longer word gets a line of its own.
-std::vector<std::string> fill(const std::vector<std::string>& words, std::size_t width, std::string_view joiner = " ") {
-  std::vector<std::string> lines;
-  std::string line;
-  for (const auto& word : words) {
-    if (!line.empty() && columns(line) + columns(joiner) + columns(word) > width) {
-      lines.push_back(std::move(line));
-      line.clear();
-    }
-    if (!line.empty()) {
-      line += joiner;
-    }
-    line += word;
-  }
-  if (!line.empty()) {
-    lines.push_back(std::move(line));
-  }
-  return lines;
-}
-
-// Each line of `text` filled to `width`.
-std::vector<std::string> wrap_lines(std::string_view text, std::size_t width) {
-  std::vector<std::string> lines;
-  std::size_t at = 0;
-  while (at <= text.size()) {
-    const std::size_t end = std::min(text.find('\n', at), text.size());
-    const auto filled = fill(words_of(text.substr(at, end - at)), width);
-    if (filled.empty()) {
-      lines.emplace_back();
-    }
-    lines.insert(lines.end(), filled.begin(), filled.end());
-    at = end + 1;
-  }
-  return lines;
-}
+using text::columns;
+using text::fill;
+using text::words_of;
+using text::wrap_lines;
 
 std::string indented(const std::vector<std::string>& lines, std::size_t indent) {
   std::string out;
@@ -577,7 +525,7 @@ public:
   explicit HelpFormatter(std::string global_footer) : m_global_footer(std::move(global_footer)) {}
 
   std::string make_help(const CLI::App* app, std::string /*name*/, CLI::AppFormatMode /*mode*/) const override {
-    const std::size_t width = help_width();
+    const std::size_t width = terminal_width() > 0 ? terminal_width() : k_default_width;
     const std::string path = path_of(app);
     const bool top = app->get_parent() == nullptr;
 
@@ -621,28 +569,6 @@ private:
 };
 
 }  // namespace help_format
-
-std::size_t help_width() {
-  if (const char* variable = std::getenv("COLUMNS"); variable != nullptr) {
-    const std::string_view text = variable;
-    std::size_t value = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error == std::errc{} && end == text.data() + text.size() && value > 0) {
-      return value;
-    }
-  }
-  if (isatty(STDOUT_FILENO) != 0) {
-    winsize size{};
-    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
-      return size.ws_col;
-    }
-  }
-  return help_format::k_default_width;
-}
-
-std::string wrap_text(std::string_view text, std::size_t width, std::size_t indent) {
-  return help_format::indented(help_format::wrap_lines(text, width > indent ? width - indent : 1), indent);
-}
 
 void install_help(CLI::App& app, std::string global_footer) {
   app.formatter(std::make_shared<help_format::HelpFormatter>(std::move(global_footer)));

@@ -21,13 +21,5 @@ namespace incident::cli {
 // own examples, then its own footer (CLI::App::footer), if it has one.
 void install_help(CLI::App& app, std::string global_footer);
 
-// The width help is wrapped to: $COLUMNS when it is a positive number, else the
-// terminal's width when stdout is a terminal, else 80.
-std::size_t help_width();
-
-// `text` in lines of at most `width` columns (code points), each after `indent` spaces,
-// each ending in '\n'; broken at spaces only (a longer word gets a line of its own), and
-// at the line breaks `text` has.
-std::string wrap_text(std::string_view text, std::size_t width, std::size_t indent);
 
 }  // namespace incident::cli

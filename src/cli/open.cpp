@@ -4,10 +4,12 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "commands.hpp"
 #include "common.hpp"
+#include "incident/checklist.hpp"
 #include "incident/render.hpp"
-#include "incident/render_runbook.hpp"
 #include "incident/text.hpp"
 
 namespace incident::cli {
@@ -15,7 +17,16 @@ namespace incident::cli {
 namespace {
 
 // 'it'\''s' for a POSIX shell.
+// `word` as one word for sh: as it is when it holds only characters no shell treats
+// specially, else in single quotes.
 std::string shell_quote(std::string_view word) {
+  const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("_-./:=@+,%").find(c) != std::string_view::npos;
+  });
+  if (plain) {
+    return std::string(word);
+  }
   std::string out = "'";
   for (const char c : word) {
     out += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -117,7 +128,7 @@ void register_open(CLI::App& app, Context& ctx) {
                                               : ack_deadline(incident, when.now, Zone::user()));
     guidance += ticked_lines(ticked);
     if (!runbook.phases.empty()) {
-      guidance += "\n" + render_checklist_text(runbook, runbook.phases.front(), incident.grade.severity);
+      guidance += "\n" + render_incident_checklist(runbook, incident, when.now, &runbook.phases.front());
     }
     guidance += o->ack ? fmt::format("\nNext: incident check {} ITEM as you go; incident update ...\n", incident.id)
                        : fmt::format("\nNext: incident ack {}\n", incident.id);

@@ -14,7 +14,7 @@ void register_show(CLI::App& app, Context& ctx) {
   command->callback([&ctx, id] {
     const Store store = open_store(ctx);
     const Incident incident = store.load(store.resolve_id(*id));
-    print_result(ctx, incident, render_show(incident, now()));
+    print_result(ctx, incident, render_show(incident, now(), Zone::user()));
   });
 }
 

@@ -119,7 +119,7 @@ void register_status(CLI::App& app, Context& ctx) {
     if (ctx.options.json) {
       ctx.out_json(status_json(runbook, incident, assessment));
     } else {
-      ctx.out(render_status(runbook, incident, assessment));
+      ctx.out(render_status(runbook, incident, assessment, Zone::user(), terminal_width()));
     }
   });
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 
 #include "incident/error.hpp"
 #include "incident/render_runbook.hpp"
@@ -14,15 +15,42 @@ namespace incident {
 
 namespace {
 
-const ItemState* state_of(const Incident& incident, const ChecklistItem& item) {
-  const auto it = incident.items.find(item.id);
-  return it == incident.items.end() ? nullptr : &it->second;
+using Json = nlohmann::ordered_json;
+
+// The item's state on the timeline, or that of an item that says the same (a file may have
+// ticked either id): a checked one first, then a skipped one.
+const ItemState* state_of(const Incident& incident, const ChecklistEntry& entry) {
+  const ItemState* found = nullptr;
+  const auto consider = [&](const ChecklistItem& item) {
+    const auto it = incident.items.find(item.id);
+    if (it == incident.items.end()) {
+      return;
+    }
+    const ItemState& state = it->second;
+    if (found == nullptr || (state.checked && !found->checked) ||
+        (!found->checked && found->skipped.empty() && !state.skipped.empty())) {
+      found = &state;
+    }
+  };
+  consider(*entry.item);
+  for (const ChecklistItem* item : entry.same) {
+    consider(*item);
+  }
+  return found;
 }
 
 // Done: checked or skipped (a skip with its reason is a decision, not a gap).
-bool is_done(const Incident& incident, const ChecklistItem& item) {
-  const ItemState* state = state_of(incident, item);
+bool is_done(const Incident& incident, const ChecklistEntry& entry) {
+  const ItemState* state = state_of(incident, entry);
   return state != nullptr && (state->checked || !state->skipped.empty());
+}
+
+Json same_ids(const ChecklistEntry& entry) {
+  Json ids = Json::array();
+  for (const ChecklistItem* item : entry.same) {
+    ids.push_back(item->id);
+  }
+  return ids;
 }
 
 // "done/total" of the entries that `in` selects.
@@ -32,7 +60,7 @@ std::string progress(const Incident& incident, const std::vector<ChecklistEntry>
   int total = 0;
   for (const auto& entry : entries) {
     if (in(entry)) {
-      done += is_done(incident, *entry.item) ? 1 : 0;
+      done += is_done(incident, entry) ? 1 : 0;
       ++total;
     }
   }
@@ -42,8 +70,7 @@ std::string progress(const Incident& incident, const std::vector<ChecklistEntry>
 }  // namespace
 
 std::vector<ChecklistEntry> checklist_entries(const Runbook& runbook, std::string_view severity_id) {
-  std::vector<ChecklistEntry> entries;
-  int number = 0;
+  std::vector<ChecklistEntry> all;
   for (const auto& phase : runbook.phases) {
     const Checklist* checklist = phase.checklist_for(severity_id);
     if (checklist == nullptr) {
@@ -51,14 +78,34 @@ std::vector<ChecklistEntry> checklist_entries(const Runbook& runbook, std::strin
     }
     for (const auto& group : checklist->groups) {
       for (const auto& item : group.items) {
-        entries.push_back({++number, &phase, &group, &item});
+        all.push_back({0, &phase, &group, &item, {}});
       }
     }
   }
   // The post-incident checklist belongs to the last phase (what follows resolution).
   for (const auto& group : runbook.post_incident) {
     for (const auto& item : group.items) {
-      entries.push_back({++number, &runbook.phases.back(), &group, &item});
+      all.push_back({0, &runbook.phases.back(), &group, &item, {}});
+    }
+  }
+  // An item that says the same as another one listed here is shown as that one.
+  std::map<std::string_view, std::size_t> at;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    at.emplace(all[i].item->id, i);
+  }
+  std::vector<bool> folded(all.size(), false);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const std::string& target = all[i].item->same_as;
+    if (const auto it = at.find(target); !target.empty() && it != at.end() && all[it->second].item->same_as.empty()) {
+      all[it->second].same.push_back(all[i].item);
+      folded[i] = true;
+    }
+  }
+  std::vector<ChecklistEntry> entries;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (!folded[i]) {
+      entries.push_back(std::move(all[i]));
+      entries.back().number = static_cast<int>(entries.size());
     }
   }
   return entries;
@@ -111,7 +158,8 @@ const ChecklistEntry& find_entry(const std::vector<ChecklistEntry>& entries, std
         fmt::format("there is no item {} (this incident's checklists have 1 to {})", number, entries.size()));
   }
   for (const auto& entry : entries) {
-    if (entry.item->id == text) {
+    if (entry.item->id == text ||
+        std::any_of(entry.same.begin(), entry.same.end(), [&](const ChecklistItem* same) { return same->id == text; })) {
       return entry;
     }
   }
@@ -150,7 +198,7 @@ std::string render_incident_checklist(const Runbook& runbook, const Incident& in
       out += fmt::format("  {}: {}\n", entry.group->name,
                          progress(incident, entries, [&](const ChecklistEntry& e) { return e.group == entry.group; }));
     }
-    const ItemState* state = state_of(incident, *entry.item);
+    const ItemState* state = state_of(incident, entry);
     const char* mark = state == nullptr ? "[ ]" : state->checked ? "[x]" : !state->skipped.empty() ? "[-]" : "[ ]";
     out += fmt::format("    {} {:>{}}. {}", mark, entry.number, width, entry.item->text);
     if (state != nullptr && !state->skipped.empty()) {
@@ -164,7 +212,6 @@ std::string render_incident_checklist(const Runbook& runbook, const Incident& in
 
 nlohmann::ordered_json incident_checklist_json(const Runbook& runbook, const Incident& incident, Timestamp at,
                                                const Phase* only) {
-  using Json = nlohmann::ordered_json;
   const Phase& current = current_phase(runbook, incident, at);
   Json phases = Json::array();
   for (const auto& entry : checklist_entries(runbook, incident.grade.severity)) {
@@ -178,11 +225,12 @@ nlohmann::ordered_json incident_checklist_json(const Runbook& runbook, const Inc
     if (groups.empty() || groups.back()["name"] != entry.group->name) {
       groups.push_back({{"name", entry.group->name}, {"items", Json::array()}});
     }
-    const ItemState* state = state_of(incident, *entry.item);
+    const ItemState* state = state_of(incident, entry);
     groups.back()["items"].push_back({
         {"id", entry.item->id},
         {"number", entry.number},
         {"text", entry.item->text},
+        {"same_as_this", same_ids(entry)},
         {"checked", state != nullptr && state->checked},
         {"skipped", state != nullptr && !state->skipped.empty() ? Json(state->skipped) : Json(nullptr)},
     });

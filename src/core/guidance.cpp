@@ -24,8 +24,10 @@ std::string next_update_words(const Assessment& a, const Zone& zone) {
   if (!a.active || !a.next_update_due) {
     return {};
   }
-  return fmt::format("Next update due {} (every {}): incident update --findings ... --next ...\n",
-                     when_words(*a.next_update_due, a.as_of, zone), format_duration_short(a.update_every));
+  const Timestamp due = *a.next_update_due;
+  return fmt::format("Next update {} {} (every {}): incident update --findings ... --next ...\n",
+                     due < a.as_of ? "overdue, it was due" : "due", when_words(due, a.as_of, zone),
+                     format_duration_short(a.update_every));
 }
 
 }  // namespace
@@ -84,7 +86,9 @@ std::string after_severity(const Runbook& runbook, const Incident& incident, Tim
 }
 
 bool is_placeholder_contact(std::string_view value) {
-  return value.size() >= 2 && value.front() == '[' && value.back() == ']';
+  // "[Senior engineer]", or "Secondary: [Phone/Email]" as an escalation record names it.
+  const std::size_t open = value.find('[');
+  return open != std::string_view::npos && open + 1 < value.size() && value.back() == ']';
 }
 
 std::optional<std::string> placeholder_contact_warning(const Runbook& runbook, std::string_view contact) {

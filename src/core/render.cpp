@@ -257,7 +257,8 @@ std::string describe_event(const Incident& incident, const Event& event, bool ke
   return fmt::format("{} {}", by, text::escape_control(event.type));
 }
 
-std::string render_show(const Incident& incident, Timestamp as_of) {
+std::string render_show(const Incident& incident, Timestamp as_of, const Zone& zone) {
+  const auto when = [&](Timestamp at) { return format_local_minute(at, zone); };
   auto line = [](std::string_view label, const std::string& value) {
     return fmt::format("{:<14}{}\n", label, text::escape_control(value));
   };
@@ -267,11 +268,11 @@ std::string render_show(const Incident& incident, Timestamp as_of) {
   out += line("Status:", status_title(incident.status));
   out += line("Impact:", or_tbd(incident.impact));
   out += line("Commander:", incident.commander.empty() ? "unassigned" : incident.commander);
-  out += line("Started:", format_rfc3339(incident.started_at));
+  out += line("Started:", fmt::format("{} ({})", when(incident.started_at), format_relative(incident.started_at, as_of)));
   const ResponseSla sla = response_sla(incident, as_of);
   if (incident.acknowledged_at) {
     out += line("Acknowledged:",
-                fmt::format("{} by {} (after {}; SLA {}{}: {})", format_rfc3339(*incident.acknowledged_at),
+                fmt::format("{} by {} (after {}; SLA {}{}: {})", when(*incident.acknowledged_at),
                             incident.acknowledged_by,
                             format_duration_short(*incident.acknowledged_at - incident.started_at),
                             format_duration_short(sla.grade.response_time), graded_as(incident, sla),
@@ -281,19 +282,19 @@ std::string render_show(const Incident& incident, Timestamp as_of) {
                                              format_duration_short(sla.grade.response_time),
                                              graded_as(incident, sla), sla_state_name(sla.state)));
   } else {
-    out += line("Acknowledged:", fmt::format("no (due {}{})", format_rfc3339(sla.due),
+    out += line("Acknowledged:", fmt::format("no (due {}{})", when(sla.due),
                                              sla.state == SlaState::breached ? ", overdue" : ""));
   }
   if (incident.resolved_at) {
-    out += line("Resolved:", fmt::format("{} (after {})", format_rfc3339(*incident.resolved_at),
+    out += line("Resolved:", fmt::format("{} (after {})", when(*incident.resolved_at),
                                          format_duration_short(*incident.resolved_at - incident.started_at)));
   }
   if (incident.closed_at) {
-    out += line("Closed:", format_rfc3339(*incident.closed_at));
+    out += line("Closed:", when(*incident.closed_at));
   }
   out += "\nTimeline:\n";
   for (const auto& event : incident.events) {
-    out += fmt::format("  {}  {}\n", format_rfc3339(event.at), describe_event(incident, event));
+    out += fmt::format("  {}  {}\n", when(event.at), describe_event(incident, event));
   }
   return out;
 }

@@ -43,7 +43,7 @@
 //                list<procedure: str id, str name, list<str> steps>,
 //                list<item group: str name, list<str> items> prevention, list<str> notes,
 //                str timezone
-//                (window: i64 from_s, i64 to_s, u8 unit; item: str id, str text, str done_by;
+//                (window: i64 from_s, i64 to_s, u8 unit; item: str id, str text, str done_by, str same_as;
 //                 entry group: str name, list<entry: str name, str value>)
 //   checksum     u64 FNV-1a of every byte before it
 //
@@ -53,7 +53,7 @@
 //
 // Version history:
 //   1  first version.
-//   2  an item's done_by, the runbook's timezone.
+//   2  an item's done_by and same_as, the runbook's timezone.
 
 namespace incident {
 
@@ -110,6 +110,7 @@ public:
       str(item.id);
       str(item.text);
       str(item.done_by);
+      str(item.same_as);
     }
   }
   void entry_groups(const std::vector<EntryGroup>& groups) {
@@ -260,6 +261,7 @@ public:
       item.id = text();
       item.text = text();
       item.done_by = str();
+      item.same_as = str();
       if (!item.done_by.empty() && std::find(done_by_names().begin(), done_by_names().end(), item.done_by) ==
                                        done_by_names().end()) {
         malformed("an item done by an unknown command");

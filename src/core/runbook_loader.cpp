@@ -8,6 +8,8 @@
 #include <charconv>
 #include <initializer_list>
 #include <map>
+#include <tuple>
+#include <vector>
 #include <set>
 
 #include "incident/digest.hpp"
@@ -76,6 +78,9 @@ private:
   std::filesystem::path m_bundled_templates;
   Io& m_io;
   std::map<std::string, const Node*> m_item_ids;
+  // Each same_as met: where, the item's id, the id it names (checked once all are read).
+  std::vector<std::tuple<const Node*, std::string, std::string>> m_same_as;
+  void check_same_as() const;
 };
 
 // Reads one mapping: checks up front that every key is known and appears once, then
@@ -366,7 +371,32 @@ Runbook Loader::load(const Node& root) {
   if (const Node* node = top.find("notes")) {
     runbook.notes = text_list(*node, "notes");
   }
+  check_same_as();
   return runbook;
+}
+
+// same_as names another item of the runbook, one that is not itself the same as a third.
+void Loader::check_same_as() const {
+  std::vector<std::string> ids;
+  for (const auto& [id, node] : m_item_ids) {
+    ids.push_back(id);
+  }
+  std::map<std::string_view, std::string_view> aliases;  // item id -> the id it is the same as
+  for (const auto& [node, id, target] : m_same_as) {
+    aliases.emplace(id, target);
+  }
+  for (const auto& [node, id, target] : m_same_as) {
+    if (target == id) {
+      fail(*node, fmt::format("item '{}' is the same as itself", id));
+    }
+    if (!m_item_ids.contains(target)) {
+      fail(*node, fmt::format("same_as '{}' is not a checklist item{}", target, text::did_you_mean(target, ids)));
+    }
+    if (const auto other = aliases.find(target); other != aliases.end()) {
+      fail(*node, fmt::format("same_as '{}' names an item that is itself the same as '{}'; name that one",
+                              target, other->second));
+    }
+  }
 }
 
 void Loader::read_severities(const Node& node, Runbook& runbook) const {
@@ -417,11 +447,15 @@ void Loader::read_severities(const Node& node, Runbook& runbook) const {
 std::vector<ChecklistItem> Loader::read_items(const Node& node) {
   std::vector<ChecklistItem> items;
   for (const auto& item : list(node, "items")) {
-    MapReader reader(*this, item, "a checklist item", {"id", "text", "done_by"});
+    MapReader reader(*this, item, "a checklist item", {"id", "text", "done_by", "same_as"});
     const Node& id_node = reader.require("id");
-    ChecklistItem checklist_item{id(id_node, "item id"), text(reader.require("text"), "item text"), {}};
+    ChecklistItem checklist_item{id(id_node, "item id"), text(reader.require("text"), "item text"), {}, {}};
     if (const Node* done_by = reader.find("done_by")) {
       checklist_item.done_by = one_of(*done_by, "done_by", done_by_names());
+    }
+    if (const Node* same_as = reader.find("same_as")) {
+      checklist_item.same_as = id(*same_as, "same_as");
+      m_same_as.emplace_back(same_as, checklist_item.id, checklist_item.same_as);
     }
     claim(m_item_ids, id_node, checklist_item.id, "checklist item id");
     items.push_back(std::move(checklist_item));

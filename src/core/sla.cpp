@@ -162,19 +162,51 @@ Assessment assess(const Runbook& runbook, const Incident& incident, Timestamp as
   return a;
 }
 
-std::string render_status(const Runbook& runbook, const Incident& incident, const Assessment& a) {
-  auto line = [](std::string_view label, const std::string& value) { return fmt::format("{:<14}{}\n", label, value); };
-  auto clock = [&](Timestamp at) { return format_clock(at, a.as_of); };
-  std::string out = fmt::format("{} {}\n", incident.id, text::escape_control(incident.title));
-  out += line("Severity:", fmt::format("{} ({})", text::escape_control(incident.grade.severity_name),
-                                               text::escape_control(incident.grade.severity)));
-  out += line("Status:", status_title(incident.status));
-  out += line("Commander:", incident.commander.empty() ? "unassigned" : text::escape_control(incident.commander));
-  out += line("As of:", fmt::format("{} ({} {})", format_rfc3339(a.as_of), a.active ? "age" : "duration",
-                                     format_duration_short(a.age)));
+std::vector<text::ToneLine> render_status(const Runbook& runbook, const Incident& incident, const Assessment& a,
+                                          const Zone& zone, std::size_t width) {
+  constexpr std::size_t k_label = 14;
+  constexpr Seconds k_due_soon{5 * 60};
+  // A value too long for the width continues under itself, broken between words.
+  const auto fit = [&](std::string_view head, std::size_t indent, const std::string& value) {
+    if (width < indent + 20) {
+      return fmt::format("{}{}\n", head, value);
+    }
+    std::string out;
+    for (const auto& part : text::wrap_lines(value, width - indent)) {
+      out += (out.empty() ? std::string(head) : std::string(indent, ' ')) + part + "\n";
+    }
+    return out;
+  };
+  const auto line = [&](std::string_view label, const std::string& value, text::Tone tone = text::Tone::plain) {
+    return text::ToneLine{tone, fit(fmt::format("{:<{}}", label, k_label), k_label, value)};
+  };
+  const auto clock = [&](Timestamp at) { return format_local_clock(at, a.as_of, zone); };
+  const auto due_tone = [&](Timestamp due) {
+    return due < a.as_of ? text::Tone::alarm : due - a.as_of <= k_due_soon ? text::Tone::caution : text::Tone::plain;
+  };
+  std::vector<text::ToneLine> out;
+  out.push_back({text::Tone::plain, fit(incident.id + " ", incident.id.size() + 1, text::escape_control(incident.title))});
+  // The runbook lists severities most severe first: the top one is red, the next yellow.
+  const auto& severities = runbook.severities;
+  const auto rank = std::find_if(severities.begin(), severities.end(),
+                                 [&](const Severity& s) { return s.id == incident.grade.severity; }) -
+                    severities.begin();
+  out.push_back(line("Severity:",
+                     fmt::format("{} ({})", text::escape_control(incident.grade.severity_name),
+                                 text::escape_control(incident.grade.severity)),
+                     !a.active   ? text::Tone::plain
+                     : rank == 0 ? text::Tone::alarm
+                     : rank == 1 ? text::Tone::caution
+                                 : text::Tone::plain));
+  out.push_back(line("Status:", status_title(incident.status)));
+  out.push_back(
+      line("Commander:", incident.commander.empty() ? "unassigned" : text::escape_control(incident.commander)));
+  out.push_back(line("As of:", fmt::format("{} ({} {})", format_local_minute(a.as_of, zone),
+                                           a.active ? "age" : "duration", format_duration_short(a.age))));
 
   const ResponseSla& sla = a.response;
   std::string response = fmt::format("{}, due {}: ", format_duration_short(sla.grade.response_time), clock(sla.due));
+  text::Tone response_tone = sla.state == SlaState::breached ? text::Tone::alarm : text::Tone::plain;
   if (sla.responded_at) {
     response += fmt::format("{} ({} after {}{})", sla_state_name(sla.state),
                             sla.by_resolution ? "resolved" : "acknowledged",
@@ -184,8 +216,9 @@ std::string render_status(const Runbook& runbook, const Incident& incident, cons
     response += fmt::format("breached (not acknowledged, {})", due_words(sla.due, a.as_of));
   } else {
     response += fmt::format("pending ({})", due_words(sla.due, a.as_of));
+    response_tone = due_tone(sla.due);
   }
-  out += line("Response SLA:", response);
+  out.push_back(line("Response SLA:", response, response_tone));
 
   std::string updates = a.update_every.count() > 0
                             ? fmt::format("every {}; ", format_duration_short(a.update_every))
@@ -194,23 +227,27 @@ std::string render_status(const Runbook& runbook, const Incident& incident, cons
                                         format_duration_short(between(a.last_update_at, a.as_of)),
                                         clock(a.last_update_at), incident.updates)
                           : std::string("none since the Initial Status Update");
+  text::Tone updates_tone = text::Tone::plain;
   if (a.next_update_due) {
     updates += fmt::format("; next {}: {}", clock(*a.next_update_due), due_words(*a.next_update_due, a.as_of));
+    updates_tone = due_tone(*a.next_update_due);
   }
-  out += line("Updates:", updates);
+  out.push_back(line("Updates:", updates, updates_tone));
 
   if (!a.triggers.empty()) {
-    out += "Escalation triggers:\n";
+    out.push_back({text::Tone::plain, "Escalation triggers:\n"});
     std::vector<std::string> declarable;
     for (const auto& state : a.triggers) {
-      out += fmt::format("  [{}] {}{}\n", state.holds ? "!" : " ", state.trigger->text,
-                         state.holds ? ": " + text::escape_control(state.detail) : "");
+      out.push_back({state.holds && a.active ? text::Tone::alarm : text::Tone::plain,
+                     fit(state.holds ? "  [!] " : "  [ ] ", 6,
+                         state.trigger->text + (state.holds ? ": " + text::escape_control(state.detail) : ""))});
       if (!state.holds && state.trigger->is_declared()) {
         declarable.push_back(state.trigger->id);
       }
     }
     if (a.active && !declarable.empty()) {
-      out += fmt::format("  (declare one: incident flag {} {})\n", incident.id, text::join(declarable, "|"));
+      out.push_back({text::Tone::plain,
+                     fit("  ", 2, fmt::format("(declare one: incident flag {} {})", incident.id, text::join(declarable, "|")))});
     }
   }
   const Escalation& escalation = runbook.escalation;
@@ -229,7 +266,7 @@ std::string render_status(const Runbook& runbook, const Incident& incident, cons
   } else if (escalation_line.empty()) {
     escalation_line = a.active ? "not needed (no trigger holds)" : "not needed";
   }
-  out += line("Escalation:", escalation_line);
+  out.push_back(line("Escalation:", escalation_line, a.escalation_recommended ? text::Tone::alarm : text::Tone::plain));
   return out;
 }
 

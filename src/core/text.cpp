@@ -382,4 +382,66 @@ std::string indent_continuation(std::string_view text, std::string_view indent) 
   return out;
 }
 
+std::size_t columns(std::string_view text) {
+  return static_cast<std::size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
+}
+
+std::vector<std::string> words_of(std::string_view text) {
+  std::vector<std::string> words;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t start = text.find_first_not_of(' ', at);
+    if (start == std::string_view::npos) {
+      break;
+    }
+    const std::size_t end = std::min(text.find(' ', start), text.size());
+    words.emplace_back(text.substr(start, end - start));
+    at = end;
+  }
+  return words;
+}
+
+std::vector<std::string> fill(const std::vector<std::string>& words, std::size_t width, std::string_view joiner) {
+  std::vector<std::string> lines;
+  std::string line;
+  for (const auto& word : words) {
+    if (!line.empty() && columns(line) + columns(joiner) + columns(word) > width) {
+      lines.push_back(std::move(line));
+      line.clear();
+    }
+    if (!line.empty()) {
+      line += joiner;
+    }
+    line += word;
+  }
+  if (!line.empty()) {
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+std::vector<std::string> wrap_lines(std::string_view text, std::size_t width) {
+  std::vector<std::string> lines;
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    const std::size_t end = std::min(text.find('\n', at), text.size());
+    const auto filled = fill(words_of(text.substr(at, end - at)), width);
+    if (filled.empty()) {
+      lines.emplace_back();
+    }
+    lines.insert(lines.end(), filled.begin(), filled.end());
+    at = end + 1;
+  }
+  return lines;
+}
+
+std::string plain(const std::vector<ToneLine>& lines) {
+  std::string out;
+  for (const auto& line : lines) {
+    out += line.text;
+  }
+  return out;
+}
+
 }  // namespace incident::text

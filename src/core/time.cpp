@@ -951,6 +951,9 @@ ParsedWhen parse_when(std::string_view text, Timestamp now, const Zone& zone) {
     return before_now(now, seconds);
   };
   std::optional<ParsedWhen> offset;
+  if ((s.front() == '-' || s.front() == '+') && s.size() > 1 && is_space(s[1])) {
+    return failed(not_a_time());  // "- 15m": the sign belongs to the number
+  }
   if (s.front() == '-') {
     offset = offset_form(s.substr(1), true);
   } else if (s.front() == '+') {

@@ -38,11 +38,15 @@ std::string open_incident(const Home& home, std::vector<std::string> args) {
   if (std::find(args.begin(), args.end(), "--json") != args.end()) {
     return nlohmann::json::parse(result.out)["id"].get<std::string>();
   }
-  const std::string marker = "Opened ";
-  REQUIRE(result.err.rfind(marker, 0) == 0);
-  const auto end = result.err.find(' ', marker.size());
+  // stderr: "Recorded at ..." (the --at understood), then a line "Opened <id> ...".
+  const std::string err = "\n" + result.err;
+  const std::string marker = "\nOpened ";
+  const auto at = err.find(marker);
+  REQUIRE(at != std::string::npos);
+  const auto start = at + marker.size();
+  const auto end = err.find(' ', start);
   REQUIRE(end != std::string::npos);
-  return result.err.substr(marker.size(), end - marker.size());
+  return err.substr(start, end - start);
 }
 
 nlohmann::json parse_json(const std::string& text) {

@@ -63,7 +63,7 @@ Result run(const std::vector<std::string>& args, const std::filesystem::path& ho
 
 Result launch(const Launch& how) { return start(how).wait(); }
 
-Child start(const Launch& how) {
+std::vector<std::string> environment(const Launch& how) {
   std::map<std::string, std::string> vars = {
       {"PATH", "/usr/bin:/bin"},
       {"LANG", "C.UTF-8"},
@@ -72,6 +72,8 @@ Child start(const Launch& how) {
       // The runbook cache of every run stays in the test's home, never the real ~/.cache.
       {"XDG_CACHE_HOME", (how.home / "cache").string()},
       {"USER", "tester"},
+      // The user's zone is fixed (the machine's /etc/localtime is not the test's).
+      {"TZ", "UTC"},
   };
   if (const char* asan = std::getenv("ASAN_OPTIONS")) {
     vars["ASAN_OPTIONS"] = asan;
@@ -90,13 +92,10 @@ Child start(const Launch& how) {
   for (const auto& [key, value] : vars) {
     env_strings.push_back(key + "=" + value);
   }
-  std::vector<char*> envp;
-  for (auto& entry : env_strings) {
-    envp.push_back(entry.data());
-  }
-  envp.push_back(nullptr);
+  return env_strings;
+}
 
-  std::string program = how.program.empty() ? binary() : how.program.string();
+std::vector<std::string> command_line(const Launch& how) {
   std::vector<std::string> argv_strings;
   // INCIDENT_TEST_WRAPPER runs the binary under a tool, e.g. "/usr/bin/valgrind -q
   // --error-exitcode=99": the words before the binary's own path.
@@ -106,16 +105,26 @@ Child start(const Launch& how) {
       argv_strings.push_back(word);
     }
   }
-  argv_strings.push_back(program);
-  if (argv_strings.size() > 1) {
-    program = argv_strings.front();
-  }
+  argv_strings.push_back(how.program.empty() ? binary() : how.program.string());
   argv_strings.insert(argv_strings.end(), how.args.begin(), how.args.end());
-  std::vector<char*> argv;
-  for (auto& arg : argv_strings) {
-    argv.push_back(arg.data());
+  return argv_strings;
+}
+
+std::vector<char*> c_strings(std::vector<std::string>& strings) {
+  std::vector<char*> pointers;
+  for (auto& entry : strings) {
+    pointers.push_back(entry.data());
   }
-  argv.push_back(nullptr);
+  pointers.push_back(nullptr);
+  return pointers;
+}
+
+Child start(const Launch& how) {
+  std::vector<std::string> env_strings = environment(how);
+  std::vector<char*> envp = c_strings(env_strings);
+  std::vector<std::string> argv_strings = command_line(how);
+  const std::string program = argv_strings.front();
+  std::vector<char*> argv = c_strings(argv_strings);
 
   std::array<int, 2> out_pipe{};
   std::array<int, 2> err_pipe{};

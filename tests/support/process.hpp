@@ -35,7 +35,7 @@ private:
 
 // Runs `binary args...` with a clean environment: only PATH, LANG=C.UTF-8, HOME set to
 // `home`, INCIDENT_HOME=<home>/state, XDG_CACHE_HOME=<home>/cache (the runbook cache) and
-// USER=tester, plus `env` (an empty value unsets).
+// USER=tester, TZ=UTC, plus `env` (an empty value unsets).
 // stdin is /dev/null unless `input` is given.
 Result run(const std::vector<std::string>& args, const std::filesystem::path& home,
            const std::map<std::string, std::string>& env = {},
@@ -86,6 +86,13 @@ private:
 // Starts `how` (as launch() would) and returns without waiting; launch(how) is
 // start(how).wait().
 Child start(const Launch& how);
+
+// What start() gives the child: its environment ("KEY=value", as described for run()) and
+// its argv (the wrapper's words, the program, the arguments); c_strings() makes the
+// null-terminated array execve() wants, pointing into `strings`.
+std::vector<std::string> environment(const Launch& how);
+std::vector<std::string> command_line(const Launch& how);
+std::vector<char*> c_strings(std::vector<std::string>& strings);
 
 // The built binary under test.
 std::string binary();

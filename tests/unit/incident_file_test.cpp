@@ -339,9 +339,11 @@ TEST_CASE("every schema-2 fixture reads and writes back byte-identical, with eve
     }
     const Incident incident = fold(id, events);
     CHECK(serialize_incident(incident) == text);
-    CHECK(incident.chat_threads.at("slack").thread == "1700.0001");
+    if (id == "8gj7sa3c") {  // written by 0.2.0, its chat thread posted to a local server
+      CHECK(incident.chat_threads.at("slack").thread == "1700.0001");
+    }
   }
-  CHECK(files == 1);
+  CHECK(files == 2);
   for (const auto& type : event_types()) {
     CHECK(types.count(std::string(type.name)) == 1);
   }

@@ -32,6 +32,7 @@ Incident everything_set() {
   resolved.id = "d00000000004";
   resolved.seq = 4;
   resolved.type = std::string(event_type::resolved);
+  resolved.at = *parse_rfc3339("2026-11-27T04:00:00Z");
   resolved.fields = {{"root_cause", "r"}, {"fix", "x"}, {"monitoring", "m"}};
   return fold("k3x9m2qa", {opened, acked, updated, resolved});
 }

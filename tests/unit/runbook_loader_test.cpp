@@ -721,7 +721,8 @@ TEST_CASE("loader windows that do not parse or do not go forward are refused") {
 TEST_CASE("loader inline templates are checked for placeholders") {
   const std::string known =
       "(known: id, title, severity, severity_name, status, impact, started_at, acknowledged_at, resolved_at, "
-      "commander, findings, next_steps, eta, root_cause, fix, monitoring)";
+      "duration, next_update, commander, findings, next_steps, eta, eta_at, root_cause, fix, monitoring, links, "
+      "contacts)";
   CHECK(load_error(with("templates:\n"
                         "  initial:\n"
                         "    text: |\n"  // 24, the block starts at column 11
@@ -769,8 +770,8 @@ TEST_CASE("loader file templates are read next to the runbook and errors point i
                    source) ==
         (dir.path() / "opening.txt").string() +
             ":2:10: unknown placeholder '{{owner}}' (known: id, title, severity, severity_name, status, impact, "
-            "started_at, acknowledged_at, resolved_at, commander, findings, next_steps, eta, root_cause, fix, "
-            "monitoring)");
+            "started_at, acknowledged_at, resolved_at, duration, next_update, commander, findings, next_steps, eta, "
+            "eta_at, root_cause, fix, monitoring, links, contacts)");
 
   write_file(dir.path() / "unclosed.txt", "ok {{title}}\nStatus: {{status\n");
   CHECK(load_error(with("templates:\n  resolution:\n    file: unclosed.txt\n"), source) ==

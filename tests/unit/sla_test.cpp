@@ -376,15 +376,52 @@ TEST_CASE("check_problems escapes control characters in the title") {
 TEST_CASE("render_status names the SLA, the cadence, the triggers and the recommendation") {
   const Timeline timeline("P0");
   const Incident incident = as_it_stood(timeline.incident(), at("2026-11-27T03:32:00Z"));
-  const std::string text = render_status(default_runbook(), incident, timeline.assess_at("2026-11-27T03:32:00Z"));
+  const std::string text =
+      text::plain(render_status(default_runbook(), incident, timeline.assess_at("2026-11-27T03:32:00Z"), Zone::utc(), 0));
   CHECK_THAT(text, Catch::StartsWith("7f3a9c2e Checkout API 500s\n"));
-  CHECK_THAT(text, Catch::Contains("Response SLA: 15m, due 03:27Z: breached (not acknowledged, overdue by 5m)\n"));
+  CHECK_THAT(text, Catch::Contains("Response SLA: 15m, due 03:27 UTC: breached (not acknowledged, overdue by 5m)\n"));
   CHECK_THAT(text,
              Catch::Contains("  [!] Incident exceeds response time SLA: not acknowledged, 5m past the 15m SLA\n"));
   CHECK_THAT(text, Catch::Contains("  [ ] Security implications\n"));
   CHECK_THAT(text,
              Catch::Contains(
                  "Escalation:   level 2, Senior engineer or team lead (Secondary: [Senior engineer]) recommended"));
+}
+
+TEST_CASE("render_status shows times in the zone given, fits the width between words, and tones the overdue") {
+  const Timeline timeline("P0");
+  const Incident incident = as_it_stood(timeline.incident(), at("2026-11-27T03:32:00Z"));
+  const Assessment a = timeline.assess_at("2026-11-27T03:32:00Z");
+  const Zone cet = *Zone::named("CET-1CEST,M3.5.0,M10.5.0/3");
+  const auto lines = render_status(default_runbook(), incident, a, cet, 60);
+  const std::string text = text::plain(lines);
+  CHECK_THAT(text, Catch::Contains("As of:        2026-11-27 04:32 CET (age 20m)\n"));
+  CHECK_THAT(text, Catch::Contains("Response SLA: 15m, due 04:27 CET: breached (not acknowledged,\n"
+                                   "              overdue by 5m)\n"));
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = text.find('\n', start);
+    INFO(text.substr(start, end - start));
+    CHECK(text::columns(text.substr(start, end - start)) <= 60);
+    start = end + 1;
+  }
+  const auto tone_of = [&](std::string_view prefix) {
+    for (const auto& line : lines) {
+      if (line.text.starts_with(prefix)) {
+        return line.tone;
+      }
+    }
+    FAIL("no line " << prefix);
+    return text::Tone::plain;
+  };
+  CHECK(tone_of("Response SLA:") == text::Tone::alarm);
+  CHECK(tone_of("Severity:") == text::Tone::alarm);  // P0, the runbook's first
+  CHECK(tone_of("Status:") == text::Tone::plain);
+  CHECK(tone_of("Escalation:") == text::Tone::alarm);
+  // Three minutes before the ack is due: due soon, yellow.
+  CHECK(render_status(default_runbook(), as_it_stood(timeline.incident(), at("2026-11-27T03:24:00Z")),
+                      timeline.assess_at("2026-11-27T03:24:00Z"), Zone::utc(), 0)[5]
+            .tone == text::Tone::caution);
 }
 
 TEST_CASE("render_status of a re-graded incident shows the SLA the ack was judged by") {
@@ -395,8 +432,8 @@ TEST_CASE("render_status of a re-graded incident shows the SLA the ack was judge
   }();
   const Incident incident = as_it_stood(timeline.incident(), at("2026-11-27T04:00:00Z"));
   const Assessment a = timeline.assess_at("2026-11-27T04:00:00Z");
-  CHECK_THAT(render_status(default_runbook(), incident, a),
-             Catch::Contains("Response SLA: 15m, due 03:27Z: breached (acknowledged after 20m by alice)\n"));
+  CHECK_THAT(text::plain(render_status(default_runbook(), incident, a, Zone::utc(), 0)),
+             Catch::Contains("Response SLA: 15m, due 03:27 UTC: breached (acknowledged after 20m by alice)\n"));
   const auto json = status_json(default_runbook(), incident, a);
   CHECK(json["response"]["sla_seconds"] == 900);
   CHECK(json["response"]["due_at"] == "2026-11-27T03:27:00Z");
@@ -409,8 +446,8 @@ TEST_CASE("render_status and render_escalation keep what a file copied from a ru
   Incident incident = as_it_stood(Timeline("P0").incident(), at("2026-11-27T03:32:00Z"));
   incident.grade.severity_name = "Critical\nStatus:       Resolved";
   incident.grade.severity = "P0\nx";
-  const std::string text = render_status(default_runbook(), incident, assess(default_runbook(), incident,
-                                                                              at("2026-11-27T03:32:00Z")));
+  const std::string text = text::plain(render_status(
+      default_runbook(), incident, assess(default_runbook(), incident, at("2026-11-27T03:32:00Z")), Zone::utc(), 0));
   CHECK_THAT(text, Catch::Contains("Severity:     Critical\\nStatus:       Resolved (P0\\nx)\n"));
   CHECK_THAT(text, !Catch::Contains("\nStatus:       Resolved"));
   EscalationRecord record{3, "Manager\nContact: fake", "a\nb", "why", at("2026-11-27T03:30:00Z"), "alice"};

@@ -12,7 +12,8 @@ namespace {
 
 const std::string k_known =
     " (known: id, title, severity, severity_name, status, impact, started_at, acknowledged_at, resolved_at, "
-    "commander, findings, next_steps, eta, root_cause, fix, monitoring)";
+    "duration, next_update, commander, findings, next_steps, eta, eta_at, root_cause, fix, monitoring, links, "
+    "contacts)";
 
 // "line:column: message" of the first problem, or "" when the template is valid.
 std::string problem(std::string_view text) {
@@ -28,8 +29,9 @@ std::string problem(std::string_view text) {
 TEST_CASE("template placeholders are the documented ones") {
   CHECK(template_placeholders() ==
         std::vector<std::string>{"id", "title", "severity", "severity_name", "status", "impact", "started_at",
-                                 "acknowledged_at", "resolved_at", "commander", "findings", "next_steps", "eta",
-                                 "root_cause", "fix", "monitoring"});
+                                 "acknowledged_at", "resolved_at", "duration", "next_update", "commander",
+                                 "findings", "next_steps", "eta", "eta_at", "root_cause", "fix", "monitoring",
+                                 "links", "contacts"});
 }
 
 TEST_CASE("check_template accepts valid templates") {
