@@ -29,6 +29,10 @@ struct ChecklistEntry {
 
 std::vector<ChecklistEntry> checklist_entries(const Runbook& runbook, std::string_view severity_id);
 
+// The entry's state on the timeline, or that of an item that says the same (a file may
+// have ticked either id): a checked one first, then a skipped one; nullptr when none.
+const ItemState* entry_state(const Incident& incident, const ChecklistEntry& entry);
+
 // The phase an incident is in as of `at`: the last phase whose window has begun, counted
 // from the start; an unresolved incident stops short of the last phase (what follows
 // resolution), a resolved or closed one is in it.

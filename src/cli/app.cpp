@@ -53,7 +53,7 @@ Examples:
   incident --json severities | jq '.[0].response_time_seconds'
   incident help open                       a command's options (as incident open --help)
 
-Environment: INCIDENT_HOME (state dir), INCIDENT_RUNBOOK, INCIDENT_USER, NO_COLOR.
+Environment: INCIDENT_HOME (state dir), INCIDENT_RUNBOOK, INCIDENT_USER, TZ, NO_COLOR, COLUMNS.
 Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid runbook, 4 not found,
             5 corrupt state file, 6 busy (locked), 7 not allowed in this state,
             8 status --check found something that needs attention,

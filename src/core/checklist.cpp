@@ -13,13 +13,7 @@
 
 namespace incident {
 
-namespace {
-
-using Json = nlohmann::ordered_json;
-
-// The item's state on the timeline, or that of an item that says the same (a file may have
-// ticked either id): a checked one first, then a skipped one.
-const ItemState* state_of(const Incident& incident, const ChecklistEntry& entry) {
+const ItemState* entry_state(const Incident& incident, const ChecklistEntry& entry) {
   const ItemState* found = nullptr;
   const auto consider = [&](const ChecklistItem& item) {
     const auto it = incident.items.find(item.id);
@@ -39,9 +33,13 @@ const ItemState* state_of(const Incident& incident, const ChecklistEntry& entry)
   return found;
 }
 
+namespace {
+
+using Json = nlohmann::ordered_json;
+
 // Done: checked or skipped (a skip with its reason is a decision, not a gap).
 bool is_done(const Incident& incident, const ChecklistEntry& entry) {
-  const ItemState* state = state_of(incident, entry);
+  const ItemState* state = entry_state(incident, entry);
   return state != nullptr && (state->checked || !state->skipped.empty());
 }
 
@@ -198,7 +196,7 @@ std::string render_incident_checklist(const Runbook& runbook, const Incident& in
       out += fmt::format("  {}: {}\n", entry.group->name,
                          progress(incident, entries, [&](const ChecklistEntry& e) { return e.group == entry.group; }));
     }
-    const ItemState* state = state_of(incident, entry);
+    const ItemState* state = entry_state(incident, entry);
     const char* mark = state == nullptr ? "[ ]" : state->checked ? "[x]" : !state->skipped.empty() ? "[-]" : "[ ]";
     out += fmt::format("    {} {:>{}}. {}", mark, entry.number, width, entry.item->text);
     if (state != nullptr && !state->skipped.empty()) {
@@ -225,7 +223,7 @@ nlohmann::ordered_json incident_checklist_json(const Runbook& runbook, const Inc
     if (groups.empty() || groups.back()["name"] != entry.group->name) {
       groups.push_back({{"name", entry.group->name}, {"items", Json::array()}});
     }
-    const ItemState* state = state_of(incident, entry);
+    const ItemState* state = entry_state(incident, entry);
     groups.back()["items"].push_back({
         {"id", entry.item->id},
         {"number", entry.number},

@@ -153,14 +153,10 @@ std::string commanders_text(const Incident& incident) {
   return out;
 }
 
-const ItemState* state_of(const Incident& incident, std::string_view item) {
-  const auto it = incident.items.find(item);
-  return it == incident.items.end() ? nullptr : &it->second;
-}
-
 // "- [x] text", "- [ ] text" or "- [-] text (skipped: reason)".
-std::string item_line(const Incident& incident, const ChecklistItem& item) {
-  const ItemState* state = state_of(incident, item.id);
+std::string item_line(const Incident& incident, const ChecklistEntry& entry) {
+  const ItemState* state = entry_state(incident, entry);
+  const ChecklistItem& item = *entry.item;
   if (state != nullptr && !state->skipped.empty()) {
     // The reason's lines stay in the list item: indented under its text.
     return fmt::format("- [-] {} (skipped: {})\n", md(item.text), md_lines(state->skipped, false, "  "));
@@ -278,7 +274,7 @@ std::string render_report_markdown(const Runbook& runbook, const Incident& incid
       int skipped = 0;
       int total = 0;
       for (std::size_t j = i; j < entries.size() && entries[j].phase == phase; ++j) {
-        const ItemState* state = state_of(incident, entries[j].item->id);
+        const ItemState* state = entry_state(incident, entries[j]);
         done += state != nullptr && state->checked ? 1 : 0;
         skipped += state != nullptr && !state->skipped.empty() ? 1 : 0;
         ++total;
@@ -286,7 +282,7 @@ std::string render_report_markdown(const Runbook& runbook, const Incident& incid
       out += fmt::format("\n### {} ({}): {}/{} done{}\n\n", md(phase->name), format_window(phase->window), done, total,
                          skipped > 0 ? fmt::format(", {} skipped", skipped) : "");
     }
-    out += item_line(incident, *entry.item);
+    out += item_line(incident, entry);
   }
 
   out += "\n## Action items\n\n";
@@ -301,16 +297,6 @@ std::string render_report_markdown(const Runbook& runbook, const Incident& incid
                          action.done_at ? format_rfc3339(*action.done_at) : "no");
     }
   }
-
-  if (!runbook.post_incident.empty()) {
-    out += "\n## Post-incident checklist\n";
-    for (const auto& group : runbook.post_incident) {
-      out += fmt::format("\n### {} ({})\n\n", md(group.name), format_window(group.window));
-      for (const auto& item : group.items) {
-        out += item_line(incident, item);
-      }
-    }
-  }
   return out;
 }
 
@@ -320,10 +306,10 @@ Json report_json(const Runbook& runbook, const Incident& incident, Timestamp as_
   for (const auto& term : incident.commanders) {
     commanders.push_back({{"name", term.name}, {"from", format_rfc3339(term.from)}});
   }
-  auto item_json = [&](const ChecklistItem& item) {
-    const ItemState* state = state_of(incident, item.id);
-    return Json{{"id", item.id},
-                {"text", item.text},
+  auto item_json = [&](const ChecklistEntry& entry) {
+    const ItemState* state = entry_state(incident, entry);
+    return Json{{"id", entry.item->id},
+                {"text", entry.item->text},
                 {"checked", state != nullptr && state->checked},
                 {"skipped", state != nullptr && !state->skipped.empty() ? Json(state->skipped) : Json(nullptr)}};
   };
@@ -332,15 +318,7 @@ Json report_json(const Runbook& runbook, const Incident& incident, Timestamp as_
     if (phases.empty() || phases.back()["id"] != entry.phase->id) {
       phases.push_back({{"id", entry.phase->id}, {"name", entry.phase->name}, {"items", Json::array()}});
     }
-    phases.back()["items"].push_back(item_json(*entry.item));
-  }
-  Json post = Json::array();
-  for (const auto& group : runbook.post_incident) {
-    Json items = Json::array();
-    for (const auto& item : group.items) {
-      items.push_back(item_json(item));
-    }
-    post.push_back({{"name", group.name}, {"window", format_window(group.window)}, {"items", items}});
+    phases.back()["items"].push_back(item_json(entry));
   }
   const Json escalations = escalations_json(incident);
   Json timeline = Json::array();
@@ -393,7 +371,6 @@ Json report_json(const Runbook& runbook, const Incident& incident, Timestamp as_
       {"timeline", timeline},
       {"checklists", phases},
       {"action_items", actions},
-      {"post_incident", post},
   };
 }
 

@@ -182,12 +182,6 @@ void append_ticks(Decision<Ticked>& decision, const Runbook& runbook, const Inci
 }
 
 // ITEM as typed: an id or a number of the incident's checklists; `label` is its number.
-const ChecklistItem& find_item(const std::vector<ChecklistEntry>& entries, const std::string& word,
-                               std::string& label) {
-  const ChecklistEntry& entry = find_entry(entries, word);
-  label = std::to_string(entry.number);
-  return *entry.item;
-}
 
 }  // namespace
 
@@ -481,14 +475,17 @@ Decision<Marked> mark_items(const Runbook& runbook, const Incident& incident, co
   Decision<Marked> decision;
   std::set<std::string_view> seen;  // an item named twice is marked once
   for (const auto& word : request.items) {
-    std::string label;
-    const ChecklistItem& item = find_item(entries, word, label);
+    const ChecklistEntry& entry = find_entry(entries, word);
+    const ChecklistItem& item = *entry.item;
     if (!seen.insert(item.id).second) {
       continue;
     }
-    const auto it = incident.items.find(item.id);
-    const bool checked = it != incident.items.end() && it->second.checked;
-    const std::string skipped = it != incident.items.end() ? it->second.skipped : std::string();
+    // Said as it was named: "2. Check system health dashboard", "post.system-stable. ...".
+    const bool by_number = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
+    const std::string label = by_number ? std::to_string(entry.number) : item.id;
+    const ItemState* state = entry_state(incident, entry);
+    const bool checked = state != nullptr && state->checked;
+    const std::string skipped = state != nullptr ? state->skipped : std::string();
     const bool already = request.type == event_type::checked     ? checked
                          : request.type == event_type::unchecked ? !checked && skipped.empty()
                                                                  : skipped == reason;

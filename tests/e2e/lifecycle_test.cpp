@@ -150,10 +150,14 @@ std::string open_checkout(const Home& home) {
 // ---------------------------------------------------------------------------------------
 // Each command: stdout, stderr and exit code.
 
+// The evening after the night of the incident: "now" for output that says how late.
+constexpr const char* k_that_evening = "2026-11-27T23:00:00Z";
+
 TEST_CASE("open prints the Initial Status Update exactly as in the product definition") {
   Home home;
   const auto result = home.run({"open", "Checkout API 500s", "-s", "P1", "--impact", "50% of checkouts fail",
-                                "--commander", "alice", "--at", k_t0});
+                                "--commander", "alice", "--at", k_t0},
+                               {{"INCIDENT_NOW", k_that_evening}});
   INFO(describe(result));
   REQUIRE(result.exit_code == 0);
   CHECK(result.out ==
@@ -161,26 +165,29 @@ TEST_CASE("open prints the Initial Status Update exactly as in the product defin
         "Severity: High\n"
         "Status: Investigating\n"
         "Impact: 50% of checkouts fail\n"
-        "Started: 2026-11-27T03:12:00Z\n"
+        "Started: 2026-11-27 03:12 UTC\n"
         "Commander: alice\n");
   check_golden("lifecycle_open_initial.txt", result.out);
 
-  // stderr: the id, the ack deadline, the Initial Response checklist for High, what next.
+  // stderr: the id, the ack deadline, the Initial Response checklist for High (taking
+  // command ticked), what next.
   REQUIRE_THAT(first_line(result.err),
-               Catch::Matches("Opened [0-9a-z]{8} \\(P1 High\\); ack by 04:12Z: 1h for High, already overdue by [0-9dhm]+\\."));
+               Catch::Matches("Opened [0-9a-z]{8} \\(P1 High\\); ack by 04:12 UTC: 1h for High, already overdue by 18h48m\\."));
   const std::string id = result.err.substr(7, 8);
   CHECK(fs::is_regular_file(home.file(id)));
   CHECK_THAT(result.err,
              Catch::Contains("Initial Response (0-15 minutes)") && Catch::Contains("Critical/High Severity:"));
-  CHECK(has_line(result.err, " +\\[ \\] initial\\.acknowledge +Acknowledge the incident in the incident channel"));
-  CHECK(has_line(result.err, " +\\[ \\] initial\\.notify-stakeholders +Notify stakeholders if critical"));
-  CHECK_THAT(result.err, !Catch::Contains("initial.create-ticket"));
+  CHECK(has_line(result.err, " +\\[ \\]  1\\. Acknowledge the incident in the incident channel"));
+  CHECK(has_line(result.err, " +\\[x\\]  4\\. If not, take incident commander role"));
+  CHECK(has_line(result.err, " +\\[ \\] 11\\. Notify stakeholders if critical"));
+  CHECK_THAT(result.err, Catch::Contains("Ticked 4. If not, take incident commander role\n"));
+  CHECK_THAT(result.err, !Catch::Contains("Create incident ticket"));
   CHECK_THAT(result.err, Catch::EndsWith("Next: incident ack " + id + "\n"));
 }
 
 TEST_CASE("open of a P0 at 03:12 must be acked by 03:27Z and gets the Critical/High checklist") {
   Home home;
-  const auto result = home.run({"open", "Database down", "-s", "P0", "--at", k_t0});
+  const auto result = home.run({"open", "Database down", "-s", "P0", "--at", k_t0}, {{"INCIDENT_NOW", k_that_evening}});
   INFO(describe(result));
   REQUIRE(result.exit_code == 0);
   CHECK(result.out ==
@@ -188,29 +195,30 @@ TEST_CASE("open of a P0 at 03:12 must be acked by 03:27Z and gets the Critical/H
         "Severity: Critical\n"
         "Status: Investigating\n"
         "Impact: TBD\n"
-        "Started: 2026-11-27T03:12:00Z\n"
+        "Started: 2026-11-27 03:12 UTC\n"
         "Commander: unassigned\n");
-  CHECK_THAT(result.err, Catch::Contains("ack by 03:27Z: 15m for Critical"));
+  CHECK_THAT(result.err, Catch::Contains("ack by 03:27 UTC: 15m for Critical, already overdue by 19h33m."));
   CHECK_THAT(result.err, Catch::Contains("Critical/High Severity:"));
   CHECK_THAT(result.err, Catch::Contains("Immediate Actions:"));
-  CHECK(has_line(result.err, " +\\[ \\] initial\\.take-commander +If not, take incident commander role"));
+  CHECK(has_line(result.err, " +\\[ \\]  4\\. If not, take incident commander role"));
   CHECK_THAT(result.err, !Catch::Contains("Medium/Low"));
 }
 
 TEST_CASE("open of a P2 or P3 gets the Medium/Low checklist") {
   Home home;
   for (const auto& [severity, name, deadline] : std::vector<std::tuple<std::string, std::string, std::string>>{
-           {"medium", "Medium", "ack by 07:12Z: 4h for Medium"}, {"P3", "Low", "ack by Nov 28 03:12Z: 24h for Low"}}) {
-    const auto result = home.run({"open", "Slow avatars", "-s", severity, "--at", k_t0});
+           {"medium", "Medium", "ack by 07:12 UTC: 4h for Medium, already overdue by 15h48m"},
+           {"P3", "Low", "ack by Nov 28 03:12 UTC: 24h for Low, due in 4h12m"}}) {
+    const auto result = home.run({"open", "Slow avatars", "-s", severity, "--at", k_t0}, {{"INCIDENT_NOW", k_that_evening}});
     INFO(describe(result));
     REQUIRE(result.exit_code == 0);
     CHECK_THAT(result.out, Catch::Contains("Severity: " + name + "\n"));
     CHECK_THAT(first_line(result.err),
-               Catch::Matches("Opened [0-9a-z]{8} \\(P[23] " + name + "\\); " + deadline + ", already overdue by [0-9dhm]+\\."));
+               Catch::Matches("Opened [0-9a-z]{8} \\(P[23] " + name + "\\); " + deadline + "\\."));
     CHECK_THAT(result.err, Catch::Contains("Medium/Low Severity:"));
-    CHECK(has_line(result.err, " +\\[ \\] initial\\.create-ticket +Create incident ticket"));
-    CHECK(has_line(result.err, " +\\[ \\] initial\\.begin-investigation +Begin investigation"));
-    CHECK_THAT(result.err, !Catch::Contains("initial.acknowledge"));
+    CHECK(has_line(result.err, " +\\[ \\] +1\\. Create incident ticket"));
+    CHECK(has_line(result.err, " +\\[ \\] +3\\. Begin investigation"));
+    CHECK_THAT(result.err, !Catch::Contains("Acknowledge the incident"));
   }
 }
 
@@ -237,11 +245,12 @@ TEST_CASE("update prints the Investigation Update") {
   const std::string id = open_checkout(home);
   const auto result =
       home.run({"update", id, "--findings", "Payments v2.3 deploy broke the card form", "--next", "Roll back to v2.2",
-                "--eta", "30 minutes", "--status", "identified", "--at", "2026-11-27T03:40:00Z"});
+                "--eta", "30 minutes", "--status", "identified", "--at", "2026-11-27T03:40:00Z"},
+               {{"INCIDENT_NOW", "2026-11-27T03:41:00Z"}});
   INFO(describe(result));
   REQUIRE(result.exit_code == 0);
   check_golden("lifecycle_update_investigation.txt", result.out);
-  CHECK(result.err.empty());
+  CHECK(result.err == "Next update due 04:10 UTC (in 29m) (every 30m): incident update --findings ... --next ...\n");
 
   // Without --eta or --status: ETA is TBD and the status stays as it was.
   const auto second =
@@ -332,13 +341,15 @@ TEST_CASE("show prints the details and the whole timeline") {
   for (const auto& step : steps) {
     ok(home, step);
   }
-  const auto result = ok(home, {"show", id});
+  const std::map<std::string, std::string> later = {{"INCIDENT_NOW", "2026-11-27T06:00:00Z"}};
+  const auto result = home.run({"show", id}, later);
+  CHECK(result.exit_code == 0);
   CHECK(result.err.empty());
   check_golden("lifecycle_show.txt", masked(result.out, {id}));
 
   // An incident nobody has acknowledged yet says when the ack is due.
   const std::string fresh = open_incident(home, {"Search is slow", "-s", "P2", "--at", "2026-11-27T05:00:00Z"});
-  const auto pending = ok(home, {"show", fresh});
+  const auto pending = home.run({"show", fresh}, later);
   check_golden("lifecycle_show_unacknowledged.txt", masked(pending.out, {fresh}));
 }
 
@@ -360,14 +371,14 @@ TEST_CASE("list prints a table of the open incidents newest first") {
   const auto open = ok(home, {"list", "--at", "2026-11-27T06:00:00Z"});
   CHECK(open.err.empty());
   check_golden("lifecycle_list.txt", masked(open.out, ids));
-  const auto all = ok(home, {"list", "--all"});
+  const auto all = ok(home, {"list", "--all", "--at", "2026-11-27T06:00:00Z"});
   check_golden("lifecycle_list_all.txt", masked(all.out, ids));
 
   // An empty list says so on stderr and prints nothing on stdout.
   Home empty;
   const auto none = ok(empty, {"list"});
   CHECK(none.out.empty());
-  CHECK(none.err == "No open incidents.\n");
+  CHECK(none.err == "No open incidents in " + empty.state().string() + "\n");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -425,8 +436,16 @@ TEST_CASE("every command prints one JSON document with the incident fields under
     check_incident_object(incident, true);
     CHECK(incident["id"] == id);
     CHECK(incident["status"] == step.status);
-    REQUIRE(incident["events"].size() == ++events);
-    CHECK(incident["events"].back()["type"] == step.last_type);
+    // One event for the step, then any items it ticked on its own (checked, "via").
+    const Json& now = incident["events"];
+    REQUIRE(now.size() > events);
+    std::size_t own = now.size() - 1;
+    while (own > events && now[own].contains("via")) {
+      --own;
+    }
+    CHECK(own == events);
+    CHECK(now[own]["type"] == step.last_type);
+    events = now.size();
   }
   CHECK(incident["severity"] == "P0");
   CHECK(incident["severity_name"] == "Critical");
@@ -500,7 +519,9 @@ TEST_CASE("ack makes the actor commander when there is none and reports the SLA 
   INFO(describe(result));
   REQUIRE(result.exit_code == 0);
   CHECK(result.out == "bob acknowledged " + id + " after 8m (SLA 15m for Critical: met)\n");
-  CHECK(result.err == "Commander: bob\n");
+  CHECK_THAT(result.err, Catch::StartsWith("Commander: bob\n"
+                                           "Ticked 1. Acknowledge the incident in the incident channel\n"
+                                           "Ticked 4. If not, take incident commander role\n"));
   const Json incident = show_json(home, id);
   CHECK(incident["commander"] == "bob");
   CHECK(incident["acknowledged_at"] == "2026-11-27T03:20:00Z");
@@ -514,7 +535,9 @@ TEST_CASE("ack keeps the commander named at open") {
   INFO(describe(result));
   REQUIRE(result.exit_code == 0);
   CHECK(result.out == "bob acknowledged " + id + " after 8m (SLA 15m for Critical: met)\n");
-  CHECK(result.err == "Commander: alice\n");
+  CHECK_THAT(result.err, Catch::StartsWith("Commander: alice\n"
+                                           "Ticked 1. Acknowledge the incident in the incident channel\n"
+                                           "Next update overdue"));
   CHECK(show_json(home, id)["commander"] == "alice");
 }
 
@@ -767,8 +790,9 @@ TEST_CASE("reopen brings a resolved or closed incident back to investigating") {
   ok(home, {"reopen", id, "--at", "2026-11-27T06:00:00Z"});
   CHECK_THAT(ok(home, {"list"}).out, Catch::Contains(id) && Catch::Contains("investigating"));
   incident = show_json(home, id);
-  CHECK(event_types(incident) == std::vector<std::string>{"opened", "resolved", "reopened", "updated", "resolved",
-                                                          "closed", "noted", "reopened"});
+  // "checked": opened with a commander, which ticks "take incident commander role".
+  CHECK(event_types(incident) == std::vector<std::string>{"opened", "checked", "resolved", "reopened", "updated",
+                                                          "resolved", "closed", "noted", "reopened"});
 }
 
 TEST_CASE("severity changes are recorded and a bad severity lists the valid values") {
@@ -851,7 +875,8 @@ TEST_CASE("list hides closed incidents unless --all and filters by severity and 
   CHECK(ids_of({"--status", "investigating", "--severity", "P0"}) == std::vector<std::string>{p0});
   CHECK(ids_of({"--severity", "P3"}).empty());
 
-  const auto text = ok(home, {"list"});
+  // Within a week of the night (a resolved incident older than that is counted, not listed).
+  const auto text = ok(home, {"list", "--at", "2026-11-28T00:00:00Z"});
   CHECK_THAT(text.out, Catch::Contains(p1) && Catch::Contains(p2) && Catch::Contains(p0));
   CHECK(text.out.find(old) == std::string::npos);
   CHECK_THAT(ok(home, {"list", "--all"}).out, Catch::Contains(old) && Catch::Contains("closed"));
@@ -878,7 +903,7 @@ TEST_CASE("a title containing a placeholder prints literally") {
         "Severity: Medium\n"
         "Status: Investigating\n"
         "Impact: {{impact}}\n"
-        "Started: 2026-11-27T03:12:00Z\n"
+        "Started: 2026-11-27 03:12 UTC\n"
         "Commander: alice\n");
   const auto update =
       ok(home, {"update", "--findings", "{{next_steps}}", "--next", "{{findings}}", "--at", "2026-11-27T03:20:00Z"});
@@ -958,21 +983,26 @@ TEST_CASE("incident files are private JSON with a schema and the events, one per
   const std::string text = read_text(home.file(id));
   CHECK_THAT(text, Catch::StartsWith("{\n  \"schema\": 2,\n  \"id\": \"" + id + "\",\n  \"events\": [\n    {\"id\":\""));
   CHECK(text.back() == '\n');
-  CHECK(std::count(text.begin(), text.end(), '\n') == 8);  // 2 events, a line each
+  // 4 events, a line each.
+  CHECK(std::count(text.begin(), text.end(), '\n') == 10);
   const Json document = parse_json(text);
   CHECK(document["schema"] == 2);
   CHECK(document.size() == 3);  // schema, id, events: nothing derived is stored
   REQUIRE(document["events"].is_array());
-  REQUIRE(document["events"].size() == 2);
+  REQUIRE(document["events"].size() == 4);
   CHECK(document["events"][0]["type"] == "opened");
   CHECK(document["events"][0]["fields"]["title"] == "Checkout API 500s");
   CHECK(document["events"][0]["fields"]["response_time_seconds"] == 3600);  // numbers are numbers
   CHECK(document["events"][0]["id"].get<std::string>().size() == 32);  // 128 bits
-  CHECK(document["events"][1]["type"] == "acknowledged");
-  CHECK(document["events"][1]["by"] == "bob");
-  CHECK(document["events"][1]["at"] == "2026-11-27T03:20:00Z");
+  // opened, checked (opened with a commander: "take incident commander role"), acknowledged,
+  // checked (the ack's "Acknowledge the incident").
+  const Json& ack = document["events"][2];
+  CHECK(ack["type"] == "acknowledged");
+  CHECK(ack["by"] == "bob");
+  CHECK(ack["at"] == "2026-11-27T03:20:00Z");
   // Backfilled with --at: when it was written down is kept beside when it happened.
-  CHECK(document["events"][1]["recorded_at"] != document["events"][1]["at"]);
+  CHECK(ack["recorded_at"] != ack["at"]);
+  CHECK(document["events"][3]["fields"]["via"] == "ack");
 
   // No temp files are left behind by successful writes.
   for (const auto& entry : fs::directory_iterator(home.state() / "incidents")) {
@@ -1017,9 +1047,9 @@ TEST_CASE("check, skip and uncheck record checklist items, checklist shows them 
     const std::string type = event["type"];
     marks += type == "checked" || type == "unchecked" || type == "skipped" ? 1 : 0;
   }
-  CHECK(marks == 4);  // check 1, check 2, skip 3, uncheck 2
+  CHECK(marks == 5);  // the ack's tick of 1 (and 4: bob became commander), check 2, skip 3, uncheck 2
   const std::string timeline = ok(home, {"show", id}).out;
-  CHECK_THAT(timeline, Catch::Contains("tester checked initial.acknowledge") &&
+  CHECK_THAT(timeline, Catch::Contains("bob checked initial.acknowledge (by incident ack)") &&
                            Catch::Contains("skipped initial.verify-handled: no status page for internal API") &&
                            Catch::Contains("unchecked initial.check-dashboard"));
 
