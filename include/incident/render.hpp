@@ -14,6 +14,10 @@ namespace incident {
 
 // The Initial / Investigation / Resolution message for the incident, ending in a newline;
 // times in the runbook's timezone, `as_of` for the duration and relative ones.
+// The runbook's `timezone`, in which messages for the channel give their times (the
+// loader refused a zone this machine cannot load; UTC should one vanish since).
+Zone team_zone(const Runbook& runbook);
+
 std::string render_message(const Runbook& runbook, TemplateKind kind, const Incident& incident, Timestamp as_of);
 
 // The value a template placeholder takes for this incident as of `as_of` (see

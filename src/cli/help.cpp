@@ -215,8 +215,8 @@ std::string trimmed(std::string_view text) {
 }
 
 // A footer's own layout, kept: a line wider than `width` is filled under its second column
-// (after a gap of two spaces or more), or under its label ("Exit codes: "); a command line
-// ("  incident list --all --json") is not broken.
+// (after a gap of two spaces or more), or under its label ("Exit codes: "), else under its
+// own indent; a command line ("  incident list --all --json") is not broken.
 std::string reflow(std::string_view text, std::size_t width) {
   std::string out;
   std::size_t at = 0;
@@ -237,8 +237,10 @@ std::string reflow(std::string_view text, std::size_t width) {
       continue;
     } else if (const std::size_t colon = line.find(": ", lead); colon != std::string_view::npos && colon < lead + 20) {
       hang = colon + 2;
+    } else {
+      hang = lead;  // prose: filled under its own indent
     }
-    if (hang == std::string_view::npos || hang >= line.size() || width < hang + k_least_right) {
+    if (hang >= line.size() || width < hang + k_least_right) {
       out += std::string(line) + "\n";
       continue;
     }

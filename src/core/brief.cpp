@@ -15,8 +15,8 @@ namespace {
 // User text in a line of the briefing.
 std::string inline_text(std::string_view value) { return text::escape_control(text::one_line(value)); }
 
-std::string when(Timestamp at, Timestamp as_of) {
-  return fmt::format("{} ({} ago)", format_clock(at, as_of), format_duration_short(between(at, as_of)));
+std::string when(Timestamp at, Timestamp as_of, const Zone& zone) {
+  return fmt::format("{} ({} ago)", format_local_clock(at, as_of, zone), format_duration_short(between(at, as_of)));
 }
 
 // The items of the current phase neither checked nor skipped.
@@ -27,8 +27,8 @@ std::vector<const ChecklistEntry*> open_items(const std::vector<ChecklistEntry>&
     if (entry.phase != &phase) {
       continue;
     }
-    const auto state = incident.items.find(entry.item->id);
-    if (state == incident.items.end() || (!state->second.checked && state->second.skipped.empty())) {
+    const ItemState* state = entry_state(incident, entry);
+    if (state == nullptr || (!state->checked && state->skipped.empty())) {
       open.push_back(&entry);
     }
   }
@@ -53,13 +53,14 @@ std::string sla_words(const Incident& incident, const ResponseSla& sla, Timestam
 }  // namespace
 
 std::string render_brief(const Runbook& runbook, const Incident& incident, const Assessment& a) {
+  const Zone zone = team_zone(runbook);  // a message for the channel
   std::string out = fmt::format("🔁 HANDOVER: {} ({})\n", inline_text(incident.title), incident.id);
   out += fmt::format("Severity: {} ({}) · Status: {} · Commander: {}\n", inline_text(incident.grade.severity_name),
                      inline_text(incident.grade.severity), status_title(incident.status),
                      incident.commander.empty() ? "unassigned" : inline_text(incident.commander));
-  out += fmt::format("Started {}; {}\n", when(incident.started_at, a.as_of), sla_words(incident, a.response, a.as_of));
+  out += fmt::format("Started {}; {}\n", when(incident.started_at, a.as_of, zone), sla_words(incident, a.response, a.as_of));
   if (incident.last_update_at) {
-    out += fmt::format("Last update {}: findings: {}; next: {}; ETA: {}\n", when(*incident.last_update_at, a.as_of),
+    out += fmt::format("Last update {}: findings: {}; next: {}; ETA: {}\n", when(*incident.last_update_at, a.as_of, zone),
                        incident.findings.empty() ? "TBD" : inline_text(incident.findings),
                        incident.next_steps.empty() ? "TBD" : inline_text(incident.next_steps),
                        incident.eta.empty() ? "TBD" : inline_text(incident.eta));
@@ -67,7 +68,7 @@ std::string render_brief(const Runbook& runbook, const Incident& incident, const
     out += "No update since the Initial Status Update.\n";
   }
   if (a.next_update_due) {
-    out += fmt::format("Next update {}: {}\n", format_clock(*a.next_update_due, a.as_of),
+    out += fmt::format("Next update {}: {}\n", format_local_clock(*a.next_update_due, a.as_of, zone),
                        due_words(*a.next_update_due, a.as_of));
   }
 
@@ -75,7 +76,7 @@ std::string render_brief(const Runbook& runbook, const Incident& incident, const
   out += fmt::format("Latest events ({} of {}):\n", shown, incident.events.size());
   for (std::size_t i = incident.events.size() - shown; i < incident.events.size(); ++i) {
     const Event& event = incident.events[i];
-    out += fmt::format("  {}  {}\n", format_clock(event.at, a.as_of), describe_event(incident, event));
+    out += fmt::format("  {}  {}\n", format_local_clock(event.at, a.as_of, zone), describe_event(incident, event));
   }
 
   if (a.active && !runbook.phases.empty()) {
@@ -98,7 +99,7 @@ std::string render_brief(const Runbook& runbook, const Incident& incident, const
   }
   for (const auto& record : incident.escalations) {
     out += fmt::format("Escalated: level {}, {} at {} by {}: {}\n", record.level, inline_text(record.role),
-                       format_clock(record.at, a.as_of), inline_text(record.by),
+                       format_local_clock(record.at, a.as_of, zone), inline_text(record.by),
                        record.reason.empty() ? "no reason given" : inline_text(record.reason));
   }
   if (a.escalation_recommended) {

@@ -29,10 +29,12 @@ std::string graded_as(const Incident& incident, const ResponseSla& sla) {
 
 }  // namespace
 
+Zone team_zone(const Runbook& runbook) { return Zone::named(runbook.timezone).value_or(Zone::utc()); }
+
 std::string placeholder_value(const Runbook& runbook, const Incident& incident, std::string_view name,
                               Timestamp as_of) {
   // Times for the channel: in the team's zone, always labelled.
-  const Zone zone = Zone::named(runbook.timezone).value_or(Zone::utc());
+  const Zone zone = team_zone(runbook);
   auto moment = [&](const std::optional<Timestamp>& at) { return at ? format_local_minute(*at, zone) : std::string(); };
   auto entries = [](const std::vector<EntryGroup>& groups) {
     std::vector<std::string> lines;

@@ -169,8 +169,8 @@ void append_ticks(Decision<Ticked>& decision, const Runbook& runbook, const Inci
     if (entry.item->done_by != command) {
       continue;
     }
-    if (const auto it = incident.items.find(entry.item->id);
-        it != incident.items.end() && (it->second.checked || !it->second.skipped.empty())) {
+    if (const ItemState* state = entry_state(incident, entry);
+        state != nullptr && (state->checked || !state->skipped.empty())) {
       continue;
     }
     Event event = make(event_type::checked, stamp, at);
@@ -180,8 +180,6 @@ void append_ticks(Decision<Ticked>& decision, const Runbook& runbook, const Inci
     decision.outcome.items.push_back(fmt::format("{}. {}", entry.number, entry.item->text));
   }
 }
-
-// ITEM as typed: an id or a number of the incident's checklists; `label` is its number.
 
 }  // namespace
 

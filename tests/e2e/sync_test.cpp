@@ -92,7 +92,8 @@ TEST_CASE("sync: an incident opened on one laptop is acted on from another, and 
   CHECK(would["outgoing"] == nlohmann::json::array({id}));
 
   const Result merged = ok(alice, {"--as", "alice", "sync"});
-  CHECK_THAT(merged.err, Catch::Contains(id + ": 1 event by bob (acknowledged)"));
+  // The ack, and the two items it ticked (acknowledge; bob became commander).
+  CHECK_THAT(merged.err, Catch::Contains(id + ": 3 events by bob (acknowledged, 2 checked)"));
   CHECK_THAT(merged.err, Catch::Contains("Went out: " + id));
   const Result back = ok(bob, {"--as", "bob", "sync"});
   CHECK_THAT(back.err, Catch::Contains(id + ": 1 event by alice (noted)"));

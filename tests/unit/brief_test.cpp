@@ -38,18 +38,18 @@ TEST_CASE("render_brief says where the incident stands for whoever takes over") 
   const std::string text = render_brief(default_runbook(), incident, timeline.assess_at(k_as_of));
   CHECK_THAT(text, Catch::StartsWith("🔁 HANDOVER: Checkout API 500s (7f3a9c2e)\n"
                                      "Severity: High (P1) · Status: Investigating · Commander: bob\n"
-                                     "Started 03:12Z (48m ago); response SLA 1h: met (acknowledged by bob after 8m)\n"
-                                     "Last update 03:30Z (30m ago): findings: bad deploy Severity: Low; next: roll "
+                                     "Started 03:12 UTC (48m ago); response SLA 1h: met (acknowledged by bob after 8m)\n"
+                                     "Last update 03:30 UTC (30m ago): findings: bad deploy Severity: Low; next: roll "
                                      "back; ETA: 30m\n"
-                                     "Next update 04:00Z: due in 0s\n"
+                                     "Next update 04:00 UTC: due in 0s\n"
                                      "Latest events (5 of 7):\n"));
-  CHECK_THAT(text, Catch::Contains("  03:37Z  bob added an action item: add a canary (owner: dave)\n"));
+  CHECK_THAT(text, Catch::Contains("  03:37 UTC  bob added an action item: add a canary (owner: dave)\n"));
   // The current phase's open items: check-logs is done, so not listed.
   CHECK_THAT(text, Catch::Contains("Open in Investigation (10 of 11):\n"));
   CHECK_THAT(text, !Catch::Contains("Check system logs and metrics"));
   CHECK_THAT(text, Catch::Contains("  [ ] 13. Review recent changes\n"));
   CHECK_THAT(text, Catch::Contains("Trigger: Security implications: flagged by carol\n"));
-  CHECK_THAT(text, Catch::Contains("Escalated: level 3, r at 03:36Z by bob: no reason given\n"));
+  CHECK_THAT(text, Catch::Contains("Escalated: level 3, r at 03:36 UTC by bob: no reason given\n"));
   CHECK_THAT(text, Catch::EndsWith("Action 1: add a canary (owner: dave)\n"));
   // A multi-line value is kept on its line: no line of the brief starts with it.
   CHECK_THAT(text, !Catch::Contains("\nSeverity: Low"));

@@ -103,3 +103,35 @@ TEST_CASE("the checklist JSON has every item with checked and skipped") {
   CHECK(items == checklist_entries(default_runbook(), "P1").size());
   CHECK(json["phases"][0]["groups"][0]["items"][1]["skipped"] == "r");
 }
+
+TEST_CASE("an item that is the same as another is shown once, as it, and either id finds it") {
+  const Runbook runbook = default_runbook();
+  const auto entries = checklist_entries(runbook, "P1");
+  std::size_t last_phase = 0;
+  for (const auto& entry : entries) {
+    CHECK(entry.item->same_as.empty());  // the ones that say the same are folded in
+    last_phase += entry.phase == &runbook.phases.back() ? 1U : 0U;
+  }
+  CHECK(last_phase == 15);  // the phase's 6 and the post-incident checklist's 12, 3 of them the same
+  const ChecklistEntry& by_alias = find_entry(entries, "post.postmortem-scheduled");
+  CHECK(by_alias.item->id == "post-incident.schedule-postmortem");
+  REQUIRE(by_alias.same.size() == 1);
+  CHECK(by_alias.same[0]->id == "post.postmortem-scheduled");
+  CHECK(&find_entry(entries, "post-incident.schedule-postmortem") == &by_alias);
+  // Numbers stay contiguous.
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    CHECK(entries[i].number == static_cast<int>(i + 1));
+  }
+
+  // A file that ticked the other id (written under the runbook before same_as): done.
+  const Incident incident =
+      make_incident("P1", {event(2, event_type::checked, "2026-11-27T04:00:00Z", {{"item", "post.runbooks-updated"}})});
+  const ChecklistEntry& runbooks = find_entry(entries, "post-incident.update-runbooks");
+  const ItemState* state = entry_state(incident, runbooks);
+  REQUIRE(state != nullptr);
+  CHECK(state->checked);
+  CHECK_THAT(render_incident_checklist(runbook, incident, at("2026-11-27T05:00:00Z"), &runbook.phases.back()),
+             Catch::Contains("[x] 39. Update runbooks if needed\n"));
+  CHECK(incident_checklist_json(runbook, incident, at("2026-11-27T05:00:00Z"))["phases"].back()["groups"][1]["items"][2]
+            ["same_as_this"] == nlohmann::ordered_json::array({"post.runbooks-updated"}));
+}

@@ -266,7 +266,9 @@ TEST_CASE("the Markdown report opens with the summary and the exact ack time") {
   CHECK_THAT(md, Catch::Contains("| Updates posted | 2 |\n"));
   CHECK_THAT(md, Catch::Contains("| Longest gap between updates | 1h15m (03:35Z to 04:50Z) |\n"));
   CHECK_THAT(md, Catch::Contains("\n## Root cause\n\nrc\n"));
-  CHECK_THAT(md, Catch::EndsWith("- [ ] Team training completed if needed\n"));
+  // The post-incident checklist once: under the last phase, not again at the end.
+  CHECK_THAT(md, Catch::Contains("- [ ] Team training completed if needed\n\n## Action items\n"));
+  CHECK_THAT(md, !Catch::Contains("## Post-incident checklist"));
 }
 
 TEST_CASE("the Markdown report escapes user text") {
@@ -382,7 +384,8 @@ TEST_CASE("the report shows checklist items done, open and skipped with the reas
   CHECK_THAT(md, Catch::Contains("- [-] Notify stakeholders if critical (skipped: nobody \\| awake)\n"));
   CHECK_THAT(md, Catch::Contains("### Investigation (15-60 minutes): 0/11 done\n"));
   CHECK_THAT(md, Catch::Contains("## Action items\n\nNone yet (`incident action add`).\n"));
-  CHECK_THAT(md, Catch::Contains("### Immediate (0-24 hours)\n\n- [x] Incident resolved and system stable\n"
+  CHECK_THAT(md, Catch::Contains("### Post-Incident (24-48 hours): 1/15 done\n"));
+  CHECK_THAT(md, Catch::Contains("- [ ] Update runbooks if needed\n- [x] Incident resolved and system stable\n"
                                  "- [ ] All stakeholders notified\n"));
   CHECK_THAT(md, Catch::Contains("| Time to acknowledge | not acknowledged (SLA 1h) |\n"));
   CHECK_THAT(md, Catch::Contains("| Duration | 48m (unresolved) |\n"));

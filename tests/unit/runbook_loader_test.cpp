@@ -894,3 +894,30 @@ TEST_CASE("loader every file it reads goes through the Io it is given, and a fai
   }
   CHECK(failures > 0);
 }
+
+TEST_CASE("loader items may say which command completes them and which item they are the same as") {
+  const std::string post = "post_incident:\n"          // 22
+                           "  - name: After\n"         // 23
+                           "    window: 0-24h\n"       // 24
+                           "    items:\n"              // 25
+                           "      - id: post.ack\n"    // 26
+                           "        text: Acknowledged\n";  // 27
+  const Runbook runbook = parse(with(post + "        same_as: initial.ack\n"));
+  CHECK(runbook.post_incident[0].items[0].same_as == "initial.ack");
+  CHECK(runbook.phases[0].checklists[0].groups[0].items[0].same_as.empty());
+  CHECK(parse(edit(k_base, "text: Acknowledge the incident\n", "text: Acknowledge the incident\n                done_by: ack\n"))
+            .phases[0].checklists[0].groups[0].items[0].done_by == "ack");
+  CHECK_THAT(load_error(edit(k_base, "text: Acknowledge the incident\n",
+                             "text: Acknowledge the incident\n                done_by: acknowledge\n")),
+             Catch::StartsWith("runbook.yaml:22:26: done_by 'acknowledge' is not known") &&
+                 Catch::Contains("ack, commander, post-initial, post-resolution"));
+
+  CHECK(load_error(with(post + "        same_as: initial.akc\n")) ==
+        "runbook.yaml:28:18: same_as 'initial.akc' is not a checklist item (did you mean 'initial.ack'?)");
+  CHECK(load_error(with(post + "        same_as: post.ack\n")) == "runbook.yaml:28:18: item 'post.ack' is the same as itself");
+  CHECK(load_error(with(post + "        same_as: initial.ack\n"
+                               "      - id: post.twice\n"
+                               "        text: Twice\n"
+                               "        same_as: post.ack\n")) ==
+        "runbook.yaml:31:18: same_as 'post.ack' names an item that is itself the same as 'initial.ack'; name that one");
+}
