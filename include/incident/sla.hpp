@@ -102,9 +102,10 @@ nlohmann::ordered_json status_json(const Runbook& runbook, const Incident& incid
 struct Problem {
   std::string kind;  // "ack", "update", "escalation"
   bool overdue = false;  // past due (not merely due soon); escalations always are
-  std::string message;  // one line: "7f3a9c2e P0 ack overdue by 5m (03:27Z): Checkout API 500s"
+  std::string message;  // one line: "7f3a9c2e P0 ack overdue by 5m (03:27 UTC): Checkout API 500s"
 };
-std::vector<Problem> check_problems(const Incident& incident, const Assessment& assessment, Seconds within);
+std::vector<Problem> check_problems(const Incident& incident, const Assessment& assessment, Seconds within,
+                                    const Zone& zone);
 
 // The escalation level `escalate` picks when none is given: the recommended one, and at
 // least one above the level on the record and above on-call (2). May exceed the top level.

@@ -53,7 +53,7 @@ void check_all(Context& ctx, const std::string& id, Timestamp at, Seconds within
     const Incident then = as_it_stood(incident, at);
     // The all-clear counts active incidents: a resolved one owes nothing and is not checked.
     checked += is_active(then.status) ? 1 : 0;
-    for (auto& problem : check_problems(then, assess(runbook, then, at), within)) {
+    for (auto& problem : check_problems(then, assess(runbook, then, at), within, Zone::user())) {
       lines.push_back(problem.message);
       problems.push_back({{"id", then.id},
                           {"severity", then.grade.severity},

@@ -323,14 +323,14 @@ Json status_json(const Runbook& runbook, const Incident& incident, const Assessm
   };
 }
 
-std::vector<Problem> check_problems(const Incident& incident, const Assessment& a, Seconds within) {
+std::vector<Problem> check_problems(const Incident& incident, const Assessment& a, Seconds within, const Zone& zone) {
   std::vector<Problem> problems;
   if (!a.active) {
     return problems;
   }
   const std::string who = fmt::format("{} {}", incident.id, text::escape_control(incident.grade.severity));
   const std::string title = text::escape_control(incident.title);
-  auto clock = [&](Timestamp at) { return format_clock(at, a.as_of); };
+  auto clock = [&](Timestamp at) { return format_local_clock(at, a.as_of, zone); };
   const Timestamp ack_due = a.response.due;
   if (!a.response.responded_at && ack_due - a.as_of <= within) {
     problems.push_back({"ack", ack_due < a.as_of,

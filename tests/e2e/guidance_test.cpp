@@ -442,9 +442,9 @@ TEST_CASE("status --check prints one line per problem and exits 8") {
   check_golden("guidance_check.txt", masked(result.out, {p0, p1}));
   CHECK(lines_of(result.out) ==
         std::vector<std::string>{
-            p0 + " P0 ack overdue by 5m (03:27Z): Checkout down",
+            p0 + " P0 ack overdue by 5m (03:27 UTC): Checkout down",
             p0 + " P0 escalation to level 2 recommended (Incident exceeds response time SLA): Checkout down",
-            p1 + " P1 update overdue by 2m (03:30Z): Slow search",
+            p1 + " P1 update overdue by 2m (03:30 UTC): Slow search",
         });
 
   const Json json = parse_json(fails(home, {"status", "--check", "--at", k_t0_plus_20m, "--json"}, 8).out);
@@ -457,7 +457,7 @@ TEST_CASE("status --check prints one line per problem and exits 8") {
   CHECK(json["problems"][2]["id"] == p1);
   CHECK(json["problems"][2]["severity"] == "P1");
   CHECK(json["problems"][2]["kind"] == "update");
-  CHECK(json["problems"][2]["message"] == p1 + " P1 update overdue by 2m (03:30Z): Slow search");
+  CHECK(json["problems"][2]["message"] == p1 + " P1 update overdue by 2m (03:30 UTC): Slow search");
 
   // One incident only, by id.
   const auto one = fails(home, {"status", "--check", p1, "--at", k_t0_plus_20m}, 8);
@@ -467,17 +467,17 @@ TEST_CASE("status --check prints one line per problem and exits 8") {
 TEST_CASE("status --check --within reports what falls due within the window") {
   Home home;
   const std::string id = open_incident(home, {"Checkout down", "-s", "P0"});
-  // 03:20: the ack is due in 7m (03:27Z), the update in 22m (03:42Z).
+  // 03:20: the ack is due in 7m (03:27 UTC), the update in 22m (03:42 UTC).
   const char* now = k_t0_plus_8m;
   auto quiet = ok(home, {"status", "--check", "--at", now});  // default 5m
   CHECK(quiet.out.empty());
   quiet = ok(home, {"status", "--check", "--within", "6m", "--at", now});
   CHECK(quiet.out.empty());
   const auto seven = fails(home, {"status", "--check", "--within", "7m", "--at", now}, 8);
-  CHECK(seven.out == id + " P0 ack due in 7m (03:27Z): Checkout down\n");
+  CHECK(seven.out == id + " P0 ack due in 7m (03:27 UTC): Checkout down\n");
   const auto hour = fails(home, {"status", "--check", "--within", "1h", "--at", now}, 8);
   CHECK(hour.out ==
-        id + " P0 ack due in 7m (03:27Z): Checkout down\n" + id + " P0 update due in 22m (03:42Z): Checkout down\n");
+        id + " P0 ack due in 7m (03:27 UTC): Checkout down\n" + id + " P0 update due in 22m (03:42 UTC): Checkout down\n");
   const Json json = parse_json(fails(home, {"status", "--check", "--within", "1h", "--at", now, "--json"}, 8).out);
   CHECK(json["within_seconds"] == 3600);
   CHECK(json["problems"][0]["overdue"] == false);

@@ -273,7 +273,7 @@ TEST_CASE("a resolved incident is not active and nothing is recommended or due")
   CHECK_FALSE(a.next_update_due.has_value());
   CHECK_FALSE(trigger(a, "no-progress").holds);  // 3h48m quiet, but it is over
   CHECK_FALSE(a.escalation_recommended);
-  CHECK(check_problems(timeline.incident(), a, Seconds{3600}).empty());
+  CHECK(check_problems(timeline.incident(), a, Seconds{3600}, Zone::utc()).empty());
 
   // As it stood before the resolution it was active, with the flag's recommendation.
   const Assessment before = timeline.assess_at("2026-11-27T03:20:00Z");
@@ -317,25 +317,25 @@ TEST_CASE("check_problems reports what is overdue and what falls due within the 
   const Timeline timeline("P0");
   const Incident incident = timeline.incident();
 
-  // 03:23: the ack is due in 4m (03:27Z), the update in 19m (03:42Z).
+  // 03:23: the ack is due in 4m (03:27 UTC), the update in 19m (03:42 UTC).
   const Assessment soon = timeline.assess_at("2026-11-27T03:23:00Z");
-  CHECK(check_problems(incident, soon, Seconds{3 * 60}).empty());
-  const auto within5 = check_problems(incident, soon, Seconds{5 * 60});
+  CHECK(check_problems(incident, soon, Seconds{3 * 60}, Zone::utc()).empty());
+  const auto within5 = check_problems(incident, soon, Seconds{5 * 60}, Zone::utc());
   REQUIRE(within5.size() == 1);
   CHECK(within5[0].kind == "ack");
   CHECK_FALSE(within5[0].overdue);
-  CHECK(within5[0].message == "7f3a9c2e P0 ack due in 4m (03:27Z): Checkout API 500s");
-  const auto within20 = check_problems(incident, soon, Seconds{20 * 60});
+  CHECK(within5[0].message == "7f3a9c2e P0 ack due in 4m (03:27 UTC): Checkout API 500s");
+  const auto within20 = check_problems(incident, soon, Seconds{20 * 60}, Zone::utc());
   REQUIRE(within20.size() == 2);
   CHECK(within20[1].kind == "update");
-  CHECK(within20[1].message == "7f3a9c2e P0 update due in 19m (03:42Z): Checkout API 500s");
+  CHECK(within20[1].message == "7f3a9c2e P0 update due in 19m (03:42 UTC): Checkout API 500s");
 
   // 03:32: the ack is 5m overdue, so escalation is recommended; the update is still 10m off.
   const Assessment late = timeline.assess_at("2026-11-27T03:32:00Z");
-  const auto problems = check_problems(incident, late, Seconds{5 * 60});
+  const auto problems = check_problems(incident, late, Seconds{5 * 60}, Zone::utc());
   CHECK(messages(problems) ==
         std::vector<std::string>{
-            "7f3a9c2e P0 ack overdue by 5m (03:27Z): Checkout API 500s",
+            "7f3a9c2e P0 ack overdue by 5m (03:27 UTC): Checkout API 500s",
             "7f3a9c2e P0 escalation to level 2 recommended (Incident exceeds response time SLA): Checkout API 500s"});
   REQUIRE(problems.size() == 2);
   CHECK(problems[0].overdue);
@@ -343,7 +343,7 @@ TEST_CASE("check_problems reports what is overdue and what falls due within the 
   CHECK(problems[1].overdue);
 
   // Within 0: only what is past due.
-  CHECK(check_problems(incident, timeline.assess_at("2026-11-27T03:26:59Z"), Seconds{0}).empty());
+  CHECK(check_problems(incident, timeline.assess_at("2026-11-27T03:26:59Z"), Seconds{0}, Zone::utc()).empty());
 }
 
 TEST_CASE("check_problems: an acked incident owes its updates, escalation names only the triggers above the record") {
@@ -352,20 +352,20 @@ TEST_CASE("check_problems: an acked incident owes its updates, escalation names 
       .flag("multiple-systems", "2026-11-27T03:21:00Z")
       .escalate(2, "2026-11-27T03:22:00Z")
       .flag("security", "2026-11-27T03:23:00Z");
-  const auto problems = check_problems(timeline.incident(), timeline.assess_at("2026-11-27T03:50:00Z"), Seconds{300});
+  const auto problems = check_problems(timeline.incident(), timeline.assess_at("2026-11-27T03:50:00Z"), Seconds{300}, Zone::utc());
   CHECK(messages(problems) ==
         std::vector<std::string>{
-            "7f3a9c2e P1 update overdue by 8m (03:42Z): Checkout API 500s",
+            "7f3a9c2e P1 update overdue by 8m (03:42 UTC): Checkout API 500s",
             "7f3a9c2e P1 escalation to level 3 recommended (Security implications): Checkout API 500s"});
 
   // Once updated and escalated to 3, all is well.
   timeline.update("2026-11-27T03:51:00Z").escalate(3, "2026-11-27T03:52:00Z");
-  CHECK(check_problems(timeline.incident(), timeline.assess_at("2026-11-27T03:55:00Z"), Seconds{300}).empty());
+  CHECK(check_problems(timeline.incident(), timeline.assess_at("2026-11-27T03:55:00Z"), Seconds{300}, Zone::utc()).empty());
 }
 
 TEST_CASE("check_problems escapes control characters in the title") {
   const Timeline timeline("P0", "evil\x1b[2Jtitle");
-  const auto problems = check_problems(timeline.incident(), timeline.assess_at("2026-11-27T03:30:00Z"), Seconds{0});
+  const auto problems = check_problems(timeline.incident(), timeline.assess_at("2026-11-27T03:30:00Z"), Seconds{0}, Zone::utc());
   REQUIRE_FALSE(problems.empty());
   CHECK_THAT(problems[0].message, Catch::EndsWith(": evil\\e[2Jtitle"));
 }
