@@ -89,7 +89,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto replace = nlohmann::ordered_json::error_handler_t::replace;
   (void)incident_json(incident, true, incident.started_at).dump(2, ' ', false, replace);
   (void)summary_json(summary).dump(2, ' ', false, replace);
-  (void)render_list({summary}, incident.started_at, Zone::utc());
+  (void)text::plain(render_list({summary}, incident.started_at, Zone::utc()));
   (void)render_show(incident, incident.started_at, Zone::utc());
   (void)ack_deadline(incident, incident.started_at, Zone::utc());
   for (const auto& event : incident.events) {

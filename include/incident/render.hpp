@@ -9,6 +9,8 @@
 #include "incident/incident.hpp"
 #include "incident/runbook.hpp"
 #include "incident/summary.hpp"
+#include "incident/text.hpp"
+#include "incident/time.hpp"
 
 namespace incident {
 
@@ -26,8 +28,9 @@ std::string placeholder_value(const Runbook& runbook, const Incident& incident, 
                               Timestamp as_of);
 
 // The `list` table: a header and one line per incident, started times in `zone` and how
-// long ago as of `now`; "" when there are none.
-std::string render_list(const std::vector<Summary>& incidents, Timestamp now, const Zone& zone);
+// long ago as of `now`, each row toned by what it owes (attention_tone); none when there
+// are no incidents.
+std::vector<text::ToneLine> render_list(const std::vector<Summary>& incidents, Timestamp now, const Zone& zone);
 // The line under `list`'s table for the incidents resolved before its window, not closed.
 std::string render_resolved_earlier(std::size_t count, Seconds window);
 

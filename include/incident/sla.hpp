@@ -27,6 +27,12 @@ std::string_view sla_state_name(SlaState state);  // "pending", "met", "breached
 
 // "due in 4m" or "overdue by 5m", as of `now`.
 std::string due_words(Timestamp due, Timestamp now);
+// How something due at `due` looks on a colour terminal: overdue red (alarm), due within
+// 5 minutes yellow (caution), else plain.
+text::Tone due_tone(Timestamp due, Timestamp now);
+// The tone of an incident's row (`list`): of the earlier of its unanswered ack and its next
+// update; plain once it is resolved.
+text::Tone attention_tone(const IncidentFacts& incident, Timestamp now);
 
 // The response SLA as it applies to an incident: the rule every reader uses (`status`,
 // `show`, `ack`, `prompt`, `report`, `stats`, the JSON). The SLA is the one of the grade in

@@ -30,11 +30,11 @@ void register_edit(CLI::App& app, Context& ctx) {
     }
     const Stamp when = stamp(ctx, o->at);
     Store store = open_store(ctx);
-    const std::string id = store.resolve_id(o->id);
-    const std::size_t before = store.load(id).events.size();
+    const std::size_t recorded = ctx.recorded.size();  // a commit adds to it (open_store)
     const Incident incident =
-        store.append(id, [&](const Incident& current) { return edit(current, request, when); }).incident;
-    ctx.hint(incident.events.size() == before
+        store.append(store.resolve_id(o->id), [&](const Incident& current) { return edit(current, request, when); })
+            .incident;
+    ctx.hint(ctx.recorded.size() == recorded
                  ? fmt::format("{} already says that; nothing recorded.\n", incident.id)
                  : fmt::format("Edited {}: {}. 'incident render {} initial' prints the message with it.\n",
                                incident.id, text::escape_control(incident.title), incident.id));

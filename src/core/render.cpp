@@ -131,20 +131,22 @@ std::string render_message(const Runbook& runbook, TemplateKind kind, const Inci
   return out;
 }
 
-std::string render_list(const std::vector<Summary>& incidents, Timestamp now, const Zone& zone) {
+std::vector<text::ToneLine> render_list(const std::vector<Summary>& incidents, Timestamp now, const Zone& zone) {
   if (incidents.empty()) {
     return {};
   }
   // The zone's label once, in the header: "STARTED (CET)".
   const std::string started = fmt::format("STARTED ({})", to_local(incidents.front().started_at, zone).abbreviation);
-  std::string out = fmt::format("{:<10} {:<4} {:<13} {:<17} {:<12} {:<14} {}\n", "ID", "SEV", "STATUS", started, "AGE",
-                                "COMMANDER", "TITLE");
+  std::vector<text::ToneLine> out;
+  out.push_back({text::Tone::plain, fmt::format("{:<10} {:<4} {:<13} {:<17} {:<12} {:<14} {}\n", "ID", "SEV", "STATUS",
+                                                started, "AGE", "COMMANDER", "TITLE")});
   for (const auto& summary : incidents) {
     const LocalTime local = to_local(summary.started_at, zone);
-    out += fmt::format("{:<10} {:<4} {:<13} {:04}-{:02}-{:02} {:02}:{:02}  {:<12} {:<14} {}\n", summary.id,
-                       cell(summary.grade.severity, 4), status_name(summary.status), local.year, local.month,
-                       local.day, local.hour, local.minute, format_relative(summary.started_at, now),
-                       summary.commander.empty() ? "-" : cell(summary.commander, 14), cell(summary.title, 200));
+    out.push_back({attention_tone(summary, now),
+                   fmt::format("{:<10} {:<4} {:<13} {:04}-{:02}-{:02} {:02}:{:02}  {:<12} {:<14} {}\n", summary.id,
+                               cell(summary.grade.severity, 4), status_name(summary.status), local.year, local.month,
+                               local.day, local.hour, local.minute, format_relative(summary.started_at, now),
+                               summary.commander.empty() ? "-" : cell(summary.commander, 14), cell(summary.title, 200))});
   }
   return out;
 }

@@ -35,6 +35,22 @@ std::string level_words(const Escalation& escalation, int number) {
 
 }  // namespace
 
+text::Tone due_tone(Timestamp due, Timestamp now) {
+  constexpr Seconds k_due_soon{5 * 60};
+  return due < now ? text::Tone::alarm : due - now <= k_due_soon ? text::Tone::caution : text::Tone::plain;
+}
+
+text::Tone attention_tone(const IncidentFacts& incident, Timestamp now) {
+  if (!is_active(incident.status)) {
+    return text::Tone::plain;
+  }
+  std::optional<Timestamp> first = next_update_due(incident);
+  if (const ResponseSla sla = response_sla(incident, now); !sla.responded_at) {
+    first = first ? std::min(*first, sla.due) : sla.due;
+  }
+  return first ? due_tone(*first, now) : text::Tone::plain;
+}
+
 std::string due_words(Timestamp due, Timestamp now) {
   return due < now ? fmt::format("overdue by {}", format_duration_short(between(due, now)))
                    : fmt::format("due in {}", format_duration_short(between(now, due)));
@@ -165,7 +181,6 @@ Assessment assess(const Runbook& runbook, const Incident& incident, Timestamp as
 std::vector<text::ToneLine> render_status(const Runbook& runbook, const Incident& incident, const Assessment& a,
                                           const Zone& zone, std::size_t width) {
   constexpr std::size_t k_label = 14;
-  constexpr Seconds k_due_soon{5 * 60};
   // A value too long for the width continues under itself, broken between words.
   const auto fit = [&](std::string_view head, std::size_t indent, const std::string& value) {
     if (width < indent + 20) {
@@ -181,9 +196,6 @@ std::vector<text::ToneLine> render_status(const Runbook& runbook, const Incident
     return text::ToneLine{tone, fit(fmt::format("{:<{}}", label, k_label), k_label, value)};
   };
   const auto clock = [&](Timestamp at) { return format_local_clock(at, a.as_of, zone); };
-  const auto due_tone = [&](Timestamp due) {
-    return due < a.as_of ? text::Tone::alarm : due - a.as_of <= k_due_soon ? text::Tone::caution : text::Tone::plain;
-  };
   std::vector<text::ToneLine> out;
   out.push_back({text::Tone::plain, fit(incident.id + " ", incident.id.size() + 1, text::escape_control(incident.title))});
   // The runbook lists severities most severe first: the top one is red, the next yellow.
@@ -216,7 +228,7 @@ std::vector<text::ToneLine> render_status(const Runbook& runbook, const Incident
     response += fmt::format("breached (not acknowledged, {})", due_words(sla.due, a.as_of));
   } else {
     response += fmt::format("pending ({})", due_words(sla.due, a.as_of));
-    response_tone = due_tone(sla.due);
+    response_tone = due_tone(sla.due, a.as_of);
   }
   out.push_back(line("Response SLA:", response, response_tone));
 
@@ -230,7 +242,7 @@ std::vector<text::ToneLine> render_status(const Runbook& runbook, const Incident
   text::Tone updates_tone = text::Tone::plain;
   if (a.next_update_due) {
     updates += fmt::format("; next {}: {}", clock(*a.next_update_due), due_words(*a.next_update_due, a.as_of));
-    updates_tone = due_tone(*a.next_update_due);
+    updates_tone = due_tone(*a.next_update_due, a.as_of);
   }
   out.push_back(line("Updates:", updates, updates_tone));
 

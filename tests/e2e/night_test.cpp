@@ -103,7 +103,7 @@ TerminalRun on_terminal(const Home& home, const std::vector<std::string>& args, 
 // ---------------------------------------------------------------------------------------
 // Times
 
-TEST_CASE("--at reads the forms people type, in their zone, and says what it understood") {
+TEST_CASE("at: --at reads the forms people type, in their zone, and says what it understood") {
   Home home;
   const std::string id = opened(home, {"DB down", "-s", "P1", "--at", "03:12"});
   CHECK(shown(home, id)["started_at"] == "2026-12-02T02:12:00Z");
@@ -186,7 +186,7 @@ TEST_CASE("the ack deadline says how long is left, and list how long ago it bega
   CHECK_THAT(list.out, Catch::Contains("12m ago"));
 }
 
-TEST_CASE("--eta 30m is stored as the time it means, and a later update without one says so") {
+TEST_CASE("eta: --eta 30m is stored as the time it means, and a later update without one says so") {
   Home home;
   const std::string id = opened(home, {"DB down", "-s", "P1", "--at", "08:40"}, at_night(k_now, "UTC"));
   const Result update = run_ok(home, {"update", id, "--findings", "bad deploy", "--next", "roll back", "--eta", "30m",
@@ -293,7 +293,7 @@ TEST_CASE("after a late ack: the SLA was missed, and whom the runbook says to ca
   CHECK_THAT(prompt.err, Catch::Contains("Next update overdue, it was due"));
 }
 
-TEST_CASE("after update: when the next one is due; after severity: the new SLA and cadence") {
+TEST_CASE("after update: when the next one is due, after severity: the new SLA and cadence") {
   Home home;
   const std::string id = open_incident(home, {"DB down", "-s", "P1"});
   const Result update = home.run({"update", id, "--findings", "f", "--next", "n", "--at", "03:30"},
@@ -514,6 +514,9 @@ TEST_CASE("status on an 80-column terminal breaks no word, and colours the overd
     CHECK(columns_of(plain) <= 80);
   }
   CHECK_THAT(colour.screen, Catch::Contains("Checkout API returns 500 for every card payment in the EU region"));
+  // list: the row of an incident that owes its ack is red.
+  const TerminalResult listed = run_on_terminal(on_terminal(home, {"list"}, {}, env));
+  CHECK_THAT(listed.screen, Catch::Contains("\x1b[31m" + id + " "));
 
   auto no_color = env;
   no_color["NO_COLOR"] = "1";

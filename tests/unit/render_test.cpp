@@ -67,3 +67,17 @@ TEST_CASE("placeholder values read well in the team zone") {
   CHECK(placeholder_value(runbook, incident, "started_at", later) == "2026-11-27 04:12 CET");
   CHECK(placeholder_value(runbook, incident, "eta", later) == "30m (by 05:15 CET)");
 }
+
+TEST_CASE("list rows are toned by what the incident owes: red overdue, yellow due within 5m") {
+  Incident incident = everything_set();  // resolved: owes nothing
+  const auto tone = [&](const char* now) {
+    return render_list({summarize(incident, {})}, *parse_rfc3339(now), Zone::utc()).back().tone;
+  };
+  CHECK(tone("2026-11-27T05:00:00Z") == text::Tone::plain);
+  incident = fold("k3x9m2qa", {incident.events.front()});  // opened only: ack due 04:12, no cadence
+  CHECK(tone("2026-11-27T03:20:00Z") == text::Tone::plain);
+  CHECK(tone("2026-11-27T04:08:00Z") == text::Tone::caution);
+  CHECK(tone("2026-11-27T04:13:00Z") == text::Tone::alarm);
+  CHECK(render_list({summarize(incident, {})}, *parse_rfc3339("2026-11-27T03:20:00Z"), Zone::utc()).front().text.starts_with(
+      "ID         SEV  STATUS        STARTED (UTC)"));
+}
