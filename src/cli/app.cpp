@@ -197,7 +197,7 @@ std::string unknown_option_message(const UnknownOption& unknown, const OptionNam
 // A positional's name as shown in an error: "[ID] TEXT" is missing its TEXT, not its ID.
 std::string shown_name(std::string_view name) {
   std::vector<std::string> words;
-  for (const auto& word : CLI::detail::split(std::string(name), ' ')) {
+  for (const auto& word : text::words_of(name)) {
     if (!word.empty() && word.front() != '[') {
       words.push_back(word);
     }
