@@ -1,7 +1,13 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
+#include <regex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "incident/template.hpp"
@@ -118,4 +124,53 @@ TEST_CASE("expand_template copies unknown and unclosed placeholders through") {
   CHECK(calls == 0);
   CHECK(expand_template("{{nope}}{{title}}", value) == "{{nope}}V");
   CHECK(calls == 1);
+}
+
+// The bundled templates are the seed's Communication Templates line for line: the same
+// labels and words, a placeholder where the seed has its [bracketed] blank (or, for the
+// Investigation Update's status, the word it shows).
+TEST_CASE("the bundled templates keep the seed's lines") {
+  const auto read = [](const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    REQUIRE(in);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  const std::string seed = read(std::filesystem::path(INCIDENT_TEST_DATA) / "seed/incident-response-runbook.md");
+  const auto lines_of = [](const std::string& text) {
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    while (start < text.size()) {
+      const std::size_t end = std::min(text.find('\n', start), text.size());
+      lines.push_back(text.substr(start, end - start));
+      start = end + 1;
+    }
+    return lines;
+  };
+  for (const auto& [file, heading] : std::vector<std::pair<std::string, std::string>>{
+           {"initial.txt", "### Initial Status Update"},
+           {"investigation.txt", "### Investigation Update"},
+           {"resolution.txt", "### Resolution Update"}}) {
+    INFO(file);
+    const auto at = seed.find(heading + "\n```\n");
+    REQUIRE(at != std::string::npos);
+    const auto body = at + heading.size() + 5;
+    const std::vector<std::string> expected = lines_of(seed.substr(body, seed.find("```", body) - body));
+    const std::vector<std::string> actual =
+        lines_of(read(std::filesystem::path(INCIDENT_SOURCE_DIR) / "templates" / file));
+    REQUIRE(actual.size() == expected.size());
+    for (std::size_t i = 0; i < actual.size(); ++i) {
+      // The template's line as a pattern: its text literally, each {{placeholder}} any text.
+      std::string pattern;
+      std::size_t from = 0;
+      for (auto open = actual[i].find("{{"); open != std::string::npos; open = actual[i].find("{{", from)) {
+        pattern += std::regex_replace(actual[i].substr(from, open - from), std::regex(R"([.^$|()\[\]{}*+?\\])"),
+                                      R"(\$&)");
+        pattern += ".+";
+        from = actual[i].find("}}", open) + 2;
+      }
+      pattern += std::regex_replace(actual[i].substr(from), std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)");
+      INFO(actual[i] << "  vs the seed's  " << expected[i]);
+      CHECK(std::regex_match(expected[i], std::regex(pattern)));
+    }
+  }
 }
