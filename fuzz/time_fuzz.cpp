@@ -1,11 +1,13 @@
-// The time-like values users and files give: RFC 3339 times (`--at`, `--since`, every
-// event's "at"), durations (`--within`, the runbook's response_time, update_every, after)
-// and windows (the runbook's phase and post-incident windows).
+// The time-like values users and files give: RFC 3339 times (`--since`, every event's
+// "at"), what people type for `--at` (parse_when: "03:12", "yesterday 23:50", "15m ago"),
+// durations (`--within`, the runbook's response_time, update_every, after) and windows
+// (the runbook's phase and post-incident windows).
 //
 // Invariants: a time that parses formats to a time that parses back to the same instant
-// (events are written with format_rfc3339 and read with parse_rfc3339); a duration is
-// positive and at most 100 years; a window is non-empty and written back as FROM-TO and
-// its unit, it parses to itself.
+// (events are written with format_rfc3339 and read with parse_rfc3339); parse_when gives
+// exactly one of a time in 1970..9999 or a one-line error, and a relative form is never
+// after now; a duration is positive and at most 100 years; a window is non-empty and
+// written back as FROM-TO and its unit, it parses to itself.
 
 #include <fmt/format.h>
 
@@ -54,6 +56,30 @@ void check_time(std::string_view text) {
   (void)format_clock(*at, Timestamp{});
 }
 
+void check_when(std::string_view text) {
+  static const Timestamp now = *parse_rfc3339("2026-12-02T09:00:00Z");
+  static const Zone cet = *Zone::named("CET-1CEST,M3.5.0,M10.5.0/3");
+  static const Zone utc = Zone::utc();
+  static const Timestamp first = *parse_rfc3339("1970-01-01T00:00:00Z");
+  static const Timestamp last = *parse_rfc3339("9999-12-31T23:59:59Z");
+  for (const Zone* zone : {&cet, &utc}) {
+    const ParsedWhen parsed = parse_when(text, now, *zone);
+    FUZZ_CHECK(parsed.at.has_value() != !parsed.error.empty(), "'%.*s': a time and an error, or neither",
+               static_cast<int>(text.size()), text.data());
+    if (!parsed.at) {
+      FUZZ_CHECK(parsed.error.find('\n') == std::string::npos, "a two-line error: %s", parsed.error.c_str());
+      continue;
+    }
+    FUZZ_CHECK(*parsed.at >= first && *parsed.at <= last, "'%.*s' read as %s", static_cast<int>(text.size()),
+               text.data(), format_rfc3339(*parsed.at).c_str());
+    const bool relative = !text.empty() && (text.front() == '-' || text.ends_with("ago"));
+    FUZZ_CHECK(!relative || *parsed.at <= now, "'%.*s' is after now", static_cast<int>(text.size()), text.data());
+    (void)format_local_minute(*parsed.at, *zone);
+    (void)format_local_clock(*parsed.at, now, *zone);
+    (void)format_relative(*parsed.at, now);
+  }
+}
+
 void check_duration(std::string_view text) {
   const auto duration = parse_duration(text);
   if (!duration) {
@@ -90,6 +116,7 @@ void check_window(std::string_view text) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text = fuzz::as_text(data, size);
   check_time(text);
+  check_when(text);
   check_duration(text);
   check_window(text);
   return 0;
