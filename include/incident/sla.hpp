@@ -120,9 +120,21 @@ int default_escalation_level(const Assessment& assessment);
 // The message `incident escalate` prints for the channel.
 std::string render_escalation(const Incident& incident, const EscalationRecord& record);
 
+// What an incident owes as of `now`, in a few words ("ack 3m overdue", "update in 12m",
+// "resolved"), and how pressing that is: rank 0 ack overdue, 1 update overdue, 2 ack
+// pending, 3 update pending, 4 active with nothing due, 5 resolved (or closed); remaining:
+// until the ack or update is due (negative when overdue). `prompt` and `watch` use it.
+struct Owed {
+  int rank = 5;
+  Seconds remaining{0};
+  std::string what;
+};
+Owed owed(const IncidentFacts& incident, Timestamp now);
+
 // The line `incident prompt` prints, from the index alone: the most pressing open
 // incident ("P0 7f3a ack 3m overdue", "P1 k3x9 update in 12m", "P2 q1bg resolved"),
-// with "+N" for the others; "" when none is open.
+// with "+N" for the others; "" when none is open. A drill comes after every real incident
+// and is marked "[DRILL] P2 q1bg ack in 12m".
 std::string prompt_line(const std::vector<Summary>& open_incidents, Timestamp now);
 
 }  // namespace incident

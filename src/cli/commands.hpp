@@ -54,5 +54,8 @@ void register_brief(CLI::App& app, Context& ctx);
 // The briefing of incident `id` ("": the one open) as of --at, printed as a message.
 void print_brief(Context& ctx, const std::string& id, const std::string& at_option);
 void register_post(CLI::App& app, Context& ctx);  // post [ID] MESSAGE, post --retry
+void register_export(CLI::App& app, Context& ctx);  // export [--since DATE]: ndjson on stdout
+void register_import(CLI::App& app, Context& ctx);  // import < ndjson: merged as sync does
+void register_watch(CLI::App& app, Context& ctx);  // watch [ID]: a live view on a terminal
 
 }  // namespace incident::cli
