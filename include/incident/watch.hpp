@@ -34,9 +34,12 @@ std::vector<text::ToneLine> render_watch_overview(const std::vector<Summary>& in
                                                   const Zone& zone, std::size_t width);
 
 // One incident (as it stood at the assessment's time): what `status` shows, the current
-// phase's checklist and the last `events` events of the timeline (all when fewer).
+// phase's checklist and the last events of the timeline, in at most `rows` lines when
+// the status leaves room (0: no limit; then the last 10 events). Room goes to the status
+// first, then to at least 3 events, then to the checklist (cut with a line saying how
+// many more lines `incident checklist` shows), then to more events.
 std::vector<text::ToneLine> render_watch_incident(const Runbook& runbook, const Incident& incident,
                                                   const Assessment& assessment, const Zone& zone, std::size_t width,
-                                                  std::size_t events);
+                                                  std::size_t rows);
 
 }  // namespace incident

@@ -39,8 +39,6 @@ namespace watch_command {
 
 constexpr std::chrono::milliseconds k_default_interval{1000};
 constexpr std::size_t k_default_rows = 24;
-constexpr std::size_t k_min_events = 3;
-constexpr std::size_t k_events_off_terminal = 10;
 
 // The signal that ends the watch (SIGINT, SIGTERM, SIGHUP), or SIGWINCH (redraw): set by
 // the handler, read by the loop.
@@ -220,12 +218,8 @@ public:
       }
       const Incident incident = as_it_stood(m_store.load(m_id), at);
       const Assessment assessment = assess(*m_runbook, incident, at);
-      std::size_t events = k_events_off_terminal;
-      if (rows > 0) {
-        const std::size_t fixed = lines.size() + render_watch_incident(*m_runbook, incident, assessment, zone, width, 0).size();
-        events = rows > fixed + k_min_events ? rows - fixed : k_min_events;
-      }
-      const auto view = render_watch_incident(*m_runbook, incident, assessment, zone, width, events);
+      const auto view =
+          render_watch_incident(*m_runbook, incident, assessment, zone, width, rows > lines.size() ? rows - lines.size() : 0);
       lines.insert(lines.end(), view.begin(), view.end());
     } catch (const Error& e) {
       lines.push_back({text::Tone::alarm, fit_columns(text::escape_control(e.what()), width) + "\n"});

@@ -878,14 +878,15 @@ std::vector<Store::Imported> Store::import_incidents(std::string_view ndjson, co
     if (text.find_first_not_of(" \t\r") == std::string_view::npos) {
       continue;
     }
-    const auto bad = [&](const std::string& message, int column = 0) {
+    // Where in the line is known for a syntax error only: else the line's start.
+    const auto bad = [&](const std::string& message, int column = 1) {
       return DataError({origin, number, column}, message, ExitCode::corrupt_state);
     };
     IncidentDocument document;
     try {
       document = parse_incident_document(text, origin);
     } catch (const DataError& e) {
-      throw bad(e.message(), e.pos().line <= 1 ? e.pos().column : 0);
+      throw bad(e.message(), e.pos().line == 1 && e.pos().column > 0 ? e.pos().column : 1);
     }
     if (!is_valid_incident_id(document.id)) {
       throw bad(fmt::format("'{}' is not an incident id", text::escape_control(document.id)));
@@ -898,7 +899,8 @@ std::vector<Store::Imported> Store::import_incidents(std::string_view ndjson, co
     auto [copy, first_seen] = known.try_emplace(document.id);
     if (first_seen) {
       try {
-        for (auto& event : load(document.id).events) {
+        Incident current = load(document.id);
+        for (auto& event : current.events) {
           copy->second.emplace(event.id, std::move(event));
         }
       } catch (const NotFoundError&) {

@@ -91,21 +91,38 @@ std::vector<text::ToneLine> render_watch_overview(const std::vector<Summary>& in
 
 std::vector<text::ToneLine> render_watch_incident(const Runbook& runbook, const Incident& incident,
                                                   const Assessment& assessment, const Zone& zone, std::size_t width,
-                                                  std::size_t events) {
+                                                  std::size_t rows) {
+  constexpr std::size_t k_events_unlimited = 10;
+  constexpr std::size_t k_min_events = 3;
   std::vector<text::ToneLine> out;
   for (const auto& line : render_status(runbook, incident, assessment, zone, width)) {
     add_lines(out, line.text, width, line.tone);
   }
-  out.push_back({text::Tone::plain, "\n"});
+  std::vector<text::ToneLine> checklist;
   const Phase& phase = current_phase(runbook, incident, assessment.as_of);
-  add_lines(out, render_incident_checklist(runbook, incident, assessment.as_of, &phase), width);
+  add_lines(checklist, render_incident_checklist(runbook, incident, assessment.as_of, &phase), width);
+  // Two blank lines and the timeline's label besides the status, the checklist and events.
+  const std::size_t total = incident.events.size();
+  std::size_t events = std::min(total, k_events_unlimited);
+  if (rows > 0) {
+    const std::size_t room = rows > out.size() + 3 ? rows - out.size() - 3 : 0;
+    events = std::min(total, std::max(k_min_events, room > checklist.size() ? room - checklist.size() : 0));
+    const std::size_t for_checklist = room > events ? room - events : 0;
+    if (checklist.size() > for_checklist) {
+      const std::size_t kept = for_checklist > 0 ? for_checklist - 1 : 0;
+      const std::size_t hidden = checklist.size() - kept;
+      checklist.resize(kept);
+      add_lines(checklist,
+                fmt::format("  … {} more line{} (incident checklist {})", hidden, hidden == 1 ? "" : "s", incident.id),
+                width);
+    }
+  }
   out.push_back({text::Tone::plain, "\n"});
-  const std::size_t shown = std::min(events, incident.events.size());
-  add_lines(out,
-            shown == incident.events.size() ? "Timeline:" : fmt::format("Last {} of {} events:", shown,
-                                                                       incident.events.size()),
+  out.insert(out.end(), checklist.begin(), checklist.end());
+  out.push_back({text::Tone::plain, "\n"});
+  add_lines(out, events == total ? std::string("Timeline:") : fmt::format("Last {} of {} events:", events, total),
             width);
-  for (auto it = incident.events.end() - static_cast<std::ptrdiff_t>(shown); it != incident.events.end(); ++it) {
+  for (auto it = incident.events.end() - static_cast<std::ptrdiff_t>(events); it != incident.events.end(); ++it) {
     add_lines(out, fmt::format("  {}  {}", format_local_clock(it->at, assessment.as_of, zone),
                                describe_event(incident, *it)),
               width);

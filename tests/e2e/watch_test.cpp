@@ -78,8 +78,9 @@ TEST_CASE("watch ID on a terminal shows the incident; Ctrl-C exits 130 and resto
   Home home;
   const std::string id = open_incident(home, {"Checkout API 500s", "-s", "P0"});
   ok(home, {"note", id, "rollback started", "--at", k_t0});
-  const TerminalResult result =
-      run_on_terminal(watching(home, {"watch", id.substr(0, 4)}, {{"rollback started", "\x03"}}));
+  TerminalRun run = watching(home, {"watch", id.substr(0, 4)}, {{"rollback started", "\x03"}});
+  run.rows = 40;  // the status takes 20 lines: room for the current phase's checklist too
+  const TerminalResult result = run_on_terminal(run);
   INFO(result.screen);
   CHECK(result.exit_code == 130);
   CHECK(result.steps_done == 1);

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "incident/watch.hpp"
 #include "support/default_runbook.hpp"
 #include "support/timeline.hpp"
@@ -59,16 +61,26 @@ TEST_CASE("the watch view of one incident is its status, its current checklist a
   const Timestamp now = at("2026-11-27T04:00:00Z");
   const Incident incident = as_it_stood(timeline.incident(), now);
   const Assessment assessment = assess(default_runbook(), incident, now);
-  const std::string all = text::plain(render_watch_incident(default_runbook(), incident, assessment, Zone::utc(), 80, 10));
-  // What `status` shows, first.
-  CHECK(all.starts_with(text::plain(render_status(default_runbook(), incident, assessment, Zone::utc(), 80))));
-  CHECK_THAT(all, Catch::Contains("<- current phase"));
-  CHECK_THAT(all, Catch::Contains("Timeline:\n"));
+  const std::string status = text::plain(render_status(default_runbook(), incident, assessment, Zone::utc(), 80));
+  const std::string all = text::plain(render_watch_incident(default_runbook(), incident, assessment, Zone::utc(), 80, 0));
+  // What `status` shows, first; the whole checklist and timeline when there is no limit.
+  CHECK(all.starts_with(status));
+  CHECK_THAT(all, Catch::Contains("<- current phase") && !Catch::Contains("more line"));
+  CHECK_THAT(all, Catch::Contains("Timeline:\n") && Catch::Contains("opened it"));
   CHECK_THAT(all, Catch::EndsWith("bob: rollback started\n"));
-  const std::string two = text::plain(render_watch_incident(default_runbook(), incident, assessment, Zone::utc(), 80, 2));
-  CHECK_THAT(two, Catch::Contains("Last 2 of 4 events:\n"));
-  CHECK(two.find("opened it") == std::string::npos);
-  for (const auto& line : render_watch_incident(default_runbook(), incident, assessment, Zone::utc(), 30, 10)) {
+  // A short screen: the status, then the checklist cut short, then still the last 3 events.
+  const std::size_t status_lines = static_cast<std::size_t>(std::count(status.begin(), status.end(), '\n'));
+  const auto short_view = render_watch_incident(default_runbook(), incident, assessment, Zone::utc(), 80, status_lines + 8);
+  CHECK(short_view.size() == status_lines + 8);
+  const std::string cut = text::plain(short_view);
+  CHECK(cut.starts_with(status));
+  CHECK_THAT(cut, Catch::Contains("more lines (incident checklist 7f3a9c2e)\n") &&
+                      Catch::Contains("Last 3 of 4 events:\n") && Catch::EndsWith("bob: rollback started\n"));
+  CHECK(cut.find("opened it") == std::string::npos);
+  // A tall one: every event.
+  const std::string tall = text::plain(render_watch_incident(default_runbook(), incident, assessment, Zone::utc(), 80, 200));
+  CHECK(tall == all);
+  for (const auto& line : render_watch_incident(default_runbook(), incident, assessment, Zone::utc(), 30, 0)) {
     CHECK(text::columns(line.text) <= 31);
   }
 }
