@@ -108,3 +108,25 @@ TEST_CASE("watch colours what is overdue on a terminal, and never with NO_COLOR;
   CHECK_THAT(never.screen, !Catch::Contains("\x1b[31m"));
   CHECK_THAT(never.screen, Catch::EndsWith(k_leave));
 }
+
+TEST_CASE("watch puts the terminal's settings back: stty after it shows echo and line editing on") {
+  Home home;
+  open_incident(home, {"Checkout API 500s", "-s", "P0"});
+  for (const char* key : {"q", "\x03"}) {
+    INFO("key " << static_cast<int>(key[0]));
+    // The shell ignores SIGINT so that it lives to run stty; watch installs its own handler.
+    TerminalRun run = watching(home, {"-c", "trap '' INT; \"$0\" watch; echo \"exit $?\"; stty -a", binary()},
+                               {{"Checkout API 500s", key}});
+    run.how.program = "/bin/sh";
+    const TerminalResult result = run_on_terminal(run);
+    INFO(result.screen);
+    CHECK(result.exit_code == 0);
+    const auto after = result.screen.find(k_leave);
+    REQUIRE(after != std::string::npos);
+    const std::string settings = result.screen.substr(after);
+    CHECK_THAT(settings, Catch::Contains(key[0] == 'q' ? "exit 0" : "exit 130"));
+    CHECK_THAT(settings, Catch::Contains(" icanon") && !Catch::Contains("-icanon"));
+    CHECK_THAT(settings, Catch::Contains(" echo ") && !Catch::Contains("-echo "));
+    CHECK_THAT(settings, !Catch::Contains("susp = <undef>"));
+  }
+}
