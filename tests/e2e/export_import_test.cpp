@@ -11,6 +11,7 @@
 
 #include "support/home.hpp"
 #include "support/process.hpp"
+#include "support/pty.hpp"
 
 using namespace incident::test;
 namespace fs = std::filesystem;
@@ -151,4 +152,14 @@ TEST_CASE("export warns about a file it cannot read, names it, exports the rest 
   CHECK(std::count(result.out.begin(), result.out.end(), '\n') == 2);
   CHECK_THAT(result.err, Catch::Contains(home.file(ids[1]).string()));
   CHECK_THAT(result.err, Catch::Contains("1 incident file could not be read"));
+}
+
+TEST_CASE("import on a terminal says to give it a file instead of waiting") {
+  Home home;
+  TerminalRun run;
+  run.how = home.how({"import"});
+  const TerminalResult result = run_on_terminal(run);
+  INFO(result.screen);
+  CHECK(result.exit_code == 2);
+  CHECK_THAT(result.screen, Catch::Contains("incident import < incidents.ndjson"));
 }

@@ -130,3 +130,17 @@ TEST_CASE("watch puts the terminal's settings back: stty after it shows echo and
     CHECK_THAT(settings, !Catch::Contains("susp = <undef>"));
   }
 }
+
+TEST_CASE("watch ended by SIGTERM exits 143 and leaves the alternate screen") {
+  Home home;
+  open_incident(home, {"Checkout API 500s", "-s", "P0"});
+  // In the background its stdin is not the terminal: it watches the clock alone.
+  TerminalRun run = watching(
+      home, {"-c", "\"$0\" watch & sleep 1; kill -TERM $!; wait $!; echo \"exit $?\"", binary()}, {});
+  run.how.program = "/bin/sh";
+  const TerminalResult result = run_on_terminal(run);
+  INFO(result.screen);
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.screen, Catch::Contains("Checkout API 500s"));
+  CHECK_THAT(result.screen, Catch::EndsWith(k_leave + "exit 143\r\n"));
+}
