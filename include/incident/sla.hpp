@@ -109,6 +109,7 @@ struct Problem {
   std::string kind;  // "ack", "update", "escalation"
   bool overdue = false;  // past due (not merely due soon); escalations always are
   std::string message;  // one line: "7f3a9c2e P0 ack overdue by 5m (03:27 UTC): Checkout API 500s"
+                        // (a drill's title marked "[DRILL] Game day")
 };
 std::vector<Problem> check_problems(const Incident& incident, const Assessment& assessment, Seconds within,
                                     const Zone& zone);

@@ -345,7 +345,9 @@ std::vector<Problem> check_problems(const Incident& incident, const Assessment& 
     return problems;
   }
   const std::string who = fmt::format("{} {}", incident.id, text::escape_control(incident.grade.severity));
-  const std::string title = text::escape_control(incident.title);
+  // A drill's title marked as `list` marks it: cron mail about an exercise says so.
+  const std::string title = (incident.drill ? std::string(k_drill_mark) + " " : std::string()) +
+                            text::escape_control(incident.title);
   auto clock = [&](Timestamp at) { return format_local_clock(at, a.as_of, zone); };
   const Timestamp ack_due = a.response.due;
   if (!a.response.responded_at && ack_due - a.as_of <= within) {

@@ -590,3 +590,12 @@ TEST_CASE("prompt_line puts every real incident before a drill, and marks a dril
   CHECK(owed(drill, now).what == "ack 33m overdue");
   CHECK(owed(drill, now).rank == 0);
 }
+
+TEST_CASE("check_problems marks a drill's title, so cron mail about an exercise says so") {
+  Timeline timeline("P0");
+  timeline.drill();
+  const Incident incident = timeline.incident();
+  const auto problems = check_problems(incident, timeline.assess_at("2026-11-27T03:32:00Z"), Seconds{5 * 60}, Zone::utc());
+  REQUIRE_FALSE(problems.empty());
+  CHECK(problems[0].message == "7f3a9c2e P0 ack overdue by 5m (03:27 UTC): [DRILL] Checkout API 500s");
+}
