@@ -6,8 +6,8 @@
 // On a terminal (stdout): the alternate screen, the cursor hidden, keys read one at a time
 // (no echo); `q` (or Ctrl-D) quits with 0, Ctrl-C with 130 (SIGTERM 143, SIGHUP 129), and
 // every way out restores the terminal: the termios settings, the cursor and the screen
-// (the last bytes written). Not on a terminal: one frame, printed as text, and exit 0 (a
-// script or a test sees what the screen would show).
+// (the last bytes written). Not on a terminal (or TERM=dumb): one frame, printed as text,
+// and exit 0 (a script or a test sees what the screen would show).
 //
 // The clock moves: each frame is "now" (or --at, or INCIDENT_NOW) plus the time watched.
 // INCIDENT_WATCH_INTERVAL_MS (hidden, for tests) sets the redraw interval (default 1000).
@@ -250,7 +250,9 @@ void run(Context& ctx, const std::string& id, const std::string& at_option) {
   const auto every = interval();
   const Timestamp start = as_of(ctx, at_option);
   const Watch watch(ctx, id, start);
-  if (isatty(STDOUT_FILENO) == 0) {
+  // A terminal that cannot move its cursor (TERM=dumb) gets what a pipe gets.
+  const char* term = std::getenv("TERM");
+  if (isatty(STDOUT_FILENO) == 0 || (term != nullptr && std::string_view(term) == "dumb")) {
     ctx.out(watch.frame(start, terminal_width(), 0));
     return;
   }

@@ -131,6 +131,19 @@ TEST_CASE("watch puts the terminal's settings back: stty after it shows echo and
   }
 }
 
+TEST_CASE("watch on a dumb terminal prints one frame and takes nothing over") {
+  Home home;
+  open_incident(home, {"Checkout API 500s", "-s", "P0"});
+  TerminalRun run = watching(home, {"watch"}, {});
+  run.how.program = "/bin/sh";
+  run.how.args = {"-c", "TERM=dumb \"$0\" watch", binary()};
+  const TerminalResult result = run_on_terminal(run);
+  INFO(result.screen);
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.screen, Catch::StartsWith("Open incidents  2026-11-27 03:40:00 UTC"));
+  CHECK(result.screen.find('\x1b') == std::string::npos);
+}
+
 TEST_CASE("watch ended by SIGTERM exits 143 and leaves the alternate screen") {
   Home home;
   open_incident(home, {"Checkout API 500s", "-s", "P0"});
