@@ -22,6 +22,7 @@ enum class ExitCode : int {
   attention = 8,      // status --check: an SLA is breached or due soon, or escalation is due
   output_lost = 9,    // the change was recorded, but its output could not be written
   not_delivered = 10,  // the message was printed, but --post or --copy failed (it waits in the outbox)
+  interrupted = 130,  // Ctrl-C (128 + SIGINT), as a shell reports it; 143 SIGTERM, 129 SIGHUP
 };
 
 // The one table of exit codes: the help's footer, the man page's EXIT STATUS and the

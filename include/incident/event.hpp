@@ -60,6 +60,10 @@ inline constexpr Field<std::string> eta{"eta", FieldKind::line};
 inline constexpr Field<Timestamp> eta_at{"eta_at", FieldKind::time};
 // The alert's deduplication key (`open --dedup-key`): one open incident per key.
 inline constexpr Field<std::string> dedup_key{"dedup_key", FieldKind::line};
+// An exercise, not a real incident (`open --drill`): "drill" as this version writes it; any
+// value marks one. A line (text), so that a 0.3.0 binary, which does not declare it, keeps
+// it as an undeclared field holding text.
+inline constexpr Field<std::string> exercise{"exercise", FieldKind::line};
 // The command that ticked an item on its own (a runbook item's done_by: "ack").
 inline constexpr Field<std::string> via{"via", FieldKind::line};
 inline constexpr Field<std::string> status{"status", FieldKind::line};
@@ -81,6 +85,9 @@ inline constexpr Field<std::string> chat_target{"target", FieldKind::line};
 inline constexpr Field<std::string> channel{"channel", FieldKind::line};
 inline constexpr Field<std::string> thread{"thread", FieldKind::line};
 }  // namespace field
+
+// The value of `exercise` that `open --drill` writes.
+inline constexpr std::string_view k_exercise_drill = "drill";
 
 // The event types this version writes. A file may hold types from a newer version; they
 // are kept and shown but do not change the derived state.

@@ -120,6 +120,9 @@ struct IncidentFacts {
   std::optional<Timestamp> resolved_at;
   std::optional<Timestamp> closed_at;
   std::optional<Timestamp> last_update_at;  // the latest `updated` event, by event time
+  // An exercise, not a real incident (`open --drill`: `exercise` on `opened`). Messages say
+  // so in their first line; `stats` leaves drills out unless asked.
+  bool drill = false;
 
   // The response: the acknowledgement, or the resolution when it came first.
   [[nodiscard]] std::optional<Timestamp> responded_at() const {

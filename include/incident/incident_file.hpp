@@ -33,6 +33,9 @@ inline constexpr std::uint64_t k_max_event_seq = std::uint64_t{1} << 53;
 
 // The file's text for the incident's events, ending in a newline.
 std::string serialize_incident(const Incident& incident);
+// The same document on one line (`incident export`: one incident per line of ndjson),
+// ending in a newline: the same keys and values, without the layout.
+std::string serialize_incident_line(const Incident& incident);
 
 // The 1-based line of the first line of `text` that starts with a git conflict marker
 // ("<<<<<<< ", "=======", ">>>>>>> "), 0 when none does: a file a plain `git merge` left,
@@ -45,5 +48,14 @@ int conflict_marker_line(std::string_view text);
 // such), and for a newer schema.
 std::vector<Event> parse_incident_file(std::string_view text, const std::string& path,
                                        const std::string& expected_id);
+
+// A document whose id is not known beforehand (a line of `incident import`): read as
+// strictly as a file, the id whatever the document says (the caller checks it names an
+// incident). Throws DataError as parse_incident_file does, `origin` in place of the path.
+struct IncidentDocument {
+  std::string id;
+  std::vector<Event> events;
+};
+IncidentDocument parse_incident_document(std::string_view text, const std::string& origin);
 
 }  // namespace incident

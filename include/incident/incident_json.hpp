@@ -11,7 +11,8 @@
 
 namespace incident {
 
-// The incident: id, title, severity, severity_name, status, impact, commander,
+// The incident: id, title, severity, severity_name, status, drill (true for an exercise),
+// impact, commander,
 // started_at, acknowledged_at, resolved_at, closed_at, ..., response_sla (the SLA that
 // applied and its verdict as of `as_of`), the runbook pin and, with with_events, the
 // events.

@@ -45,6 +45,7 @@ public:
   void field(std::string_view key, std::string_view value);
   void field(std::string_view key, std::int64_t value);
   void null_field(std::string_view key);
+  void bool_field(std::string_view key, bool value);
   // Closes the object; nothing may be written afterwards.
   void close();
 

@@ -22,6 +22,14 @@ Zone team_zone(const Runbook& runbook);
 
 std::string render_message(const Runbook& runbook, TemplateKind kind, const Incident& incident, Timestamp as_of);
 
+// What every message of a drill (open --drill) says first, on a line of its own, and the
+// mark `list`, `prompt`, `show` and `status` give a drill.
+inline constexpr std::string_view k_drill_mark = "[DRILL]";
+inline constexpr std::string_view k_drill_banner = "[DRILL] This is an exercise, not a real incident.\n";
+// The one rule for a message for the channel (the three templates, severity, handoff,
+// escalate, brief): a drill's starts with k_drill_banner; any other's is `message` as it is.
+std::string mark_drill(const IncidentFacts& incident, std::string message);
+
 // The value a template placeholder takes for this incident as of `as_of` (see
 // docs/runbook.md).
 std::string placeholder_value(const Runbook& runbook, const Incident& incident, std::string_view name,

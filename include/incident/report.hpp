@@ -70,10 +70,14 @@ struct SeverityStats {
 struct Stats {
   std::vector<SeverityStats> by_severity;  // in the runbook's order, then unknown ones
   SeverityStats all;
+  bool drills_included = false;
+  std::size_t drills_left_out = 0;  // drills (open --drill) not counted above
 };
-// From the index's summaries: stats never read the incident files.
-Stats compute_stats(const Runbook& runbook, const std::vector<Summary>& incidents);
+// From the index's summaries: stats never read the incident files. Drills are exercises,
+// not incidents: left out (and counted in drills_left_out) unless `include_drills`.
+Stats compute_stats(const Runbook& runbook, const std::vector<Summary>& incidents, bool include_drills = false);
 
+// The table; then, when drills were left out, a line saying how many.
 std::string render_stats(const Stats& stats);
 nlohmann::ordered_json stats_json(const Stats& stats);
 

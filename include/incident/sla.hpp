@@ -109,6 +109,7 @@ struct Problem {
   std::string kind;  // "ack", "update", "escalation"
   bool overdue = false;  // past due (not merely due soon); escalations always are
   std::string message;  // one line: "7f3a9c2e P0 ack overdue by 5m (03:27 UTC): Checkout API 500s"
+                        // (a drill's title marked "[DRILL] Game day")
 };
 std::vector<Problem> check_problems(const Incident& incident, const Assessment& assessment, Seconds within,
                                     const Zone& zone);
@@ -120,9 +121,21 @@ int default_escalation_level(const Assessment& assessment);
 // The message `incident escalate` prints for the channel.
 std::string render_escalation(const Incident& incident, const EscalationRecord& record);
 
+// What an incident owes as of `now`, in a few words ("ack 3m overdue", "update in 12m",
+// "resolved"), and how pressing that is: rank 0 ack overdue, 1 update overdue, 2 ack
+// pending, 3 update pending, 4 active with nothing due, 5 resolved (or closed); remaining:
+// until the ack or update is due (negative when overdue). `prompt` and `watch` use it.
+struct Owed {
+  int rank = 5;
+  Seconds remaining{0};
+  std::string what;
+};
+Owed owed(const IncidentFacts& incident, Timestamp now);
+
 // The line `incident prompt` prints, from the index alone: the most pressing open
 // incident ("P0 7f3a ack 3m overdue", "P1 k3x9 update in 12m", "P2 q1bg resolved"),
-// with "+N" for the others; "" when none is open.
+// with "+N" for the others; "" when none is open. A drill comes after every real incident
+// and is marked "[DRILL] P2 q1bg ack in 12m".
 std::string prompt_line(const std::vector<Summary>& open_incidents, Timestamp now);
 
 }  // namespace incident

@@ -129,6 +129,33 @@ public:
   };
   Merged merge(const std::string& id, std::string_view text, const std::string& origin);
 
+  // --- export and import (incident export, incident import) ---
+
+  // Every incident started at or after `since` (every one when nullopt), closed and
+  // resolved ones too, oldest first (by start, then id), each handed to `emit` as one
+  // line of ndjson (serialize_incident_line: the whole file, every event as stored). A
+  // file that cannot be read is not handed over but listed in `unreadable` ("path:
+  // why"), for the caller to report: nothing is dropped silently. No lock.
+  struct Exported {
+    std::size_t incidents = 0;
+    std::vector<std::string> unreadable;
+  };
+  Exported export_incidents(std::optional<Timestamp> since, const std::function<void(const std::string&)>& emit) const;
+
+  // Imports ndjson (one incident document per line, as export writes it; blank lines are
+  // skipped) as sync does: each incident through merge(), the union of the events, so a
+  // second import of the same lines changes nothing. All or nothing: every line is read
+  // and checked first (strictly, as a file: its document, its id, that it folds, that no
+  // event id means two different events in it, in another line or in this store), and a
+  // bad one is a DataError (corrupt_state) at `origin`:LINE, before anything is written.
+  // One result per line, in order.
+  struct Imported {
+    std::string id;
+    bool created = false;  // the incident was not in the store
+    std::size_t events_added = 0;  // 0: unchanged
+  };
+  std::vector<Imported> import_incidents(std::string_view ndjson, const std::string& origin);
+
 private:
   struct Loaded {
     Incident incident;

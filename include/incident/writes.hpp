@@ -70,6 +70,7 @@ struct OpenRequest {
   std::string impact;
   std::string commander;
   std::string dedup_key;  // open --dedup-key; may be empty
+  bool drill = false;  // open --drill: an exercise, recorded as `exercise` on `opened`
 };
 // The `opened` event of a new incident, pinned to the runbook.
 Event open_incident(const Runbook& runbook, const OpenRequest& request, const Stamp& stamp);

@@ -56,5 +56,8 @@ void print_brief(Context& ctx, const std::string& id, const std::string& at_opti
 void register_post(CLI::App& app, Context& ctx);  // post [ID] MESSAGE, post --retry
 void register_config(CLI::App& app, Context& ctx);  // config show
 void register_init(CLI::App& app, Context& ctx);
+void register_export(CLI::App& app, Context& ctx);  // export [--since DATE]: ndjson on stdout
+void register_import(CLI::App& app, Context& ctx);  // import < ndjson: merged as sync does
+void register_watch(CLI::App& app, Context& ctx);  // watch [ID]: a live view on a terminal
 
 }  // namespace incident::cli

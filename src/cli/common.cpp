@@ -224,8 +224,11 @@ void print_template(Context& ctx, const Runbook& runbook, TemplateKind kind, con
   }
 }
 
-void print_message(Context& ctx, const Incident& incident, std::string_view name, const std::string& text,
+void print_message(Context& ctx, const Incident& incident, std::string_view name, const std::string& message,
                    std::optional<Timestamp> at, const ExtendJson& extend) {
+  // Every message for the channel passes here: printed, in the JSON, posted and copied, a
+  // drill's says so first.
+  const std::string text = mark_drill(incident, message);
   if (ctx.options.json) {
     auto document = incident_json(incident, true, at.value_or(now()));
     if (extend) {

@@ -89,7 +89,8 @@ TemplateKind parse_template_kind(std::string_view name);
 void print_result(const Context& ctx, const Incident& incident, const std::string& text);
 // A message for the channel: `text` on stdout, or under --json the incident (as of `at`)
 // with "message": {"name", "text"} and what `extend` adds; then posted and copied as
-// ctx.delivery says.
+// ctx.delivery says. A drill's message starts with the drill banner (render.hpp:
+// mark_drill), everywhere it goes.
 using ExtendJson = std::function<void(nlohmann::ordered_json&)>;
 void print_message(Context& ctx, const Incident& incident, std::string_view name, const std::string& text,
                    std::optional<Timestamp> at = std::nullopt, const ExtendJson& extend = {});

@@ -215,6 +215,13 @@ bool Context::colour() const {
 }
 
 void Context::out(const std::vector<text::ToneLine>& lines) const {
+  const std::string screen = screen_text(lines);
+  if (std::fwrite(screen.data(), 1, screen.size(), stdout) != screen.size()) {
+    throw OutputError();
+  }
+}
+
+std::string Context::screen_text(const std::vector<text::ToneLine>& lines) const {
   const bool paint = colour();
   std::string screen;
   for (const auto& line : lines) {
@@ -233,9 +240,7 @@ void Context::out(const std::vector<text::ToneLine>& lines) const {
       at = end + 1;
     }
   }
-  if (std::fwrite(screen.data(), 1, screen.size(), stdout) != screen.size()) {
-    throw OutputError();
-  }
+  return screen;
 }
 
 void Context::out_json(const nlohmann::ordered_json& document) const {

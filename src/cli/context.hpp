@@ -107,6 +107,8 @@ public:
   void out(std::string_view text) const;
   // stdout: a screen for people, each line painted with its tone when colour() says so.
   void out(const std::vector<text::ToneLine>& lines) const;
+  // The text out(lines) writes: terminal-safe, painted when colour() says so.
+  [[nodiscard]] std::string screen_text(const std::vector<text::ToneLine>& lines) const;
   // Whether stdout gets colour: --color always; never with --color never; with auto (the
   // default) only when stdout is a terminal, TERM is not "dumb" and NO_COLOR is unset or
   // empty (no-color.org: the option overrides the variable).

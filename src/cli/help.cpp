@@ -37,6 +37,7 @@ constexpr Example k_command_examples[] = {
     {"open", R"(incident open "Checkout API 500s" -s P1 --impact "50% of checkouts fail")", ""},
     {"open", R"(incident open "Login errors" -s high --commander alice --at 03:12)", "it started at 03:12"},
     {"open", R"(incident open "Payments down" -s P0 --at "15m ago" --post)", "also post the message to chat"},
+    {"open", R"(incident open "Game day: primary DB fails over" -s P2 --drill)", "an exercise: messages say so"},
 
     {"ack", "incident ack", "with one incident open, the ID may be left out"},
     {"ack", "incident ack 7f3a", "an id, or any unique prefix of it"},
@@ -144,10 +145,21 @@ constexpr Example k_command_examples[] = {
     {"stats", "incident stats", "every incident, per severity"},
     {"stats", "incident stats --since 2026-01-01 --severity P0", ""},
     {"stats", "incident stats --json", ""},
+    {"stats", "incident stats --drills", "count drills (open --drill) too"},
 
     {"sync", "incident sync --init git@git.example.com:sre/incidents.git", "once per laptop"},
     {"sync", "incident sync", "commit, fetch, merge, push"},
     {"sync", "incident sync --status", "what would come in and go out"},
+
+    {"export", "incident export > incidents.ndjson", "every incident, one per line"},
+    {"export", "incident export --since 2026-01-01 | gzip > 2026.ndjson.gz", "those started since"},
+
+    {"import", "incident import < incidents.ndjson", "merged as sync merges: importing twice changes nothing"},
+    {"import", "incident import --json < old-laptop.ndjson", "what came in, as JSON"},
+
+    {"watch", "incident watch", "the open incidents, ack and update countdowns"},
+    {"watch", "incident watch 7f3a", "one incident: status, checklist, last events"},
+    {"watch", "incident watch | head", "not on a terminal: one frame"},
 
     {"severities", "incident severities", ""},
     {"severities", "incident severities --json | jq '.[0].response_time_seconds'", ""},

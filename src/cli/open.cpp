@@ -1,4 +1,4 @@
-// incident open TITLE -s SEV [--impact T] [--commander N] [--ack] [--dedup-key KEY] [--at TIME]
+// incident open TITLE -s SEV [--impact T] [--commander N] [--ack] [--dedup-key KEY] [--drill] [--at TIME]
 // stdout: the Initial Status Update. stderr: the id, the ack deadline and the first
 // phase's checklist for the severity.
 #include <CLI/CLI.hpp>
@@ -37,6 +37,7 @@ std::string shell_quote(std::string_view word) {
 struct Options {
   std::string title, severity, impact, commander, at, dedup_key;
   bool ack = false;
+  bool drill = false;
 };
 
 // Declaring an incident is never blocked by a typo in the team's runbook: its error, and
@@ -58,6 +59,9 @@ const Runbook& runbook_or_way_out(Context& ctx, const Options& o) {
       if (o.ack) {
         command += " --ack";
       }
+      if (o.drill) {
+        command += " --drill";
+      }
       ctx.hint(fmt::format("The runbook {} cannot be used (the error follows). To open the incident now with the "
                            "bundled runbook:\n  {}\n",
                            text::escape_control(ctx.runbook_path().string()), text::escape_control(command)));
@@ -66,9 +70,13 @@ const Runbook& runbook_or_way_out(Context& ctx, const Options& o) {
   }
 }
 
-// The open incident that already carries `key`, if any.
-std::optional<Incident> find_by_dedup_key(const Store& store, const std::string& key) {
+// The open incident that already carries `key`, if any: a drill only for a drill, so an
+// exercise with an alert's key never swallows the real alert.
+std::optional<Incident> find_by_dedup_key(const Store& store, const std::string& key, bool drill) {
   for (const auto& summary : store.list(Scope::open).incidents) {
+    if (summary.drill != drill) {
+      continue;
+    }
     Incident incident = store.load(summary.id);
     if (incident.dedup_key == key) {
       return incident;
@@ -93,6 +101,8 @@ void register_open(CLI::App& app, Context& ctx) {
   command->add_option("--dedup-key", o->dedup_key,
                       "For alert hooks: when an open incident has this key, print it instead of opening another")
       ->type_name("KEY");
+  command->add_flag("--drill", o->drill,
+                    "An exercise, not a real incident: its messages say so, stats leave it out");
   add_at_option(*command, o->at);
   add_message_options(*command, ctx);
   command->callback([&ctx, o] {
@@ -104,14 +114,15 @@ void register_open(CLI::App& app, Context& ctx) {
     const Stamp when = stamp(ctx, o->at);
     Store store = open_store(ctx);
     if (!key.empty()) {
-      if (auto existing = find_by_dedup_key(store, key)) {
+      if (auto existing = find_by_dedup_key(store, key, o->drill)) {
         ctx.hint(fmt::format("{} is already open for --dedup-key {}; nothing recorded.\n", existing->id,
                              text::escape_control(key)));
         print_template(ctx, runbook, TemplateKind::initial, *existing);
         return;
       }
     }
-    Incident incident = store.create(open_incident(runbook, {o->title, o->severity, o->impact, o->commander, key}, when));
+    Incident incident =
+        store.create(open_incident(runbook, {o->title, o->severity, o->impact, o->commander, key, o->drill}, when));
     Ticked ticked;
     if (o->ack || !o->commander.empty()) {
       auto written = store.append(incident.id, [&](const Incident& current) {
@@ -122,8 +133,9 @@ void register_open(CLI::App& app, Context& ctx) {
     }
     print_template(ctx, runbook, TemplateKind::initial, incident);
 
-    std::string guidance = fmt::format("Opened {} ({} {}); {}.\n", incident.id, incident.grade.severity,
+    std::string guidance = fmt::format("Opened {} ({} {}{}); {}.\n", incident.id, incident.grade.severity,
                                        text::escape_control(incident.grade.severity_name),
+                                       incident.drill ? ", a drill" : "",
                                        o->ack ? fmt::format("acknowledged by {}", text::escape_control(incident.commander))
                                               : ack_deadline(incident, when.now, Zone::user()));
     guidance += ticked_lines(ticked);

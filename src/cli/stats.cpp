@@ -1,6 +1,7 @@
-// incident stats [--since DATE] [--severity SEV]: counts, time to acknowledge and to
-// resolve (mean, p50, p90) and response-SLA compliance per severity, over the incidents
-// started since DATE. Read from the store's index: no incident file is opened.
+// incident stats [--since DATE] [--severity SEV] [--drills]: counts, time to acknowledge and
+// to resolve (mean, p50, p90) and response-SLA compliance per severity, over the incidents
+// started since DATE; drills left out (and counted) unless --drills. Read from the store's
+// index: no incident file is opened.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <CLI/CLI.hpp>
@@ -16,12 +17,14 @@ namespace incident::cli {
 void register_stats(CLI::App& app, Context& ctx) {
   struct Options {
     std::string since, severity;
+    bool drills = false;
   };
   auto o = std::make_shared<Options>();
   auto* command = app.add_subcommand("stats", "Time to acknowledge / resolve and SLA compliance per severity");
   command->add_option("--since", o->since, "Only incidents started at or after (YYYY-MM-DD or RFC 3339)")
       ->type_name("DATE");
   command->add_option("--severity", o->severity, "Only this severity (P0..P3 or a name)")->type_name("SEV");
+  command->add_flag("--drills,--include-drills", o->drills, "Count drills (open --drill) too; left out by default");
   command->callback([&ctx, o] {
     std::optional<Timestamp> since;
     if (!o->since.empty()) {
@@ -42,7 +45,7 @@ void register_stats(CLI::App& app, Context& ctx) {
     for (const auto& warning : warnings.warnings) {
       ctx.warn(warning);
     }
-    Stats stats = compute_stats(runbook, selected);
+    Stats stats = compute_stats(runbook, selected, o->drills);
     if (severity != nullptr) {
       std::erase_if(stats.by_severity, [&](const SeverityStats& s) { return s.severity != severity->id; });
     }

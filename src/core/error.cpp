@@ -33,6 +33,9 @@ constexpr ExitCodeInfo k_exit_codes[] = {
     {ExitCode::not_delivered, "printed but --post or --copy failed",
      "the message was printed (and its event recorded), but --post or --copy failed: a warning says why; a post "
      "waits in the outbox for incident post --retry"},
+    {ExitCode::interrupted, "ended by Ctrl-C",
+     "ended by Ctrl-C (SIGINT; 143 SIGTERM, 129 SIGHUP), as a shell reports it: watch restores the terminal first; a "
+     "prompt (update, resolve) records nothing"},
 };
 
 }  // namespace

@@ -28,7 +28,8 @@ constexpr FieldSpec opt(const Field<T>& f) {
 constexpr FieldSpec k_opened[] = {req(field::title),          req(field::severity),       req(field::severity_name),
                                   req(field::response_time),  opt(field::update_every),   opt(field::impact),
                                   opt(field::commander),      opt(field::runbook),        opt(field::runbook_digest),
-                                  opt(field::runbook_phases), opt(field::runbook_items), opt(field::dedup_key)};
+                                  opt(field::runbook_phases), opt(field::runbook_items), opt(field::dedup_key),
+                                  opt(field::exercise)};
 constexpr FieldSpec k_updated[] = {req(field::findings), req(field::next_steps), opt(field::eta), opt(field::eta_at),
                                    opt(field::status)};
 constexpr FieldSpec k_resolved[] = {req(field::root_cause), req(field::fix), opt(field::monitoring)};

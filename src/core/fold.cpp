@@ -31,6 +31,7 @@ void apply(Incident& incident, const Event& event) {
     incident.impact = event.get(field::impact);
     incident.commander = event.get(field::commander);
     incident.dedup_key = event.get(field::dedup_key);
+    incident.drill = !event.get(field::exercise).empty();
     incident.runbook = RunbookPin{event.get(field::runbook), event.get(field::runbook_digest),
                                   event.get(field::runbook_phases), event.get(field::runbook_items)};
     incident.started_at = event.at;

@@ -105,6 +105,24 @@ void read_fields_v2(const nlohmann::json& node, Event& event, const Bad& bad) {
   }
 }
 
+// One event as the file holds it, compact.
+std::string event_text(const Event& event) {
+  Json object = {{"id", event.id}, {"seq", event.seq}, {"type", event.type}, {"at", format_rfc3339(event.at)}};
+  if (event.recorded_at) {
+    object["recorded_at"] = format_rfc3339(*event.recorded_at);
+  }
+  object["by"] = event.by;
+  if (!event.fields.empty()) {
+    Json fields = Json::object();
+    for (const auto& entry : event.fields) {
+      const std::string& key = entry.first;
+      std::visit([&](const auto& v) { fields[key] = v; }, entry.second);
+    }
+    object["fields"] = std::move(fields);
+  }
+  return object.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 }  // namespace
 
 std::string serialize_incident(const Incident& incident) {
@@ -114,24 +132,23 @@ std::string serialize_incident(const Incident& incident) {
                                 Json(incident.id).dump());
   bool first = true;
   for (const auto& event : incident.events) {
-    Json object = {{"id", event.id}, {"seq", event.seq}, {"type", event.type}, {"at", format_rfc3339(event.at)}};
-    if (event.recorded_at) {
-      object["recorded_at"] = format_rfc3339(*event.recorded_at);
-    }
-    object["by"] = event.by;
-    if (!event.fields.empty()) {
-      Json fields = Json::object();
-      for (const auto& entry : event.fields) {
-        const std::string& key = entry.first;
-        std::visit([&](const auto& v) { fields[key] = v; }, entry.second);
-      }
-      object["fields"] = std::move(fields);
-    }
     out += first ? "\n    " : ",\n    ";
-    out += object.dump(-1, ' ', false, Json::error_handler_t::replace);
+    out += event_text(event);
     first = false;
   }
   out += "\n  ]\n}\n";
+  return out;
+}
+
+std::string serialize_incident_line(const Incident& incident) {
+  std::string out = fmt::format("{{\"schema\":{},\"id\":{},\"events\":[", k_incident_schema, Json(incident.id).dump());
+  bool first = true;
+  for (const auto& event : incident.events) {
+    out += first ? "" : ",";
+    out += event_text(event);
+    first = false;
+  }
+  out += "]}\n";
   return out;
 }
 
@@ -152,8 +169,10 @@ int conflict_marker_line(std::string_view text) {
   return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(first), '\n'));
 }
 
-std::vector<Event> parse_incident_file(std::string_view text, const std::string& path,
-                                       const std::string& expected_id) {
+namespace {
+
+// The one reader of a document: `expected_id` (when given) must be its id.
+IncidentDocument parse_document(std::string_view text, const std::string& path, const std::string* expected_id) {
   auto corrupt = [&path](const std::string& message) {
     return DataError({path, 0, 0}, message, ExitCode::corrupt_state);
   };
@@ -212,8 +231,11 @@ std::vector<Event> parse_incident_file(std::string_view text, const std::string&
                     schema->get<std::uint64_t>(), k_incident_schema));
   }
   const auto id = document.find("id");
-  if (id == document.end() || !id->is_string() || id->get<std::string>() != expected_id) {
-    throw corrupt(fmt::format("its \"id\" does not match the file name ({})", expected_id));
+  if (expected_id != nullptr && (id == document.end() || !id->is_string() || id->get<std::string>() != *expected_id)) {
+    throw corrupt(fmt::format("its \"id\" does not match the file name ({})", *expected_id));
+  }
+  if (id == document.end() || !id->is_string()) {
+    throw corrupt("not a valid incident file: no \"id\"");
   }
   const auto events_node = document.find("events");
   if (events_node == document.end() || !events_node->is_array() || events_node->empty()) {
@@ -296,7 +318,18 @@ std::vector<Event> parse_incident_file(std::string_view text, const std::string&
     position_of.push_back(index);
     events.push_back(std::move(event));
   }
-  return events;
+  return IncidentDocument{id->get<std::string>(), std::move(events)};
+}
+
+}  // namespace
+
+std::vector<Event> parse_incident_file(std::string_view text, const std::string& path,
+                                       const std::string& expected_id) {
+  return parse_document(text, path, &expected_id).events;
+}
+
+IncidentDocument parse_incident_document(std::string_view text, const std::string& origin) {
+  return parse_document(text, origin, nullptr);
 }
 
 }  // namespace incident

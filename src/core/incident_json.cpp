@@ -56,6 +56,7 @@ void append_summary_json(json::Buffer& out, const Summary& summary, bool pretty,
   object.field("severity", summary.grade.severity);
   object.field("severity_name", summary.grade.severity_name);
   object.field("status", status_name(summary.status));
+  object.bool_field("drill", summary.drill);  // an exercise (open --drill), not a real incident
   text("impact", summary.impact);
   text("commander", summary.commander);
   time("started_at", summary.started_at);

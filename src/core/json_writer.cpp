@@ -168,6 +168,10 @@ void ObjectWriter::field(std::string_view key, std::int64_t value) {
 
 void ObjectWriter::null_field(std::string_view key) { m_out.commit(put(this->key(key, 4), "null")); }
 
+void ObjectWriter::bool_field(std::string_view key, bool value) {
+  m_out.commit(put(this->key(key, 5), value ? "true" : "false"));
+}
+
 void ObjectWriter::close() {
   if (m_pretty && !m_empty) {
     // The newline and one level less of indentation than the keys.

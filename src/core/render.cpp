@@ -131,6 +131,13 @@ std::string render_message(const Runbook& runbook, TemplateKind kind, const Inci
   return out;
 }
 
+std::string mark_drill(const IncidentFacts& incident, std::string message) {
+  if (!incident.drill) {
+    return message;
+  }
+  return std::string(k_drill_banner) + message;
+}
+
 std::vector<text::ToneLine> render_list(const std::vector<Summary>& incidents, Timestamp now, const Zone& zone) {
   if (incidents.empty()) {
     return {};
@@ -146,7 +153,9 @@ std::vector<text::ToneLine> render_list(const std::vector<Summary>& incidents, T
                    fmt::format("{:<10} {:<4} {:<13} {:04}-{:02}-{:02} {:02}:{:02}  {:<12} {:<14} {}\n", summary.id,
                                cell(summary.grade.severity, 4), status_name(summary.status), local.year, local.month,
                                local.day, local.hour, local.minute, format_relative(summary.started_at, now),
-                               summary.commander.empty() ? "-" : cell(summary.commander, 14), cell(summary.title, 200))});
+                               summary.commander.empty() ? "-" : cell(summary.commander, 14),
+                               summary.drill ? fmt::format("{} {}", k_drill_mark, cell(summary.title, 200))
+                                             : cell(summary.title, 200))});
   }
   return out;
 }
@@ -266,7 +275,8 @@ std::string render_show(const Incident& incident, Timestamp as_of, const Zone& z
   auto line = [](std::string_view label, const std::string& value) {
     return fmt::format("{:<14}{}\n", label, text::escape_control(value));
   };
-  std::string out = fmt::format("{} {}\n", incident.id, text::escape_control(incident.title));
+  std::string out = incident.drill ? std::string(k_drill_banner) : std::string();
+  out += fmt::format("{} {}\n", incident.id, text::escape_control(incident.title));
   out += line("Severity:", fmt::format("{} ({})", text::escape_control(incident.grade.severity_name),
                                                text::escape_control(incident.grade.severity)));
   out += line("Status:", status_title(incident.status));

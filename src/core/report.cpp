@@ -398,7 +398,7 @@ DurationStats duration_stats(std::vector<Seconds> values) {
   return stats;
 }
 
-Stats compute_stats(const Runbook& runbook, const std::vector<Summary>& incidents) {
+Stats compute_stats(const Runbook& runbook, const std::vector<Summary>& incidents, bool include_drills) {
   struct Collect {
     SeverityStats stats;
     std::vector<Seconds> ack;
@@ -417,7 +417,12 @@ Stats compute_stats(const Runbook& runbook, const std::vector<Summary>& incident
     groups.push_back(group_of(severity.id, severity.name));
   }
   Collect all = group_of("all", "");
+  std::size_t drills_left_out = 0;
   for (const auto& s : incidents) {
+    if (s.drill && !include_drills) {
+      ++drills_left_out;
+      continue;
+    }
     // One severity per incident: the one whose SLA its response is judged by (in force
     // when it was acknowledged, or resolved first), else its current one. A P0 acked late
     // and then downgraded is a P0 that missed the P0 SLA, not a P1 that met P1's.
@@ -452,6 +457,8 @@ Stats compute_stats(const Runbook& runbook, const std::vector<Summary>& incident
     stats.by_severity.push_back(std::move(group.stats));
   }
   stats.all = std::move(all.stats);
+  stats.drills_included = include_drills;
+  stats.drills_left_out = drills_left_out;
   return stats;
 }
 
@@ -477,6 +484,10 @@ std::string render_stats(const Stats& stats) {
     line(s);
   }
   line(stats.all);
+  if (stats.drills_left_out > 0) {
+    out += fmt::format("({} drill{} left out: incident stats --drills counts them)\n", stats.drills_left_out,
+                       stats.drills_left_out == 1 ? "" : "s");
+  }
   return out;
 }
 
@@ -508,7 +519,10 @@ Json stats_json(const Stats& stats) {
   for (const auto& s : stats.by_severity) {
     by.push_back(one(s));
   }
-  return Json{{"by_severity", by}, {"all", one(stats.all)}};
+  return Json{{"by_severity", by},
+              {"all", one(stats.all)},
+              {"drills_included", stats.drills_included},
+              {"drills_left_out", stats.drills_left_out}};
 }
 
 }  // namespace incident

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "incident/error.hpp"
+#include "incident/render.hpp"
 #include "incident/text.hpp"
 
 namespace incident {
@@ -197,6 +198,9 @@ std::vector<text::ToneLine> render_status(const Runbook& runbook, const Incident
   };
   const auto clock = [&](Timestamp at) { return format_local_clock(at, a.as_of, zone); };
   std::vector<text::ToneLine> out;
+  if (incident.drill) {
+    out.push_back({text::Tone::plain, std::string(k_drill_banner)});
+  }
   out.push_back({text::Tone::plain, fit(incident.id + " ", incident.id.size() + 1, text::escape_control(incident.title))});
   // The runbook lists severities most severe first: the top one is red, the next yellow.
   const auto& severities = runbook.severities;
@@ -341,7 +345,9 @@ std::vector<Problem> check_problems(const Incident& incident, const Assessment& 
     return problems;
   }
   const std::string who = fmt::format("{} {}", incident.id, text::escape_control(incident.grade.severity));
-  const std::string title = text::escape_control(incident.title);
+  // A drill's title marked as `list` marks it: cron mail about an exercise says so.
+  const std::string title = (incident.drill ? std::string(k_drill_mark) + " " : std::string()) +
+                            text::escape_control(incident.title);
   auto clock = [&](Timestamp at) { return format_local_clock(at, a.as_of, zone); };
   const Timestamp ack_due = a.response.due;
   if (!a.response.responded_at && ack_due - a.as_of <= within) {
@@ -385,9 +391,28 @@ std::string render_escalation(const Incident& incident, const EscalationRecord& 
   return out;
 }
 
+Owed owed(const IncidentFacts& s, Timestamp now) {
+  if (!is_active(s.status)) {
+    return {5, Seconds{0}, std::string(status_name(s.status))};
+  }
+  if (!s.acknowledged_at) {
+    const Seconds left = between(now, response_sla(s, now).due);
+    return {left.count() < 0 ? 0 : 2, left,
+            left.count() < 0 ? fmt::format("ack {} overdue", format_duration_short(-left))
+                             : fmt::format("ack in {}", format_duration_short(left))};
+  }
+  if (const auto due = next_update_due(s)) {
+    const Seconds left = between(now, *due);
+    return {left.count() < 0 ? 1 : 3, left,
+            left.count() < 0 ? fmt::format("update {} overdue", format_duration_short(-left))
+                             : fmt::format("update in {}", format_duration_short(left))};
+  }
+  return {4, Seconds{0}, std::string(status_name(s.status))};
+}
+
 std::string prompt_line(const std::vector<Summary>& open_incidents, Timestamp now) {
   struct Candidate {
-    int rank;  // 0 ack overdue, 1 update overdue, 2 ack pending, 3 update pending, 4 active, 5 resolved
+    int rank;  // Owed::rank; a drill after every real incident (+6)
     Seconds remaining;
     const Summary* summary;
     std::string what;
@@ -397,28 +422,15 @@ std::string prompt_line(const std::vector<Summary>& open_incidents, Timestamp no
     if (s.status == Status::closed) {
       continue;
     }
-    if (!is_active(s.status)) {
-      candidates.push_back({5, Seconds{0}, &s, std::string(status_name(s.status))});
-      continue;
-    }
-    if (!s.acknowledged_at) {
-      const Seconds left = between(now, response_sla(s, now).due);
-      candidates.push_back({left.count() < 0 ? 0 : 2, left, &s,
-                            left.count() < 0 ? fmt::format("ack {} overdue", format_duration_short(-left))
-                                             : fmt::format("ack in {}", format_duration_short(left))});
-      continue;
-    }
-    if (const auto due = next_update_due(s)) {
-      const Seconds left = between(now, *due);
-      candidates.push_back({left.count() < 0 ? 1 : 3, left, &s,
-                            left.count() < 0 ? fmt::format("update {} overdue", format_duration_short(-left))
-                                             : fmt::format("update in {}", format_duration_short(left))});
-      continue;
-    }
-    candidates.push_back({4, Seconds{0}, &s, std::string(status_name(s.status))});
+    Owed what = owed(s, now);
+    candidates.push_back({what.rank, what.remaining, &s, std::move(what.what)});
   }
   if (candidates.empty()) {
     return {};
+  }
+  // A real incident is always more pressing than an exercise.
+  for (auto& candidate : candidates) {
+    candidate.rank += candidate.summary->drill ? 6 : 0;
   }
   const auto first = std::min_element(candidates.begin(), candidates.end(), [](const auto& x, const auto& y) {
     return std::tie(x.rank, x.remaining, x.summary->grade.severity, x.summary->id) <
@@ -432,7 +444,8 @@ std::string prompt_line(const std::vector<Summary>& open_incidents, Timestamp no
       ++length;
     }
   }
-  std::string line = fmt::format("{} {} {}", text::escape_control(first->summary->grade.severity), id.substr(0, length),
+  std::string line = fmt::format("{}{} {} {}", first->summary->drill ? std::string(k_drill_mark) + " " : "",
+                                 text::escape_control(first->summary->grade.severity), id.substr(0, length),
                                  first->what);
   if (candidates.size() > 1) {
     line += fmt::format(" +{}", candidates.size() - 1);

@@ -27,7 +27,9 @@ namespace {
 constexpr std::string_view k_id_alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
 constexpr std::size_t k_id_length = 8;
 constexpr std::size_t k_max_id_length = 16;
-constexpr std::string_view k_index_header = "incident-index 5";
+// The index's format: a file with another header is rebuilt (it is a cache). 6 added the
+// drill column to summary lines (summary.cpp).
+constexpr std::string_view k_index_header = "incident-index 6";
 constexpr std::size_t k_max_index_bytes = std::size_t{256} * 1024 * 1024;
 constexpr mode_t k_dir_mode = 0700;
 // How many incidents an "open incidents; give an ID" message names.
@@ -309,7 +311,7 @@ std::optional<Store::Index> Store::read_current_index() const {
   if (!lines) {
     return std::nullopt;
   }
-  // "incident-index 5 <tab> directory mtime <tab> cutoff <tab> incidents settled not closed"
+  // "incident-index 6 <tab> directory mtime <tab> cutoff <tab> incidents settled not closed"
   std::array<std::string_view, 4> header;
   std::string_view rest = lines->front();
   for (std::size_t i = 0; i < header.size(); ++i) {
@@ -831,6 +833,96 @@ Store::Merged Store::merge(const std::string& id, std::string_view text, const s
   events.insert(events.end(), merged.added.begin(), merged.added.end());
   merged.incident = commit(current ? &current->incident : nullptr, fold(id, std::move(events)));
   return merged;
+}
+
+Store::Exported Store::export_incidents(std::optional<Timestamp> since,
+                                        const std::function<void(const std::string&)>& emit) const {
+  Listing listing = list(Scope::all);
+  Exported exported;
+  exported.unreadable = std::move(listing.unreadable);
+  // Oldest first, as a log reads; the listing is newest first by (start, id).
+  for (auto it = listing.incidents.rbegin(); it != listing.incidents.rend(); ++it) {
+    if (since && it->started_at < *since) {
+      continue;
+    }
+    Incident incident;
+    try {
+      incident = load(it->id);
+    } catch (const NotFoundError&) {
+      continue;  // removed since it was listed
+    } catch (const DataError& e) {
+      exported.unreadable.emplace_back(e.what());  // changed since it was listed
+      continue;
+    }
+    emit(serialize_incident_line(incident));
+    ++exported.incidents;
+  }
+  return exported;
+}
+
+std::vector<Store::Imported> Store::import_incidents(std::string_view ndjson, const std::string& origin) {
+  struct Line {
+    int number = 0;
+    std::string_view text;
+    std::string id;
+  };
+  std::vector<Line> lines;
+  // Every event id seen so far, per incident: this store's copy, then earlier lines.
+  std::map<std::string, std::map<std::string, Event, std::less<>>, std::less<>> known;
+  int number = 0;
+  while (!ndjson.empty()) {
+    ++number;
+    const auto end = ndjson.find('\n');
+    std::string_view text = ndjson.substr(0, end);
+    ndjson.remove_prefix(end == std::string_view::npos ? ndjson.size() : end + 1);
+    if (text.find_first_not_of(" \t\r") == std::string_view::npos) {
+      continue;
+    }
+    // Where in the line is known for a syntax error only: else the line's start.
+    const auto bad = [&](const std::string& message, int column = 1) {
+      return DataError({origin, number, column}, message, ExitCode::corrupt_state);
+    };
+    IncidentDocument document;
+    try {
+      document = parse_incident_document(text, origin);
+    } catch (const DataError& e) {
+      throw bad(e.message(), e.pos().line == 1 && e.pos().column > 0 ? e.pos().column : 1);
+    }
+    if (!is_valid_incident_id(document.id)) {
+      throw bad(fmt::format("'{}' is not an incident id", text::escape_control(document.id)));
+    }
+    try {
+      (void)fold(document.id, document.events);
+    } catch (const Error& e) {
+      throw bad(e.what());
+    }
+    auto [copy, first_seen] = known.try_emplace(document.id);
+    if (first_seen) {
+      try {
+        Incident current = load(document.id);
+        for (auto& event : current.events) {
+          copy->second.emplace(event.id, std::move(event));
+        }
+      } catch (const NotFoundError&) {
+      } catch (const DataError& e) {
+        throw bad(fmt::format("cannot merge into {}", e.what()));
+      }
+    }
+    for (auto& event : document.events) {
+      const auto [seen, added] = copy->second.try_emplace(event.id, event);
+      if (!added && !(seen->second == event)) {
+        throw bad(fmt::format("its event {} ({}) differs from another event with the same id (incident {})",
+                              event.id, text::escape_control(event.type), document.id));
+      }
+    }
+    lines.push_back({number, text, std::move(document.id)});
+  }
+  std::vector<Imported> imported;
+  for (const auto& line : lines) {
+    const Merged merged = merge(line.id, line.text, fmt::format("{}:{}", origin, line.number));
+    imported.push_back({line.id, merged.created, merged.added.size()});
+  }
+  return imported;
 }
 
 }  // namespace incident

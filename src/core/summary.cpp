@@ -10,7 +10,7 @@ namespace incident {
 
 namespace {
 
-constexpr std::size_t k_fields = 21;
+constexpr std::size_t k_fields = 22;
 constexpr std::int64_t k_max_response_seconds = std::int64_t{100} * 366 * 24 * 3600;  // as durations
 
 std::string time_field(const std::optional<Timestamp>& at) {
@@ -164,17 +164,19 @@ Summary summarize(const Incident& incident, const FileIdentity& file) {
 // Fields: id, started_at first (what sorting needs, read without splitting the rest),
 // then status, the grade (severity, severity_name, response_time, update_every), the
 // response grade (the same four), acknowledged_at, resolved_at, closed_at,
-// last_update_at, commander, title, impact, and the file's inode, size and mtime.
+// last_update_at, commander, title, impact, drill ("1" or "0"; since index format 6), and
+// the file's inode, size and mtime (last: decode_summary_key reads them from the end).
 std::string encode_summary(const Summary& s) {
   const Grade& g = s.grade;
   const Grade& r = s.response_grade;
-  return fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+  return fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
                      s.id, s.started_at.time_since_epoch().count(), status_name(s.status), escape_field(g.severity),
                      escape_field(g.severity_name), g.response_time.count(), g.update_every.count(),
                      escape_field(r.severity), escape_field(r.severity_name), r.response_time.count(),
                      r.update_every.count(), time_field(s.acknowledged_at), time_field(s.resolved_at),
                      time_field(s.closed_at), time_field(s.last_update_at), escape_field(s.commander),
-                     escape_field(s.title), escape_field(s.impact), s.file.inode, s.file.size, s.file.mtime_ns);
+                     escape_field(s.title), escape_field(s.impact), s.drill ? "1" : "0", s.file.inode, s.file.size,
+                     s.file.mtime_ns);
 }
 
 std::string encode_skipped(const SkippedFile& skipped) {
@@ -241,8 +243,8 @@ bool decode_summary(std::string_view line, Summary& s) {
   auto resolved = parse_time(parts[12]);
   auto closed = parse_time(parts[13]);
   auto last_update = parse_time(parts[14]);
-  auto file = parse_identity(parts[18], parts[19], parts[20]);
-  if (!status || !response || !every || !judged_response || !judged_every || !started || !acked || !resolved ||
+  auto file = parse_identity(parts[19], parts[20], parts[21]);
+  if ((parts[18] != "0" && parts[18] != "1") || !status || !response || !every || !judged_response || !judged_every || !started || !acked || !resolved ||
       !closed || !last_update || !file) {
     return false;
   }
@@ -257,6 +259,7 @@ bool decode_summary(std::string_view line, Summary& s) {
   s.resolved_at = *resolved;
   s.closed_at = *closed;
   s.last_update_at = *last_update;
+  s.drill = parts[18] == "1";
   s.file = *file;
   return unescape_field(parts[3], s.grade.severity) && unescape_field(parts[4], s.grade.severity_name) &&
          unescape_field(parts[7], s.response_grade.severity) &&

@@ -280,6 +280,9 @@ Event open_incident(const Runbook& runbook, const OpenRequest& request, const St
   if (!commander.empty()) {
     event.set(field::commander, commander);
   }
+  if (request.drill) {
+    event.set(field::exercise, std::string(k_exercise_drill));
+  }
   const RunbookPin pin = pin_of(runbook);
   if (!pin.digest.empty()) {
     event.set(field::runbook, pin.source);

@@ -65,6 +65,11 @@ public:
   Timeline& regrade(const std::string& severity, const char* when) {
     return add(event_type::severity_changed, when, "alice", grade(severity));
   }
+  // Makes it an exercise, as `open --drill` records it on `opened`.
+  Timeline& drill() {
+    m_events.front().fields.insert_or_assign(std::string(field::exercise.name), std::string(k_exercise_drill));
+    return *this;
+  }
 
   [[nodiscard]] const std::vector<Event>& events() const { return m_events; }
   [[nodiscard]] Incident incident(const std::string& id = "7f3a9c2e") const { return fold(id, m_events); }

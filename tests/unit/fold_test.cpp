@@ -208,3 +208,23 @@ TEST_CASE("an update backfilled after a later one does not pass for the latest")
   CHECK(incident.findings == "newest");
   CHECK(incident.updates == 2);
 }
+
+TEST_CASE("an incident is a drill when its opened event carries exercise, whatever the value") {
+  std::vector<Event> events = timeline();
+  CHECK_FALSE(fold("k3x9m2qa", events).drill);
+  events.front().fields.insert_or_assign("exercise", std::string("drill"));
+  CHECK(fold("k3x9m2qa", events).drill);
+  events.front().fields.insert_or_assign("exercise", std::string("game-day"));  // a newer version's word
+  CHECK(fold("k3x9m2qa", events).drill);
+  // Only `opened` says it: the field on another event changes nothing.
+  events = timeline();
+  events.back().fields.insert_or_assign("exercise", std::string("drill"));
+  CHECK_FALSE(fold("k3x9m2qa", events).drill);
+  // The field is text: a file that has it passes the checks a 0.3.0 binary makes of a field
+  // it does not know (text, numbers and lists are kept), and this version's of a line.
+  Event opened = timeline().front();
+  opened.fields.insert_or_assign("exercise", std::string("drill"));
+  CHECK(check_event(opened, true).empty());
+  opened.fields.insert_or_assign("exercise", std::int64_t{1});
+  CHECK_FALSE(check_event(opened, true).empty());
+}

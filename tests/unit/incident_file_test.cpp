@@ -114,6 +114,7 @@ TEST_CASE("a summary written straight to text is what nlohmann writes for it") {
     summary.title = title;
     summary.acknowledged_at = *parse_rfc3339("2026-11-27T03:20:05Z");
     summary.commander = title.empty() ? "" : "alice";
+    summary.drill = title.empty();
     INFO(title);
     // Built independently of append_summary_json, from the contract's key order.
     nlohmann::ordered_json expected = {
@@ -122,6 +123,7 @@ TEST_CASE("a summary written straight to text is what nlohmann writes for it") {
         {"severity", "P1"},
         {"severity_name", "High"},
         {"status", "investigating"},
+        {"drill", title.empty()},
         {"impact", nullptr},
         {"commander", title.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json("alice")},
         {"started_at", "2026-11-27T03:12:00Z"},
@@ -381,4 +383,23 @@ TEST_CASE("a file a plain git merge left with conflict markers is named as such"
   CHECK(conflict_marker_line("<<<<<<< HEAD\n") == 1);
   CHECK(conflict_marker_line("x <<<<<<< HEAD\n") == 0);
   CHECK(conflict_marker_line("{\n=======\n") == 2);
+}
+
+TEST_CASE("an incident on one line (export) holds what its file holds, and reads back as strictly") {
+  const Incident incident = sample();
+  const std::string line = serialize_incident_line(incident);
+  CHECK(line.back() == '\n');
+  CHECK(std::count(line.begin(), line.end(), '\n') == 1);
+  CHECK(line.rfind("{\"schema\":2,\"id\":\"k3x9m2qa\",\"events\":[{\"id\":\"0123456789ab\",", 0) == 0);
+  // The same document as the file: equal once parsed.
+  CHECK(nlohmann::json::parse(line) == nlohmann::json::parse(serialize_incident(incident)));
+  const IncidentDocument document = parse_incident_document(line, "stdin");
+  CHECK(document.id == "k3x9m2qa");
+  CHECK(serialize_incident(fold(document.id, document.events)) == serialize_incident(incident));
+  // As strict as a file: an unknown key, a bad event, no id.
+  CHECK_THROWS_AS(parse_incident_document(R"({"schema":2,"id":"k3x9m2qa","events":[],"x":1})", "stdin"), DataError);
+  CHECK_THROWS_AS(parse_incident_document(R"({"schema":2,"events":[{"id":"a"}]})", "stdin"), DataError);
+  std::string bad = line;
+  bad.replace(bad.find("\"seq\":1"), 7, "\"seq\":0");
+  CHECK_THROWS_WITH(parse_incident_document(bad, "stdin"), Catch::StartsWith("stdin") && Catch::Contains("\"seq\""));
 }

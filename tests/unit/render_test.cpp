@@ -81,3 +81,25 @@ TEST_CASE("list rows are toned by what the incident owes: red overdue, yellow du
   CHECK(render_list({summarize(incident, {})}, *parse_rfc3339("2026-11-27T03:20:00Z"), Zone::utc()).front().text.starts_with(
       "ID         SEV  STATUS        STARTED (UTC)"));
 }
+
+TEST_CASE("a drill's messages, list row and show say so first; a real incident's are unchanged") {
+  Incident incident = everything_set();
+  const Timestamp later = *parse_rfc3339("2026-11-27T04:00:00Z");
+  const std::string message = render_message(default_runbook(), TemplateKind::resolution, incident, later);
+  CHECK(mark_drill(incident, message) == message);
+  const std::string row = text::plain(render_list({summarize(incident, {})}, later, Zone::utc()));
+  const std::string shown = render_show(incident, later, Zone::utc());
+  CHECK(row.find("[DRILL]") == std::string::npos);
+  CHECK(shown.find("[DRILL]") == std::string::npos);
+
+  std::vector<Event> events = incident.events;
+  events.front().fields.insert_or_assign("exercise", std::string("drill"));
+  incident = fold(incident.id, events);
+  REQUIRE(incident.drill);
+  CHECK(mark_drill(incident, message) == "[DRILL] This is an exercise, not a real incident.\n" + message);
+  CHECK(mark_drill(incident, "x\n") == std::string(k_drill_banner) + "x\n");
+  const std::string drill_row = text::plain(render_list({summarize(incident, {})}, later, Zone::utc()));
+  CHECK_THAT(drill_row, Catch::Contains("[DRILL] t\n"));
+  const std::string drill_shown = render_show(incident, later, Zone::utc());
+  CHECK(drill_shown == std::string(k_drill_banner) + shown);
+}

@@ -427,3 +427,25 @@ TEST_CASE("report_json has the metrics in seconds and the checklists with their 
   CHECK_FALSE(json.contains("post_incident"));
   CHECK(json["action_items"].empty());
 }
+
+TEST_CASE("compute_stats leaves drills out unless asked, and says how many") {
+  const Seconds p0_sla = minutes(15);
+  Summary real = summary("P0", p0_sla, minutes(10), minutes(60));  // met
+  Summary drill = summary("P0", p0_sla, minutes(30), minutes(90));  // breached, but an exercise
+  drill.drill = true;
+  const Stats without = compute_stats(default_runbook(), {real, drill});
+  CHECK(without.all.incidents == 1);
+  CHECK(of(without, "P0").sla_breached == 0);
+  CHECK_FALSE(without.drills_included);
+  CHECK(without.drills_left_out == 1);
+  CHECK_THAT(render_stats(without), Catch::EndsWith("(1 drill left out: incident stats --drills counts them)\n"));
+  CHECK(stats_json(without)["drills_left_out"] == 1);
+  CHECK(stats_json(without)["drills_included"] == false);
+
+  const Stats with = compute_stats(default_runbook(), {real, drill}, true);
+  CHECK(with.all.incidents == 2);
+  CHECK(of(with, "P0").sla_breached == 1);
+  CHECK(with.drills_left_out == 0);
+  CHECK(render_stats(with).find("drill") == std::string::npos);
+  CHECK(render_stats(compute_stats(default_runbook(), {real})).find("drill") == std::string::npos);
+}

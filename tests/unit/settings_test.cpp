@@ -143,11 +143,13 @@ TEST_CASE("settings: the config file: keys known and given once, values text, se
 }
 
 TEST_CASE("settings: each exit code once, in order, with a label and a meaning") {
-  int expected = 0;
+  int previous = -1;
   for (const auto& code : exit_codes()) {
-    CHECK(static_cast<int>(code.code) == expected++);
+    CHECK(static_cast<int>(code.code) > previous);
+    previous = static_cast<int>(code.code);
     CHECK_FALSE(code.label.empty());
     CHECK_FALSE(code.meaning.empty());
   }
-  CHECK(expected == static_cast<int>(ExitCode::not_delivered) + 1);
+  CHECK(exit_codes().size() == 12);  // 0 .. 10 and 130
+  CHECK(exit_codes().back().code == ExitCode::interrupted);
 }

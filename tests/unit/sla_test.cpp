@@ -578,3 +578,24 @@ TEST_CASE("prompt_line of an acked incident without a cadence shows its status")
   s.status = Status::identified;
   CHECK(prompt_line({s}, at("2026-11-27T04:00:00Z")) == "P1 k3x9 identified");
 }
+
+TEST_CASE("prompt_line puts every real incident before a drill, and marks a drill") {
+  const Timestamp now = at("2026-11-27T04:00:00Z");
+  // The drill is overdue, the real one only pending: the real one still comes first.
+  Summary drill = summary("dddd4444", "P0", Seconds{900}, k_start);
+  drill.drill = true;
+  Summary real = summary("cccc3333", "P2", Seconds{4 * 3600}, "2026-11-27T03:30:00Z");
+  CHECK(prompt_line({drill, real}, now) == "P2 cccc ack in 3h30m +1");
+  CHECK(prompt_line({drill}, now) == "[DRILL] P0 dddd ack 33m overdue");
+  CHECK(owed(drill, now).what == "ack 33m overdue");
+  CHECK(owed(drill, now).rank == 0);
+}
+
+TEST_CASE("check_problems marks a drill's title, so cron mail about an exercise says so") {
+  Timeline timeline("P0");
+  timeline.drill();
+  const Incident incident = timeline.incident();
+  const auto problems = check_problems(incident, timeline.assess_at("2026-11-27T03:32:00Z"), Seconds{5 * 60}, Zone::utc());
+  REQUIRE_FALSE(problems.empty());
+  CHECK(problems[0].message == "7f3a9c2e P0 ack overdue by 5m (03:27 UTC): [DRILL] Checkout API 500s");
+}

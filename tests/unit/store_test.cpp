@@ -748,3 +748,58 @@ TEST_CASE("merge refuses a copy whose event id names a different event, and an i
   CHECK_THROWS_AS(store.merge("zzzz0000", text, "remote"), DataError);  // its "id" says otherwise
   CHECK(slurp(store.incident_path(id)) == text);
 }
+
+TEST_CASE("export and import: a store copied through ndjson is byte-identical, and a second import changes nothing") {
+  ScratchDir home;
+  Store here(home.path() / "here");
+  const std::string first = here.create(opened_event("first")).id;
+  here.append_events(first, add(event_type::acknowledged));
+  const std::string second = here.create(opened_event("second")).id;
+  here.append_events(second, add(event_type::closed));
+  std::string ndjson;
+  const Store::Exported exported = here.export_incidents(std::nullopt, [&](const std::string& line) { ndjson += line; });
+  CHECK(exported.incidents == 2);
+  CHECK(exported.unreadable.empty());
+  CHECK(std::count(ndjson.begin(), ndjson.end(), '\n') == 2);
+
+  Store there(home.path() / "there");
+  const auto imported = there.import_incidents(ndjson, "stdin");
+  REQUIRE(imported.size() == 2);
+  CHECK(imported[0].created);
+  CHECK(imported[1].created);
+  for (const auto& id : {first, second}) {
+    CHECK(slurp(there.incident_path(id)) == slurp(here.incident_path(id)));
+  }
+  const auto again = there.import_incidents(ndjson, "stdin");
+  REQUIRE(again.size() == 2);
+  CHECK_FALSE(again[0].created);
+  CHECK(again[0].events_added == 0);
+  CHECK(again[1].events_added == 0);
+}
+
+TEST_CASE("import checks every line before it writes any, and names the bad one") {
+  ScratchDir home;
+  Store here(home.path() / "here");
+  const std::string id = here.create(opened_event()).id;
+  std::string good;
+  here.export_incidents(std::nullopt, [&](const std::string& line) { good += line; });
+  Store there(home.path() / "there");
+  for (const std::string& bad : {std::string("{not json}\n"), std::string("{\"schema\":2,\"id\":\"../x\",\"events\":[]}\n"),
+                                 std::string("{\"schema\":9,\"id\":\"abc\",\"events\":[]}\n")}) {
+    INFO(bad);
+    try {
+      there.import_incidents(good + "\n" + bad, "stdin");
+      FAIL("imported a bad line");
+    } catch (const DataError& e) {
+      CHECK(e.exit_code() == ExitCode::corrupt_state);
+      CHECK(e.pos().path == "stdin");
+      CHECK(e.pos().line == 3);  // a blank line is counted, not read
+    }
+    CHECK_FALSE(std::filesystem::exists(there.incident_path(id)));
+  }
+  // Two lines that give one event id to two different events: refused, nothing written.
+  std::string forged = good;
+  forged.replace(forged.find("Checkout"), 8, "Checkin!");
+  CHECK_THROWS_AS(there.import_incidents(good + forged, "stdin"), DataError);
+  CHECK_FALSE(std::filesystem::exists(there.incident_path(id)));
+}

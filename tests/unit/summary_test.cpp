@@ -30,11 +30,11 @@ TEST_CASE("summaries round-trip through their index line, whatever the text hold
 TEST_CASE("malformed index lines are refused") {
   // id, started, status, the grade (severity, severity_name, response, update_every), the
   // response grade (the same four), acked, resolved, closed, last_update, commander,
-  // title, impact, inode, size, mtime
+  // title, impact, drill, inode, size, mtime
   auto line = [](const std::string& started, const std::string& status, const std::string& response,
-                 const std::string& title, const std::string& mtime) {
+                 const std::string& title, const std::string& mtime, const std::string& drill = "0") {
     return "id\t" + started + "\t" + status + "\tP1\tHigh\t" + response + "\t0\tP1\tHigh\t" + response +
-           "\t0\t-\t-\t-\t-\t\t" + title + "\t\t1\t2\t" + mtime;
+           "\t0\t-\t-\t-\t-\t\t" + title + "\t\t" + drill + "\t1\t2\t" + mtime;
   };
   CHECK(decode_summary(line("0", "closed", "1", "ok", "3")).has_value());
   CHECK(decode_summary(line("0", "closed", "1", "ok", "-3")).has_value());  // a file from before 1970
@@ -55,6 +55,28 @@ TEST_CASE("malformed index lines are refused") {
   CHECK(decode_summary(line("253402300799", "closed", "1", "ok", "3")).has_value());
   CHECK_FALSE(decode_summary(line("0", "closed", "-1", "ok", "3")).has_value());
   CHECK_FALSE(decode_summary(line("0", "closed", "3162240001", "ok", "3")).has_value());
+  // The drill column (index format 6) is "0" or "1", nothing else.
+  CHECK(decode_summary(line("0", "closed", "1", "ok", "3", "1"))->drill);
+  CHECK_FALSE(decode_summary(line("0", "closed", "1", "ok", "3", "0"))->drill);
+  for (const char* drill : {"", "2", "yes", "true"}) {
+    INFO(drill);
+    CHECK_FALSE(decode_summary(line("0", "closed", "1", "ok", "3", drill)).has_value());
+  }
+}
+
+TEST_CASE("a drill's summary says so through its index line") {
+  Summary summary;
+  summary.id = "d1";
+  summary.grade.severity = "P2";
+  summary.title = "Game day";
+  summary.file = {1, 2, 3};
+  for (const bool drill : {true, false}) {
+    summary.drill = drill;
+    const auto decoded = decode_summary(encode_summary(summary));
+    REQUIRE(decoded);
+    CHECK(decoded->drill == drill);
+    CHECK(*decoded == summary);
+  }
 }
 
 TEST_CASE("the key of an index line is read without decoding the rest") {
