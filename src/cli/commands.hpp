@@ -8,6 +8,7 @@ class App;
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace incident::cli {
 
@@ -54,5 +55,12 @@ void register_brief(CLI::App& app, Context& ctx);
 // The briefing of incident `id` ("": the one open) as of --at, printed as a message.
 void print_brief(Context& ctx, const std::string& id, const std::string& at_option);
 void register_post(CLI::App& app, Context& ctx);  // post [ID] MESSAGE, post --retry
+void register_completion(CLI::App& app, Context& ctx);  // completion bash|zsh|fish
+// `incident __complete WORDS...` (completion.cpp): the candidates for the last of WORDS,
+// one per line, for the scripts `completion` prints. Never throws, never prints an error.
+void complete_command_line(const CLI::App& app, Context& ctx, const std::vector<std::string>& words);
+// `incident __man`: the manual page incident(1), in roff, from the same definitions as
+// --help (man.cpp).
+void print_man_page(const CLI::App& app, Context& ctx);
 
 }  // namespace incident::cli
