@@ -20,6 +20,7 @@
 
 #include "incident/http.hpp"
 #include "incident/incident.hpp"
+#include "incident/settings.hpp"
 
 namespace incident {
 
@@ -51,15 +52,7 @@ struct ChatConfig {
 
 // The environment variables, one per setting (documented in README.md). Each overrides the
 // config file's value of that setting.
-struct ChatVariable {
-  std::string_view name;
-  std::string_view meaning;
-};
-const std::vector<ChatVariable>& chat_variables();
-
-// Reads a variable: nullopt when unset or empty. Tests pass their own.
-using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
-std::optional<std::string> process_env(std::string_view name);
+const std::vector<EnvironmentVariable>& chat_variables();
 
 // The configuration: the `chat:` section of config_file (absent file: none), then the
 // environment on top. Throws DataError ("path:line:column: ...", with did-you-mean) for a

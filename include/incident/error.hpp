@@ -3,8 +3,10 @@
 // CLI catches it once in main, prints "incident: error: <what()>" and exits with
 // exit_code(). Codes are documented in README.md and never reused for something else.
 
+#include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace incident {
 
@@ -21,6 +23,15 @@ enum class ExitCode : int {
   output_lost = 9,    // the change was recorded, but its output could not be written
   not_delivered = 10,  // the message was printed, but --post or --copy failed (it waits in the outbox)
 };
+
+// The one table of exit codes: the help's footer, the man page's EXIT STATUS and the
+// README's table (a test compares them) are made from it.
+struct ExitCodeInfo {
+  ExitCode code;
+  std::string_view label;  // a few words: "invalid runbook"
+  std::string_view meaning;  // a sentence, as the README and the man page say it
+};
+std::span<const ExitCodeInfo> exit_codes();
 
 class Error : public std::runtime_error {
 public:

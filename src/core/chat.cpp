@@ -14,6 +14,7 @@
 #include "incident/error.hpp"
 #include "incident/file_io.hpp"
 #include "incident/text.hpp"
+#include "config_reader.hpp"
 #include "yaml_tree.hpp"
 
 namespace incident {
@@ -22,7 +23,6 @@ namespace {
 
 constexpr std::array<std::string_view, 5> k_kind_names = {"slack-webhook", "slack", "mattermost", "teams", "discord"};
 constexpr std::string_view k_slack_api = "https://slack.com/api";
-constexpr std::size_t k_max_config_bytes = 64 * 1024;
 constexpr std::chrono::seconds k_max_timeout{300};
 // Discord refuses content longer than this many characters.
 constexpr std::size_t k_discord_limit = 2000;
@@ -31,11 +31,11 @@ constexpr std::size_t k_discord_limit = 2000;
 constexpr std::size_t k_min_secret_part = 12;
 
 // A target's settings as read so far; empty strings are unset.
-struct Settings {
+struct TargetSettings {
   std::string url, token, channel, broadcast, api_url;
 };
 
-const std::vector<ChatVariable> k_variables = {
+const std::vector<EnvironmentVariable> k_variables = {
     {"INCIDENT_SLACK_WEBHOOK_URL", "a Slack incoming webhook (secret)"},
     {"INCIDENT_SLACK_TOKEN", "a Slack bot token for chat.postMessage, which threads (secret)"},
     {"INCIDENT_SLACK_CHANNEL", "the channel the bot posts to (id or name)"},
@@ -49,53 +49,13 @@ const std::vector<ChatVariable> k_variables = {
 
 // --- the config file ---
 
-class ConfigReader {
-public:
-  explicit ConfigReader(std::string path) : m_path(std::move(path)) {}
-
-  [[noreturn]] void fail(const yaml::Node& at, const std::string& message) const {
-    throw DataError({m_path, at.line, at.column}, message, ExitCode::failure);
-  }
-
-  void expect_map(const yaml::Node& node, std::string_view what) const {
-    if (node.kind != yaml::Node::Kind::map) {
-      fail(node, fmt::format("{} must be a mapping, found {}", what, yaml::kind_name(node)));
-    }
-  }
-
-  std::string scalar(const yaml::Node& node, std::string_view what) const {
-    if (node.kind != yaml::Node::Kind::scalar) {
-      fail(node, fmt::format("{} must be text, found {}", what, yaml::kind_name(node)));
-    }
-    return node.value;
-  }
-
-  // The entries of a mapping, each key known and given once.
-  void check_keys(const yaml::Node& map, const std::vector<std::string>& known, std::string_view what) const {
-    std::vector<std::string> seen;
-    for (const auto& [key, value] : map.entries) {
-      if (std::find(known.begin(), known.end(), key.value) == known.end()) {
-        fail(key, fmt::format("unknown key '{}' in {}{}", text::escape_control(key.value), what,
-                              text::did_you_mean(key.value, known)));
-      }
-      if (std::find(seen.begin(), seen.end(), key.value) != seen.end()) {
-        fail(key, fmt::format("'{}' is given twice in {}", key.value, what));
-      }
-      seen.push_back(key.value);
-    }
-  }
-
-private:
-  std::string m_path;
-};
-
 struct FileConfig {
-  std::array<Settings, 5> targets;
+  std::array<TargetSettings, 5> targets;
   std::string timeout;
   bool has_secret = false;
 };
 
-FileConfig read_config_file(const std::filesystem::path& path) {
+FileConfig read_chat_section(const std::filesystem::path& path) {
   FileConfig config;
   const auto text = read_file_if_exists(path, k_max_config_bytes);
   if (!text) {
@@ -127,7 +87,7 @@ FileConfig read_config_file(const std::filesystem::path& path) {
                         slack ? std::vector<std::string>{"token", "channel", "broadcast", "api_url"}
                               : std::vector<std::string>{"url"},
                         what);
-      Settings& settings = config.targets.at(kind);
+      TargetSettings& settings = config.targets.at(kind);
       for (const auto& [field, setting] : value.entries) {
         std::string& slot = field.value == "url"       ? settings.url
                             : field.value == "token"   ? settings.token
@@ -327,18 +287,10 @@ std::vector<std::string> ChatConfig::secrets() const {
   return out;
 }
 
-const std::vector<ChatVariable>& chat_variables() { return k_variables; }
-
-std::optional<std::string> process_env(std::string_view name) {
-  const char* value = std::getenv(std::string(name).c_str());
-  if (value == nullptr || *value == '\0') {
-    return std::nullopt;
-  }
-  return std::string(value);
-}
+const std::vector<EnvironmentVariable>& chat_variables() { return k_variables; }
 
 ChatConfig load_chat_config(const std::filesystem::path& config_file, const EnvLookup& env) {
-  const FileConfig file = config_file.empty() ? FileConfig{} : read_config_file(config_file);
+  const FileConfig file = config_file.empty() ? FileConfig{} : read_chat_section(config_file);
   ChatConfig config;
   if (const Value timeout = pick(env, "INCIDENT_CHAT_TIMEOUT", file.timeout, "timeout"); !timeout.text.empty()) {
     config.timeout = parse_timeout(timeout.text, timeout.where);
@@ -346,7 +298,7 @@ ChatConfig load_chat_config(const std::filesystem::path& config_file, const EnvL
   const std::array<std::string_view, 5> url_variables = {"INCIDENT_SLACK_WEBHOOK_URL", "", "INCIDENT_MATTERMOST_WEBHOOK_URL",
                                                         "INCIDENT_TEAMS_WEBHOOK_URL", "INCIDENT_DISCORD_WEBHOOK_URL"};
   for (std::size_t i = 0; i < k_kind_names.size(); ++i) {
-    const Settings& settings = file.targets.at(i);
+    const TargetSettings& settings = file.targets.at(i);
     ChatTarget target;
     target.kind = static_cast<ChatKind>(i);
     if (target.kind == ChatKind::slack) {

@@ -1,0 +1,63 @@
+#pragma once
+// Checks on the user's config file ($XDG_CONFIG_HOME/incident/config.yaml) as a yaml tree:
+// every complaint "path:line:column: message", unknown keys with a "did you mean". Private
+// to the library: settings.cpp reads the file's settings, chat.cpp its `chat:` section.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "incident/error.hpp"
+#include "incident/text.hpp"
+#include "yaml_tree.hpp"
+
+namespace incident {
+
+// The most a config file may hold: it is a few lines of settings.
+inline constexpr std::size_t k_max_config_bytes = 64 * 1024;
+
+class ConfigReader {
+public:
+  explicit ConfigReader(std::string path) : m_path(std::move(path)) {}
+
+  [[noreturn]] void fail(const yaml::Node& at, const std::string& message) const {
+    throw DataError({m_path, at.line, at.column}, message, ExitCode::failure);
+  }
+
+  void expect_map(const yaml::Node& node, std::string_view what) const {
+    if (node.kind != yaml::Node::Kind::map) {
+      fail(node, fmt::format("{} must be a mapping, found {}", what, yaml::kind_name(node)));
+    }
+  }
+
+  std::string scalar(const yaml::Node& node, std::string_view what) const {
+    if (node.kind != yaml::Node::Kind::scalar) {
+      fail(node, fmt::format("{} must be text, found {}", what, yaml::kind_name(node)));
+    }
+    return node.value;
+  }
+
+  // The entries of a mapping, each key known and given once.
+  void check_keys(const yaml::Node& map, const std::vector<std::string>& known, std::string_view what) const {
+    std::vector<std::string> seen;
+    for (const auto& [key, value] : map.entries) {
+      if (std::find(known.begin(), known.end(), key.value) == known.end()) {
+        fail(key, fmt::format("unknown key '{}' in {}{}", text::escape_control(key.value), what,
+                              text::did_you_mean(key.value, known)));
+      }
+      if (std::find(seen.begin(), seen.end(), key.value) != seen.end()) {
+        fail(key, fmt::format("'{}' is given twice in {}", key.value, what));
+      }
+      seen.push_back(key.value);
+    }
+  }
+
+private:
+  std::string m_path;
+};
+
+}  // namespace incident
