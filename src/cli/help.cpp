@@ -174,7 +174,7 @@ constexpr Example k_command_examples[] = {
      "bash: every new shell (a package installs it for you)"},
     {"completion", "incident completion zsh > ~/.zfunc/_incident", "zsh, with fpath+=(~/.zfunc) before compinit"},
     {"completion", "incident completion fish > ~/.config/fish/completions/incident.fish", ""},
-    {"completion", R"(eval "$(incident completion bash)")", "this shell only"},
+    {"completion", R"x(eval "$(incident completion bash)")x", "this shell only"},
 };
 
 // Usage lines a command has besides the one built from its options.

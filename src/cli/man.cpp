@@ -16,6 +16,7 @@
 #include "help.hpp"
 #include "incident/error.hpp"
 #include "incident/roff.hpp"
+#include "incident/settings.hpp"
 #include "version.hpp"
 
 namespace incident::cli {
@@ -155,6 +156,8 @@ The bundled runbook and message templates, found relative to the binary.
 }  // namespace man_page
 
 void print_man_page(const CLI::App& app, Context& ctx) {
+  using man_page::escape;
+  using man_page::line;
   std::string out;
   out += ".\\\" incident(1): written by 'incident __man' from the command definitions; do not edit.\n";
   out += fmt::format(".TH INCIDENT 1 \"\" \"{}\" \"User Commands\"\n", roff::escape(k_version));
@@ -168,8 +171,14 @@ void print_man_page(const CLI::App& app, Context& ctx) {
   out += ".SH GLOBAL OPTIONS\nAccepted by every command, before or after its name.\n";
   out += man_page::rows(global_option_docs(app));
   out += ".SH ENVIRONMENT\n";
+  for (const auto& variable : environment_variables()) {
+    out += ".TP\n.B " + escape(variable.name) + "\n" + line(variable.meaning);
+  }
   out += ".SH FILES\n" + std::string(man_page::k_files);
   out += ".SH EXIT STATUS\n";
+  for (const auto& code : exit_codes()) {
+    out += fmt::format(".TP\n.B {}\n", static_cast<int>(code.code)) + line(code.meaning);
+  }
   out += ".SH SEE ALSO\n.BR git (1)\n.PP\nThe README and docs/ of the source tree: the runbook format, the incident file "
          "format and the threat model.\n";
   ctx.out(out);

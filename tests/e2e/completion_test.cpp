@@ -278,3 +278,40 @@ TEST_CASE("fish completes a partial command line through the script", "[completi
   CHECK(complete("incident ack ") == std::vector<std::string>{id + "\tCheckout API 500s (P1, investigating)"});
   CHECK_THAT(complete("incident flag "), VectorContains(std::string("security\tSecurity incident detected")));
 }
+
+TEST_CASE("zsh completes a partial command line through the script", "[completion]") {
+  Home home;
+  if (!have("/usr/bin/zsh")) {
+    WARN("zsh is not installed (scripts/deps.sh installs it)");
+    return;
+  }
+  const fs::path path = script(home, "zsh");
+  // An interactive zsh on a pseudo-terminal (zsh/zpty), with compinit and the script; the
+  // line typed with a TAB; its screen read until `wanted` shows (at most 10 s).
+  auto complete = [&](const std::string& line, const std::string& wanted) {
+    const std::string driver = "zmodload zsh/zpty\n"
+                               "zpty z zsh -f -i\n"
+                               "zpty -w z 'PS1=\"> \"; autoload -U compinit; compinit -u -D; source " +
+                               path.string() + "'\n"
+                               "zpty -w z $'" + line + "\\t'\n"
+                               "out=''\n"
+                               "for i in {1..100}; do\n"
+                               "  while zpty -r -t z chunk; do out+=$chunk; done\n"
+                               "  [[ $out == *" + wanted + "* ]] && break\n"
+                               "  sleep 0.1\n"
+                               "done\n"
+                               "zpty -d z\n"
+                               "[[ $out == *" + wanted + "* ]] && print FOUND\n";
+    write_text(home.path() / "driver.zsh", driver);
+    const Result result = shell(home, "/usr/bin/zsh", {"-f", (home.path() / "driver.zsh").string()});
+    INFO(line << " -> " << wanted << "\n" << describe(result));
+    return result.exit_code == 0 && result.out.find("FOUND") != std::string::npos;
+  };
+  // `wanted` is a zsh pattern: the descriptions are aligned in a column.
+  CHECK(complete("incident ac", "'action'*'-- Postmortem action items'"));
+  CHECK(complete("incident ac", "'ack'*'-- Acknowledge an incident'"));
+  const std::string id = open_incident(home, {"Checkout API 500s", "-s", "P1"});
+  CHECK(complete("incident ack ", "'incident ack " + id + " '"));  // the one candidate, inserted
+  CHECK(complete("incident open T -s ", "'P1'*'-- High'"));
+  CHECK_FALSE(complete("incident open T -s ", "'nosuch'"));  // the driver can fail
+}

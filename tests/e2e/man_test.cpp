@@ -3,6 +3,7 @@
 // sections a man page has, a section per command with its examples, and the exit codes
 // and environment variables of the tables in the code.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -10,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "incident/error.hpp"
+#include "incident/settings.hpp"
 #include "support/home.hpp"
 #include "support/process.hpp"
 
@@ -85,6 +88,23 @@ TEST_CASE("the man page has every section and every command", "[man]") {
   CHECK(man.out.find("PS1='$(incident prompt 2>/dev/null) '$PS1") != std::string::npos);
   CHECK(man.out.find("-s, --severity SEV") != std::string::npos);
   CHECK(man.out.find("incident open TITLE -s SEV") != std::string::npos);
+
+  // The tables in the code, whole: each variable is a tag of its own, each exit code
+  // starts a line with its meaning's first words.
+  for (const auto& variable : incident::environment_variables()) {
+    INFO(variable.name);
+    CHECK(line_is("       " + std::string(variable.name)));
+  }
+  for (const auto& code : incident::exit_codes()) {
+    const std::string meaning(code.meaning);
+    std::size_t words_end = 0;
+    for (int word = 0; word < 3 && words_end != std::string::npos; ++word) {
+      words_end = meaning.find(' ', words_end + 1);
+    }
+    const std::string start = fmt::format("       {:<7}{}", static_cast<int>(code.code), meaning.substr(0, words_end));
+    INFO(start);
+    CHECK(std::any_of(lines.begin(), lines.end(), [&](const std::string& line) { return line.starts_with(start); }));
+  }
 }
 
 TEST_CASE("groff finds nothing to warn about in the man page", "[man]") {
