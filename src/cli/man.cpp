@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "incident/error.hpp"
 #include "incident/roff.hpp"
 #include "incident/settings.hpp"
+#include "incident/text.hpp"
 #include "version.hpp"
 
 namespace incident::cli {
@@ -113,7 +115,7 @@ Every command prints its own help with
 .BR "incident help COMMAND" ).
 )";
 
-constexpr std::string_view k_files = R"(.TP
+constexpr std::string_view k_files_before_config = R"(.TP
 .I $INCIDENT_HOME/incidents/ID.json
 One file per incident: its events, the truth. The state dir defaults to
 .I $XDG_DATA_HOME/incident
@@ -140,11 +142,9 @@ used when present and no
 .B \-\-runbook
 is given.
 .TP
-.I $XDG_CONFIG_HOME/incident/config.yaml
-Settings: the chat targets (its
-.B chat:
-section).
-.TP
+)";
+
+constexpr std::string_view k_files_after_config = R"(.TP
 .I $XDG_CACHE_HOME/incident/
 The runbook cache (else
 .IR ~/.cache/incident/ ).
@@ -161,6 +161,7 @@ void print_man_page(const CLI::App& app, Context& ctx) {
   std::string out;
   out += ".\\\" incident(1): written by 'incident __man' from the command definitions; do not edit.\n";
   out += fmt::format(".TH INCIDENT 1 \"\" \"{}\" \"User Commands\"\n", roff::escape(k_version));
+  out += ".nh\n.ad l\n";  // no hyphenation, ragged right: names and options stay whole
   out += ".SH NAME\nincident \\- incident command from the terminal, driven by the team's runbook\n";
   out += ".SH SYNOPSIS\n.B incident\n[\\fIoptions\\fR] \\fICOMMAND\\fR [\\fIarguments\\fR]\n";
   out += ".SH DESCRIPTION\n" + std::string(man_page::k_description);
@@ -174,7 +175,16 @@ void print_man_page(const CLI::App& app, Context& ctx) {
   for (const auto& variable : environment_variables()) {
     out += ".TP\n.B " + escape(variable.name) + "\n" + line(variable.meaning);
   }
-  out += ".SH FILES\n" + std::string(man_page::k_files);
+  out += ".SH FILES\n" + std::string(man_page::k_files_before_config);
+  std::vector<std::string> keys;
+  for (const auto& setting : setting_specs()) {
+    keys.emplace_back(setting.key);
+  }
+  keys.insert(keys.end(), std::begin(k_config_sections), std::end(k_config_sections));
+  out += ".TP\n.I $XDG_CONFIG_HOME/incident/config.yaml\n" +
+         line("The user's settings (else ~/.config/incident/config.yaml): " + text::join(keys, ", ") +
+              "; an option or environment variable overrides each.");
+  out += man_page::k_files_after_config;
   out += ".SH EXIT STATUS\n";
   for (const auto& code : exit_codes()) {
     out += fmt::format(".TP\n.B {}\n", static_cast<int>(code.code)) + line(code.meaning);
