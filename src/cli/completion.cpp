@@ -58,7 +58,7 @@ constexpr std::string_view k_zsh_script = R"(#compdef incident
 _incident() {
   local -a lines candidates
   local line value
-  lines=("${(@f)$(_call_program candidates "${(q)words[1]}" __complete "${(@q)${(@Q)words[2,CURRENT]}}" 2>/dev/null)}")
+  lines=("${(@f)$(_call_program candidates "${(q)words[1]}" __complete "${(@qq)${(@Q)words[2,CURRENT]}}" 2>/dev/null)}")
   case "${lines[1]}" in
     :files) _files; return ;;
     :dirs) _files -/; return ;;

@@ -161,7 +161,7 @@ TEST_CASE("__complete offers values from the runbook", "[completion]") {
   CHECK_THAT(items, VectorContains(std::string("initial.acknowledge")));
   CHECK_THAT(items, VectorContains(std::string("post.system-stable")));
   CHECK_THAT(lines(home, {"check", "initial.ack"}),
-             VectorContains(std::string("initial.acknowledge\tAcknowledge the incident")));
+             VectorContains(std::string("initial.acknowledge\tAcknowledge the incident in the incident channel")));
   CHECK_THAT(values(home, {"skip", "initial.acknowledge", "init"}), VectorContains(std::string("initial.setup-channel")));
   CHECK(values(home, {"flag", ""}) == std::vector<std::string>{"multiple-systems", "security", "data-loss"});
   CHECK(values(home, {"unflag", "sec"}) == std::vector<std::string>{"security"});
@@ -276,7 +276,7 @@ TEST_CASE("fish completes a partial command line through the script", "[completi
   CHECK_THAT(commands, VectorContains(std::string("ack\tAcknowledge an incident (you become commander if there is none)")));
   const std::string id = open_incident(home, {"Checkout API 500s", "-s", "P1"});
   CHECK(complete("incident ack ") == std::vector<std::string>{id + "\tCheckout API 500s (P1, investigating)"});
-  CHECK_THAT(complete("incident flag "), VectorContains(std::string("security\tSecurity incident detected")));
+  CHECK_THAT(complete("incident flag "), VectorContains(std::string("security\tSecurity implications")));
 }
 
 TEST_CASE("zsh completes a partial command line through the script", "[completion]") {
@@ -293,7 +293,7 @@ TEST_CASE("zsh completes a partial command line through the script", "[completio
                                "zpty z zsh -f -i\n"
                                "zpty -w z 'PS1=\"> \"; autoload -U compinit; compinit -u -D; source " +
                                path.string() + "'\n"
-                               "zpty -w z $'" + line + "\\t'\n"
+                               "zpty -n -w z $'" + line + "\\t'\n"  // typed, never run
                                "out=''\n"
                                "for i in {1..100}; do\n"
                                "  while zpty -r -t z chunk; do out+=$chunk; done\n"
@@ -311,7 +311,7 @@ TEST_CASE("zsh completes a partial command line through the script", "[completio
   CHECK(complete("incident ac", "'action'*'-- Postmortem action items'"));
   CHECK(complete("incident ac", "'ack'*'-- Acknowledge an incident'"));
   const std::string id = open_incident(home, {"Checkout API 500s", "-s", "P1"});
-  CHECK(complete("incident ack ", "'incident ack " + id + " '"));  // the one candidate, inserted
+  CHECK(complete("incident ack ", "'incident ack " + id + "'"));  // the one candidate, inserted
   CHECK(complete("incident open T -s ", "'P1'*'-- High'"));
   CHECK_FALSE(complete("incident open T -s ", "'nosuch'"));  // the driver can fail
 }
