@@ -11,12 +11,12 @@ set(INCIDENT_PACKAGE_MAINTAINER "incident maintainers <maintainers@users.noreply
   CACHE STRING "The Maintainer field of the Debian package")
 set(CPACK_PACKAGE_CONTACT "${INCIDENT_PACKAGE_MAINTAINER}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "incident command from the terminal, driven by the team's runbook")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION_SUMMARY}
- incident turns the team's incident-response runbook (YAML) into live guidance
- during an incident: severities and their response SLAs, the phase checklists,
- escalation. Each incident is an append-only timeline in a local JSON file,
- shared between laptops over git; the status messages are printed ready to paste
- into the channel, or posted to Slack, Mattermost, Teams or Discord.")
+# The long description; CPack puts the summary above it and indents each line.
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "incident turns the team's incident-response runbook (YAML) into live guidance
+during an incident: severities and their response SLAs, the phase checklists,
+escalation. Each incident is an append-only timeline in a local JSON file,
+shared between laptops over git; the status messages are printed ready to paste
+into the channel, or posted to Slack, Mattermost, Teams or Discord.")
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)

@@ -45,6 +45,10 @@ if dpkg-deb -c "$deb" | awk '{print $2}' | grep -vqx root/root; then
   fail "files not owned by root"
 fi
 
+# Installable here: apt resolves its Depends against this system (a simulation, nothing
+# is installed).
+apt-get install -s "$(pwd)/$deb" >"$work/apt" 2>&1 || fail "apt-get cannot install it: $(cat "$work/apt")"
+
 # Unpacked into a root of its own (dpkg --root wants a whole system there).
 root="$work/root"
 dpkg -x "$deb" "$root"
