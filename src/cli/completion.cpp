@@ -10,9 +10,9 @@
 // or `value`; or one line `:files` (complete file names) or `:dirs` (directories). It
 // never prints anything else, on stdout or stderr, and always exits 0: a broken runbook
 // or store gives no candidates, never an error in the middle of a command line.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -181,8 +181,8 @@ Candidates runbook_values(Context& ctx, std::string_view kind) {
 Candidates incident_ids(Context& ctx) {
   Candidates out;
   (void)open_store(ctx).visit(Scope::current, std::nullopt, [&](const Summary& summary) {
-    out.push_back({summary.id, fmt::format("{} ({}, {})", summary.title, summary.grade.severity,
-                                           status_name(summary.status))});
+    out.push_back(
+        {summary.id, fmt::format("{} ({}, {})", summary.title, summary.grade.severity, status_name(summary.status))});
   });
   return out;
 }
@@ -220,8 +220,8 @@ Candidates values_of_kind(Context& ctx, std::string_view kind, const CLI::App& c
   if (kind == "STATUS") {
     // `update --status` records one of the active statuses; `list --status` filters by any.
     Candidates out;
-    for (const Status status : {Status::investigating, Status::identified, Status::monitoring, Status::resolved,
-                                Status::closed}) {
+    for (const Status status :
+         {Status::investigating, Status::identified, Status::monitoring, Status::resolved, Status::closed}) {
       if (command.get_name() != "update" || is_active(status)) {
         out.push_back({std::string(status_name(status)), ""});
       }
@@ -259,10 +259,10 @@ std::string kind_of_type(const CLI::Option& option) {
 
 struct Position {
   const CLI::App* command = nullptr;
-  std::vector<std::string> positionals;  // the words given to the command's arguments
+  std::vector<std::string> positionals;   // the words given to the command's arguments
   const CLI::Option* value_of = nullptr;  // the current word is this option's value
-  bool after_dashes = false;  // a "--" came: every word is an argument
-  bool help = false;  // `incident help COMMAND...`: only command names follow
+  bool after_dashes = false;              // a "--" came: every word is an argument
+  bool help = false;                      // `incident help COMMAND...`: only command names follow
 };
 
 // An option `command` accepts by `name` ("--at", "-s"), hidden ones too; nullptr if none.
@@ -286,7 +286,9 @@ const CLI::App* find_command(const CLI::App& command, std::string_view name) {
   return nullptr;
 }
 
-bool takes_value(const CLI::Option& option) { return !value_type(option).empty(); }
+bool takes_value(const CLI::Option& option) {
+  return !value_type(option).empty();
+}
 
 // Reads the words before the current one as CLI11 would. A global option's value is kept
 // in ctx (--state-dir, --runbook), for the store and the runbook to come from there.

@@ -3,8 +3,8 @@
 // (settings.hpp). The build runs it into share/man/man1/incident.1, so the page cannot
 // drift from the commands. Every text is escaped: a backslash, a leading '.' or "'" or a
 // character beyond ASCII in a description cannot break the page.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <iterator>
@@ -189,8 +189,9 @@ void print_man_page(const CLI::App& app, Context& ctx) {
   for (const auto& code : exit_codes()) {
     out += fmt::format(".TP\n.B {}\n", static_cast<int>(code.code)) + line(code.meaning);
   }
-  out += ".SH SEE ALSO\n.BR git (1)\n.PP\nThe README and docs/ of the source tree: the runbook format, the incident file "
-         "format and the threat model.\n";
+  out +=
+      ".SH SEE ALSO\n.BR git (1)\n.PP\nThe README and docs/ of the source tree: the runbook format, the incident file "
+      "format and the threat model.\n";
   ctx.out(out);
 }
 

@@ -79,7 +79,9 @@ Result shell(const Home& home, const std::string& program, const std::vector<std
   return launch(how);
 }
 
-bool have(const std::string& program) { return fs::exists(program); }
+bool have(const std::string& program) {
+  return fs::exists(program);
+}
 
 // `incident <line><TAB>` in bash: the script sourced, COMP_* set as readline sets them,
 // the function called; COMPREPLY one per line.
@@ -90,9 +92,10 @@ std::vector<std::string> bash_complete(const Home& home, const fs::path& path, c
     array += " '" + word + "'";
     line += " " + word;
   }
-  const std::string code = "source '" + path.string() + "'; COMP_WORDS=(" + array + "); COMP_CWORD=" +
-                           std::to_string(words.size()) + "; COMP_LINE='" + line + "'; COMP_POINT=" +
-                           std::to_string(line.size()) + "; _incident; printf '%s\\n' \"${COMPREPLY[@]}\"";
+  const std::string code = "source '" + path.string() + "'; COMP_WORDS=(" + array +
+                           "); COMP_CWORD=" + std::to_string(words.size()) + "; COMP_LINE='" + line +
+                           "'; COMP_POINT=" + std::to_string(line.size()) +
+                           "; _incident; printf '%s\\n' \"${COMPREPLY[@]}\"";
   const Result result = shell(home, "/bin/bash", {"--norc", "--noprofile", "-c", code});
   INFO(describe(result));
   CHECK(result.exit_code == 0);
@@ -111,11 +114,13 @@ TEST_CASE("__complete offers the commands and options from the definitions", "[c
   CHECK_FALSE(has(commands, "__complete"));
   CHECK(values(home, {"ac"}) == std::vector<std::string>{"ack", "action"});
   CHECK(values(home, {"AC"}) == std::vector<std::string>{"ack", "action"});  // any case
-  CHECK_THAT(lines(home, {"res"}), VectorContains(std::string("resolve\tResolve an incident; prints the Resolution Update")));
+  CHECK_THAT(lines(home, {"res"}),
+             VectorContains(std::string("resolve\tResolve an incident; prints the Resolution Update")));
 
   // A command's own options, the global ones and --help; not another command's.
   const auto open_options = values(home, {"open", "--"});
-  for (const std::string option : {"--severity", "--impact", "--ack", "--at", "--post", "--json", "--state-dir", "--help"}) {
+  for (const std::string option :
+       {"--severity", "--impact", "--ack", "--at", "--post", "--json", "--state-dir", "--help"}) {
     CHECK_THAT(open_options, VectorContains(option));
   }
   CHECK_FALSE(has(open_options, "--findings"));
@@ -162,7 +167,8 @@ TEST_CASE("__complete offers values from the runbook", "[completion]") {
   CHECK_THAT(items, VectorContains(std::string("post.system-stable")));
   CHECK_THAT(lines(home, {"check", "initial.ack"}),
              VectorContains(std::string("initial.acknowledge\tAcknowledge the incident in the incident channel")));
-  CHECK_THAT(values(home, {"skip", "initial.acknowledge", "init"}), VectorContains(std::string("initial.setup-channel")));
+  CHECK_THAT(values(home, {"skip", "initial.acknowledge", "init"}),
+             VectorContains(std::string("initial.setup-channel")));
   CHECK(values(home, {"flag", ""}) == std::vector<std::string>{"multiple-systems", "security", "data-loss"});
   CHECK(values(home, {"unflag", "sec"}) == std::vector<std::string>{"security"});
   CHECK_THAT(values(home, {"scenario", ""}), VectorContains(std::string("database")));
@@ -170,7 +176,8 @@ TEST_CASE("__complete offers values from the runbook", "[completion]") {
   CHECK(values(home, {"render", ""}) == std::vector<std::string>{"initial", "investigation", "resolution"});
   CHECK(values(home, {"render", "initial", ""}).empty());
   CHECK(values(home, {"post", ""}) == std::vector<std::string>{"initial", "investigation", "resolution", "brief"});
-  CHECK(values(home, {"update", "--status", ""}) == std::vector<std::string>{"investigating", "identified", "monitoring"});
+  CHECK(values(home, {"update", "--status", ""}) ==
+        std::vector<std::string>{"investigating", "identified", "monitoring"});
   CHECK(values(home, {"list", "--status", ""}) ==
         std::vector<std::string>{"investigating", "identified", "monitoring", "resolved", "closed"});
   CHECK_THAT(values(home, {"checklist", ""}), VectorContains(std::string("investigation")));
@@ -265,15 +272,16 @@ TEST_CASE("fish completes a partial command line through the script", "[completi
   }
   const fs::path path = script(home, "fish");
   auto complete = [&](const std::string& line) {
-    const Result result =
-        shell(home, "/usr/bin/fish", {"--no-config", "-c", "source '" + path.string() + "'; complete -C '" + line + "'"});
+    const Result result = shell(home, "/usr/bin/fish",
+                                {"--no-config", "-c", "source '" + path.string() + "'; complete -C '" + line + "'"});
     INFO(describe(result));
     CHECK(result.exit_code == 0);
     return lines_of(result.out);
   };
   const auto commands = complete("incident ac");
   CHECK(commands.size() == 2);
-  CHECK_THAT(commands, VectorContains(std::string("ack\tAcknowledge an incident (you become commander if there is none)")));
+  CHECK_THAT(commands,
+             VectorContains(std::string("ack\tAcknowledge an incident (you become commander if there is none)")));
   const std::string id = open_incident(home, {"Checkout API 500s", "-s", "P1"});
   CHECK(complete("incident ack ") == std::vector<std::string>{id + "\tCheckout API 500s (P1, investigating)"});
   CHECK_THAT(complete("incident flag "), VectorContains(std::string("security\tSecurity implications")));
@@ -289,19 +297,26 @@ TEST_CASE("zsh completes a partial command line through the script", "[completio
   // An interactive zsh on a pseudo-terminal (zsh/zpty), with compinit and the script; the
   // line typed with a TAB; its screen read until `wanted` shows (at most 10 s).
   auto complete = [&](const std::string& line, const std::string& wanted) {
-    const std::string driver = "zmodload zsh/zpty\n"
-                               "zpty z zsh -f -i\n"
-                               "zpty -w z 'PS1=\"> \"; autoload -U compinit; compinit -u -D; source " +
-                               path.string() + "'\n"
-                               "zpty -n -w z $'" + line + "\\t'\n"  // typed, never run
-                               "out=''\n"
-                               "for i in {1..100}; do\n"
-                               "  while zpty -r -t z chunk; do out+=$chunk; done\n"
-                               "  [[ $out == *" + wanted + "* ]] && break\n"
-                               "  sleep 0.1\n"
-                               "done\n"
-                               "zpty -d z\n"
-                               "[[ $out == *" + wanted + "* ]] && print FOUND\n";
+    const std::string driver =
+        "zmodload zsh/zpty\n"
+        "zpty z zsh -f -i\n"
+        "zpty -w z 'PS1=\"> \"; autoload -U compinit; compinit -u -D; source " +
+        path.string() +
+        "'\n"
+        "zpty -n -w z $'" +
+        line +
+        "\\t'\n"  // typed, never run
+        "out=''\n"
+        "for i in {1..100}; do\n"
+        "  while zpty -r -t z chunk; do out+=$chunk; done\n"
+        "  [[ $out == *" +
+        wanted +
+        "* ]] && break\n"
+        "  sleep 0.1\n"
+        "done\n"
+        "zpty -d z\n"
+        "[[ $out == *" +
+        wanted + "* ]] && print FOUND\n";
     write_text(home.path() / "driver.zsh", driver);
     const Result result = shell(home, "/usr/bin/zsh", {"-f", (home.path() / "driver.zsh").string()});
     INFO(line << " -> " << wanted << "\n" << describe(result));

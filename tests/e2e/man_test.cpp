@@ -2,8 +2,8 @@
 // share/man/man1/incident.1): it renders with man and groff without a warning, has the
 // sections a man page has, a section per command with its examples, and the exit codes
 // and environment variables of the tables in the code.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -63,7 +63,9 @@ TEST_CASE("the man page has every section and every command", "[man]") {
   REQUIRE(man.exit_code == 0);
   CHECK(man.err.empty());
   const auto lines = lines_of(man.out);
-  auto line_is = [&](const std::string& wanted) { return std::find(lines.begin(), lines.end(), wanted) != lines.end(); };
+  auto line_is = [&](const std::string& wanted) {
+    return std::find(lines.begin(), lines.end(), wanted) != lines.end();
+  };
   for (const std::string section : {"NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS", "GLOBAL OPTIONS", "ENVIRONMENT",
                                     "FILES", "EXIT STATUS", "SEE ALSO"}) {
     CHECK(line_is(section));
@@ -94,9 +96,8 @@ TEST_CASE("the man page has every section and every command", "[man]") {
   for (const auto& variable : incident::environment_variables()) {
     INFO(variable.name);
     const std::string tag = "       " + std::string(variable.name);  // alone, or a short one beside its text
-    CHECK(std::any_of(lines.begin(), lines.end(), [&](const std::string& line) {
-      return line == tag || line.starts_with(tag + "   ");
-    }));
+    CHECK(std::any_of(lines.begin(), lines.end(),
+                      [&](const std::string& line) { return line == tag || line.starts_with(tag + "   "); }));
   }
   for (const auto& code : incident::exit_codes()) {
     const std::string meaning(code.meaning);

@@ -14,11 +14,13 @@ TEST_CASE("roff escape keeps text as written") {
 }
 
 TEST_CASE("roff escape turns malformed UTF-8 into U+FFFD without swallowing text") {
-  CHECK(roff::escape("\xff" "a") == "\\[uFFFD]a");
+  CHECK(roff::escape("\xff"
+                     "a") == "\\[uFFFD]a");
   CHECK(roff::escape("\xe2\x82") == "\\[uFFFD]\\[uFFFD]");  // truncated
-  CHECK(roff::escape("\xc3" "a") == "\\[uFFFD]a");
+  CHECK(roff::escape("\xc3"
+                     "a") == "\\[uFFFD]a");
   CHECK(roff::escape("\xed\xa0\x80") == "\\[uFFFD]\\[uFFFD]\\[uFFFD]");  // a surrogate
-  CHECK(roff::escape("\xc0\xaf") == "\\[uFFFD]\\[uFFFD]");  // an overlong '/'
+  CHECK(roff::escape("\xc0\xaf") == "\\[uFFFD]\\[uFFFD]");               // an overlong '/'
 }
 
 TEST_CASE("roff line never starts a request") {
