@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -491,7 +492,10 @@ void register_completion(CLI::App& app, Context& ctx) {
   command->add_option("SHELL", *shell, "bash, zsh or fish")->required()->check(CLI::IsMember({"bash", "zsh", "fish"}));
   command->callback([&ctx, shell] {
     for (const auto& each : completion_command::k_shells) {
-      if (each.name == *shell) {
+      if (each.name == *shell && ctx.options.json) {
+        // Exactly one JSON document, as every command prints with --json.
+        ctx.out_json({{"shell", each.name}, {"script", each.script}});
+      } else if (each.name == *shell) {
         ctx.out(each.script);
       }
     }

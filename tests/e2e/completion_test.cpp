@@ -244,6 +244,12 @@ TEST_CASE("the completion scripts parse in their shells", "[completion]") {
   }
   const Result unknown = home.run({"completion", "tcsh"});
   CHECK(unknown.exit_code == 2);
+  // --json: one document, the script in it.
+  const Result json = home.run({"completion", "fish", "--json"});
+  REQUIRE(json.exit_code == 0);
+  const auto document = parse_json(json.out);
+  CHECK(document["shell"] == "fish");
+  CHECK(document["script"] == read_text(script(home, "fish")));
 }
 
 TEST_CASE("bash completes a partial command line through the script", "[completion]") {
