@@ -22,6 +22,7 @@
 #include "context.hpp"
 #include "help.hpp"
 #include "incident/error.hpp"
+#include "incident/settings.hpp"
 #include "incident/text.hpp"
 #include "version.hpp"
 
@@ -52,12 +53,26 @@ Examples:
   incident runbook validate my-runbook.yaml
   incident --json severities | jq '.[0].response_time_seconds'
   incident help open                       a command's options (as incident open --help)
+  incident config show                     each setting, its value and where it came from
+)";
 
-Environment: INCIDENT_HOME (state dir), INCIDENT_RUNBOOK, INCIDENT_USER, TZ, NO_COLOR, COLUMNS.
-Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid runbook, 4 not found,
-            5 corrupt state file, 6 busy (locked), 7 not allowed in this state,
-            8 status --check found something that needs attention,
-            9 recorded but not printed, 10 printed but --post or --copy failed.)";
+// The help's footer: the examples, then the settings' variables and the exit codes, from
+// their tables (settings.hpp, error.hpp).
+std::string global_footer() {
+  std::vector<std::string> variables;
+  for (const auto& spec : setting_specs()) {
+    variables.emplace_back(spec.variable);
+  }
+  variables.emplace_back("NO_COLOR");
+  variables.emplace_back("COLUMNS");
+  std::vector<std::string> codes;
+  for (const auto& code : exit_codes()) {
+    codes.push_back(fmt::format("{} {}", static_cast<int>(code.code), code.label));
+  }
+  return fmt::format("{}\nConfig file: $XDG_CONFIG_HOME/incident/config.yaml (incident config show)\n"
+                     "Environment: {} (all: man incident)\nExit codes: {}.\n",
+                     k_examples, text::join(variables, ", "), text::join(codes, ", "));
+}
 
 // The logger is made, not registered by name: run() may be called again in one process
 // (the output-path fuzz target), and spdlog refuses a second logger of one name.
@@ -353,6 +368,11 @@ std::string usage_message(const CLI::App& app, const CLI::ParseError& error, con
   return plain_message(error, leftovers, commands);
 }
 
+// An option's help: what it means, then where else it can be set.
+std::string setting_help(const SettingSpec& spec) {
+  return fmt::format("{} (env {}) (config {})", spec.meaning, spec.variable, spec.key);
+}
+
 struct Command {
   std::string_view name;
   void (*add)(CLI::App&, Context&);
@@ -393,34 +413,43 @@ constexpr Command k_commands[] = {
     {"scenario", register_scenario},
     {"escalation", register_escalation},
     {"runbook", register_runbook},
+    {"init", register_init},
+    {"config", register_config},
     {"completion", register_completion},
 };
 
 void build(CLI::App& app, Context& ctx, std::string_view command_word) {
   app.set_version_flag("--version", std::string(k_version));
-  install_help(app, k_examples);  // before the commands: each takes the formatter when added
+  install_help(app, global_footer());  // before the commands: each takes the formatter when added
   app.require_subcommand(1);
   app.fallthrough();  // global options are accepted after the command too
   app.option_defaults()->always_capture_default(false);
 
   GlobalOptions& options = ctx.options;
-  app.add_option("--state-dir", options.state_dir, "Where incident files live")
-      ->envname("INCIDENT_HOME")
-      ->type_name("DIR");
-  app.add_option("--runbook", options.runbook, "Runbook YAML to use")
-      ->envname("INCIDENT_RUNBOOK")
-      ->type_name("FILE")
-      ->check(
-          CLI::Validator([](const std::string& value) { return value.empty() ? "is empty" : ""; }, "", "not empty"));
-  app.get_option("--state-dir")
-      ->check(
-          CLI::Validator([](const std::string& value) { return value.empty() ? "is empty" : ""; }, "", "not empty"));
-  app.add_option("--as", options.actor, "Who is acting (default: $USER)")->envname("INCIDENT_USER")->type_name("NAME");
-  app.add_flag("--json", options.json, "Print one JSON document on stdout instead of text");
+  // The settings' options, from the one table (settings.hpp): the environment and the
+  // config file are read after parsing (Context::apply_settings), so CLI11 reads no
+  // variable itself and `config show` can tell where each value came from.
+  auto not_empty =
+      CLI::Validator([](const std::string& value) { return value.empty() ? "is empty" : ""; }, "", "not empty");
+  for (const auto& spec : setting_specs()) {
+    std::string* slot = spec.id == SettingId::state_dir ? &options.state_dir
+                        : spec.id == SettingId::runbook ? &options.runbook
+                        : spec.id == SettingId::actor   ? &options.actor
+                        : spec.id == SettingId::output  ? &options.output
+                        : spec.id == SettingId::color   ? &options.color
+                                                        : nullptr;
+    if (slot == nullptr || spec.option.empty()) {
+      continue;
+    }
+    auto* option = app.add_option(std::string(spec.option), *slot, setting_help(spec))
+                       ->type_name(std::string(spec.option_type))
+                       ->check(not_empty);
+    if (!spec.choices.empty()) {
+      option->check(CLI::IsMember(std::vector<std::string>(spec.choices.begin(), spec.choices.end())));
+    }
+  }
+  app.add_flag("--json", options.json, "Print one JSON document on stdout instead of text (--output json)");
   app.add_flag("-v,--verbose", options.verbose, "Log decisions and timings on stderr");
-  app.add_option("--color", options.color, "Colour on a terminal: auto (default; none with NO_COLOR), always, never")
-      ->check(CLI::IsMember({"auto", "always", "never"}))
-      ->type_name("WHEN");
 
   // Only the command named on the line is registered: setting up all of them was half
   // of what `show` costs. Help, a mistyped or a missing command get them all.
@@ -446,7 +475,8 @@ std::size_t next_word(const std::vector<std::string>& args, std::size_t from) {
     if (!arg.starts_with('-')) {
       return i;
     }
-    if (arg == "--state-dir" || arg == "--runbook" || arg == "--as") {
+    const auto specs = setting_specs();
+    if (std::any_of(specs.begin(), specs.end(), [&](const SettingSpec& spec) { return arg == spec.option; })) {
       ++i;  // its value
     }
   }
@@ -577,7 +607,10 @@ int run(int argc, char** argv) {
       check_help_words(app, args, help_from);
     }
     // The callbacks run the command once parsing is complete; set logging up first.
-    app.parse_complete_callback([&ctx] { setup_logging(ctx.options.verbose); });
+    app.parse_complete_callback([&ctx] {
+      setup_logging(ctx.options.verbose);
+      ctx.apply_settings();
+    });
     std::vector<char*> pointers;
     for (auto& arg : args) {
       pointers.push_back(arg.data());

@@ -55,6 +55,8 @@ void register_brief(CLI::App& app, Context& ctx);
 // The briefing of incident `id` ("": the one open) as of --at, printed as a message.
 void print_brief(Context& ctx, const std::string& id, const std::string& at_option);
 void register_post(CLI::App& app, Context& ctx);  // post [ID] MESSAGE, post --retry
+void register_config(CLI::App& app, Context& ctx);  // config show
+void register_init(CLI::App& app, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);  // completion bash|zsh|fish
 // `incident __complete WORDS...` (completion.cpp): the candidates for the last of WORDS,
 // one per line, for the scripts `completion` prints. Never throws, never prints an error.

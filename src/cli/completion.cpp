@@ -17,7 +17,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -441,6 +440,12 @@ Candidates argument_candidates(Context& ctx, const CLI::App& command, const std:
 
 Candidates candidates_for(const CLI::App& app, Context& ctx, const std::vector<std::string>& words) {
   const Position at = locate(app, ctx, words);
+  try {
+    // The environment and the config file under the options on the line, as for a command.
+    ctx.apply_settings();
+  } catch (const std::exception&) {
+    // A broken config file: the defaults, for what the store and the runbook offer.
+  }
   const std::string& word = words.back();
   if (at.value_of != nullptr) {
     Candidates members = member_values(*at.value_of);
@@ -506,12 +511,6 @@ void complete_command_line(const CLI::App& app, Context& ctx, const std::vector<
   // Nothing may reach the shell but candidates: no log line, no warning, no error.
   spdlog::set_level(spdlog::level::off);
   try {
-    if (const char* home = std::getenv("INCIDENT_HOME"); home != nullptr) {
-      ctx.options.state_dir = home;
-    }
-    if (const char* runbook = std::getenv("INCIDENT_RUNBOOK"); runbook != nullptr) {
-      ctx.options.runbook = runbook;
-    }
     const std::vector<std::string> line = words.empty() ? std::vector<std::string>{""} : words;
     completion_command::print_candidates(completion_command::candidates_for(app, ctx, line), line.back());
   } catch (...) {

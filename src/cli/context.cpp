@@ -10,6 +10,8 @@
 #include <chrono>
 #include <cstdio>
 #include <algorithm>
+#include <map>
+#include <stdexcept>
 #include <cstdlib>
 #include <string_view>
 
@@ -118,8 +120,42 @@ const std::filesystem::path& Context::data_dir() const {
   return *m_data_dir;
 }
 
-std::filesystem::path Context::config_file() const {
-  return xdg_dir("XDG_CONFIG_HOME", ".config") / "incident" / "config.yaml";
+std::filesystem::path Context::config_dir() const { return xdg_dir("XDG_CONFIG_HOME", ".config") / "incident"; }
+
+std::filesystem::path Context::config_file() const { return config_dir() / "config.yaml"; }
+
+void Context::apply_settings() {
+  std::map<SettingId, std::string> given = {{SettingId::state_dir, options.state_dir},
+                                            {SettingId::runbook, options.runbook},
+                                            {SettingId::actor, options.actor},
+                                            {SettingId::output, options.json ? "json" : options.output},
+                                            {SettingId::color, options.color}};
+  if (options.json && !options.output.empty() && options.output != "json") {
+    throw UsageError(fmt::format("--json and --output {} contradict each other; give one", options.output));
+  }
+  // Without a home there is no config file to read (a cron job's empty environment).
+  ConfigFile config;
+  if (!env("HOME").empty() || !env("XDG_CONFIG_HOME").empty()) {
+    config = read_config_file(config_file());
+  }
+  Settings settings = Settings::resolve(given, process_env, config);
+  options.state_dir = settings.value(SettingId::state_dir);
+  options.runbook = settings.value(SettingId::runbook);
+  options.actor = settings.value(SettingId::actor);
+  options.output = settings.value(SettingId::output);
+  options.json = options.output == "json";
+  options.color = settings.value(SettingId::color).empty() ? "auto" : settings.value(SettingId::color);
+  if (const SettingValue& zone = settings.get(SettingId::timezone); zone.source == SettingSource::config) {
+    ::setenv("TZ", zone.value.c_str(), 1);
+  }
+  m_settings = std::move(settings);
+}
+
+const Settings& Context::settings() const {
+  if (!m_settings) {
+    throw std::logic_error("Context::settings() before apply_settings()");
+  }
+  return *m_settings;
 }
 
 const ChatConfig& Context::chat() {
@@ -169,7 +205,7 @@ std::string Context::actor() const {
 void Context::out(std::string_view text) const { write_all(stdout, text); }
 
 bool Context::colour() const {
-  if (options.color != "auto") {
+  if (options.color == "always" || options.color == "never") {
     return options.color == "always";
   }
   const char* no_color = std::getenv("NO_COLOR");

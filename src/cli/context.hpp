@@ -15,17 +15,22 @@
 #include "incident/chat.hpp"
 #include "incident/error.hpp"
 #include "incident/runbook.hpp"
+#include "incident/settings.hpp"
 #include "incident/text.hpp"
 
 namespace incident::cli {
 
+// The global options. As parsed, each holds what the line gave ("" when nothing); once
+// Context::apply_settings() has run, the effective setting (settings.hpp: option >
+// environment > config file), still "" where the default applies.
 struct GlobalOptions {
-  std::string state_dir;  // --state-dir / INCIDENT_HOME
-  std::string runbook;  // --runbook / INCIDENT_RUNBOOK
-  std::string actor;  // --as / INCIDENT_USER
-  bool json = false;  // --json
+  std::string state_dir;  // --state-dir / INCIDENT_HOME / state_dir
+  std::string runbook;  // --runbook / INCIDENT_RUNBOOK / runbook
+  std::string actor;  // --as / INCIDENT_USER / actor
+  std::string output;  // --output text|json / INCIDENT_OUTPUT / output
+  bool json = false;  // --json (--output json); after apply_settings(): the output is JSON
   bool verbose = false;  // --verbose: timings and decisions on stderr
-  std::string color = "auto";  // --color auto|always|never
+  std::string color;  // --color auto|always|never / INCIDENT_COLOR / color ("": auto)
 };
 
 // Standard output could not be written (a full disk, a closed pipe).
@@ -61,6 +66,17 @@ public:
 
   // $XDG_CONFIG_HOME/incident/config.yaml (~/.config/...): the user's settings.
   [[nodiscard]] std::filesystem::path config_file() const;
+  // $XDG_CONFIG_HOME/incident (~/.config/incident): the config file, the team's runbook
+  // (`incident init`) and its templates.
+  [[nodiscard]] std::filesystem::path config_dir() const;
+
+  // Reads the config file and resolves every setting (settings.hpp) over what the line
+  // gave, into `options`; a time zone from the config file becomes TZ. Called once, when
+  // the line is parsed and before the command runs. Throws UsageError for a bad option or
+  // variable, DataError for a bad config file.
+  void apply_settings();
+  // The settings as apply_settings() resolved them.
+  [[nodiscard]] const Settings& settings() const;
 
   // The runbook, loaded and validated on first use, through the runbook cache in
   // cache_dir() (runbook_cache.hpp): parsed only when the runbook or a template it uses
@@ -103,6 +119,7 @@ public:
   void warn(std::string_view text) const;
 
 private:
+  std::optional<Settings> m_settings;
   std::optional<Runbook> m_runbook;
   std::optional<ChatConfig> m_chat;
   mutable std::optional<std::filesystem::path> m_data_dir;

@@ -166,6 +166,15 @@ constexpr Example k_command_examples[] = {
     {"runbook validate", "incident runbook validate my-runbook.yaml", "before you commit it"},
     {"runbook validate", "incident runbook validate my-runbook.yaml --json", "the verdict, for CI"},
 
+    {"init", "incident init", "copy the bundled runbook and templates into ~/.config/incident"},
+    {"init", "incident init --json | jq -r '.edit_first[] | .line'", "the lines to edit first"},
+
+    {"config", "incident config show", "each setting, its value and where it came from"},
+    {"config", "incident config show --json", "the same for a script"},
+
+    {"config show", "incident config show", ""},
+    {"config show", "incident config show --as alice --color never", "what these options change"},
+
     {"runbook show", "incident runbook show", "the whole runbook"},
     {"runbook show", "incident runbook show escalation", ""},
     {"runbook show", "incident runbook show phases --runbook my-runbook.yaml", ""},

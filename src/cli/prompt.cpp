@@ -39,22 +39,23 @@ void print_prompt(Context& ctx, const std::string& at_option) {
 }  // namespace prompt_command
 
 bool run_prompt_directly(int argc, char** argv, Context& ctx) {
-  // Every word must be one this knows, every value non-empty (CLI11 refuses empty ones),
-  // and the environment's values too; anything else goes the long way.
+  // Every word must be one this knows, every value non-empty (CLI11 refuses empty ones);
+  // anything else goes the long way.
   std::string at;
   bool seen_prompt = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     std::string* value = nullptr;
     std::string_view name = arg;
-    std::string ignored;
     if (const auto equals = arg.find('='); arg.starts_with("--") && equals != std::string_view::npos) {
       name = arg.substr(0, equals);
     }
     if (name == "--state-dir") {
       value = &ctx.options.state_dir;
-    } else if (name == "--runbook" || name == "--as") {
-      value = &ignored;
+    } else if (name == "--runbook") {
+      value = &ctx.options.runbook;
+    } else if (name == "--as") {
+      value = &ctx.options.actor;
     } else if (name == "--at" && seen_prompt) {
       value = &at;
     } else if (arg == "--json") {
@@ -77,20 +78,11 @@ bool run_prompt_directly(int argc, char** argv, Context& ctx) {
       return false;
     }
   }
-  for (const char* variable : {"INCIDENT_HOME", "INCIDENT_RUNBOOK"}) {
-    const char* set = std::getenv(variable);
-    if (set != nullptr && *set == '\0') {
-      return false;
-    }
-  }
   if (!seen_prompt) {
     return false;
   }
-  if (ctx.options.state_dir.empty()) {
-    if (const char* home = std::getenv("INCIDENT_HOME")) {
-      ctx.options.state_dir = home;
-    }
-  }
+  // The settings as every command has them: option > environment > config file.
+  ctx.apply_settings();
   prompt_command::print_prompt(ctx, at);
   return true;
 }

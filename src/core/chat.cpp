@@ -62,8 +62,7 @@ FileConfig read_chat_section(const std::filesystem::path& path) {
     return config;
   }
   const ConfigReader reader(path.string());
-  const yaml::Node root = yaml::parse(*text, path.string());
-  reader.expect_map(root, "the config file");
+  const yaml::Node root = reader.parse(*text);
   // Only `chat:` is read here; the other settings are the rest of the program's.
   for (const auto& [key, section] : root.entries) {
     if (key.value != "chat") {

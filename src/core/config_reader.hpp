@@ -24,6 +24,23 @@ class ConfigReader {
 public:
   explicit ConfigReader(std::string path) : m_path(std::move(path)) {}
 
+  // The file's tree: a mapping, or a null node for a file that holds nothing (blank, or
+  // comments only: no settings). Its errors are the config file's (ExitCode::failure),
+  // not a runbook's.
+  [[nodiscard]] yaml::Node parse(std::string_view text) const {
+    yaml::Node root;
+    try {
+      root = yaml::parse(text, m_path);
+    } catch (const DataError& e) {
+      if (e.pos().line == 0 && e.message() == "the file is empty") {
+        return root;
+      }
+      throw DataError(e.pos(), e.message(), ExitCode::failure);
+    }
+    expect_map(root, "the config file");
+    return root;
+  }
+
   [[noreturn]] void fail(const yaml::Node& at, const std::string& message) const {
     throw DataError({m_path, at.line, at.column}, message, ExitCode::failure);
   }

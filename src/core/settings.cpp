@@ -150,8 +150,7 @@ ConfigFile read_config_file(const std::filesystem::path& path) {
   }
   config.exists = true;
   const ConfigReader reader(path.string());
-  const yaml::Node root = yaml::parse(*text, path.string());
-  reader.expect_map(root, "the config file");
+  const yaml::Node root = reader.parse(*text);
   reader.check_keys(root, known_keys(), "the config file");
   for (const auto& [key, value] : root.entries) {
     const auto setting = std::find_if(k_settings.begin(), k_settings.end(),
@@ -175,6 +174,17 @@ std::string_view source_name(SettingSource source) {
 
 Settings Settings::resolve(const std::map<SettingId, std::string>& options, const EnvLookup& env,
                            const ConfigFile& config) {
+  // The config file is checked whole, as the runbook is: a bad value is reported even
+  // while an option or a variable overrides it.
+  for (const auto& spec : k_settings) {
+    if (const auto found = config.values.find(spec.key); found != config.values.end()) {
+      const ConfigValue& at = found->second;
+      if (const std::string problem = check_value(spec, at.value); !problem.empty()) {
+        throw DataError({config.path.string(), at.line, at.column}, fmt::format("{}: {}", spec.key, problem),
+                        ExitCode::failure);
+      }
+    }
+  }
   Settings settings;
   for (const auto& spec : k_settings) {
     SettingValue& slot = settings.m_values[spec.id];
@@ -199,10 +209,6 @@ Settings Settings::resolve(const std::map<SettingId, std::string>& options, cons
     }
     if (const auto found = config.values.find(spec.key); found != config.values.end()) {
       const ConfigValue& at = found->second;
-      if (const std::string problem = check_value(spec, at.value); !problem.empty()) {
-        throw DataError({config.path.string(), at.line, at.column}, fmt::format("{}: {}", spec.key, problem),
-                        ExitCode::failure);
-      }
       slot = {is_path(spec.id) ? config_path_value(at.value, config, env, at) : at.value, SettingSource::config,
               fmt::format("{}:{}:{}", config.path.string(), at.line, at.column)};
     }
