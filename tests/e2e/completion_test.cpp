@@ -209,6 +209,10 @@ TEST_CASE("__complete offers the open incidents, with their titles", "[completio
   CHECK(values(other, {"--state-dir", home.state().string(), "ack", ""}) == both);
   CHECK(values(other, {"ack", "--state-dir=" + home.state().string(), ""}) == both);
   CHECK(values(other, {"ack", ""}).empty());
+  // ... and the one the config file names, as for any command.
+  fs::create_directories(other.path() / ".config" / "incident");
+  write_text(other.path() / ".config" / "incident" / "config.yaml", "state_dir: " + home.state().string() + "\n");
+  CHECK(values(other, {"ack", ""}, {{"INCIDENT_HOME", ""}}) == both);
 }
 
 TEST_CASE("__complete says nothing about a broken runbook or store", "[completion]") {
