@@ -418,6 +418,7 @@ constexpr Command k_commands[] = {
     {"runbook", register_runbook},
     {"init", register_init},
     {"config", register_config},
+    {"completion", register_completion},
 };
 
 void build(CLI::App& app, Context& ctx, std::string_view command_word) {
@@ -585,6 +586,17 @@ int run(int argc, char** argv) {
   std::vector<std::string> args(argv, argv + argc);
   std::string command_word;  // a copy: expand_help() changes args
   try {
+    // The hidden commands the shell completion scripts and the build call: every
+    // command defined, nothing parsed.
+    if (args.size() > 1 && (args[1] == "__complete" || args[1] == "__man")) {
+      build(app, ctx, "");
+      if (args[1] == "__complete") {
+        complete_command_line(app, ctx, std::vector<std::string>(args.begin() + 2, args.end()));
+        return 0;
+      }
+      print_man_page(app, ctx);
+      return finish(ctx);
+    }
     command_word = std::string(find_command_word(args));
     if (command_word == "prompt" && run_prompt_directly(argc, argv, ctx)) {
       return finish(ctx);

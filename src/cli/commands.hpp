@@ -8,6 +8,7 @@ class App;
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace incident::cli {
 
@@ -59,5 +60,12 @@ void register_init(CLI::App& app, Context& ctx);
 void register_export(CLI::App& app, Context& ctx);  // export [--since DATE]: ndjson on stdout
 void register_import(CLI::App& app, Context& ctx);  // import < ndjson: merged as sync does
 void register_watch(CLI::App& app, Context& ctx);  // watch [ID]: a live view on a terminal
+void register_completion(CLI::App& app, Context& ctx);  // completion bash|zsh|fish
+// `incident __complete WORDS...` (completion.cpp): the candidates for the last of WORDS,
+// one per line, for the scripts `completion` prints. Never throws, never prints an error.
+void complete_command_line(const CLI::App& app, Context& ctx, const std::vector<std::string>& words);
+// `incident __man`: the manual page incident(1), in roff, from the same definitions as
+// --help (man.cpp).
+void print_man_page(const CLI::App& app, Context& ctx);
 
 }  // namespace incident::cli

@@ -190,6 +190,12 @@ constexpr Example k_command_examples[] = {
     {"runbook show", "incident runbook show", "the whole runbook"},
     {"runbook show", "incident runbook show escalation", ""},
     {"runbook show", "incident runbook show phases --runbook my-runbook.yaml", ""},
+
+    {"completion", "incident completion bash > ~/.local/share/bash-completion/completions/incident",
+     "bash: every new shell (a package installs it for you)"},
+    {"completion", "incident completion zsh > ~/.zfunc/_incident", "zsh, with fpath+=(~/.zfunc) before compinit"},
+    {"completion", "incident completion fish > ~/.config/fish/completions/incident.fish", ""},
+    {"completion", R"x(eval "$(incident completion bash)")x", "this shell only"},
 };
 
 // Usage lines a command has besides the one built from its options.
@@ -596,5 +602,75 @@ private:
 void install_help(CLI::App& app, std::string global_footer) {
   app.formatter(std::make_shared<help_format::HelpFormatter>(std::move(global_footer)));
 }
+
+namespace help_format {
+
+std::vector<OptionDoc> docs_of(const std::vector<const CLI::Option*>& options) {
+  std::vector<OptionDoc> docs;
+  for (const auto& row : rows_of(options)) {
+    docs.push_back({row.left, row.right});
+  }
+  return docs;
+}
+
+void add_command_docs(const CLI::App* app, std::vector<CommandDoc>& docs) {
+  // Unwrapped: the reader (roff, a shell) fills lines itself.
+  constexpr std::size_t k_unwrapped = 100'000;
+  const std::string path = path_of(app);
+  CommandDoc doc;
+  doc.path = path;
+  doc.description = app->get_description();
+  for (const auto& line : wrap_lines(usage_section(app, path, k_unwrapped), k_unwrapped)) {
+    const std::size_t start = line.find("incident");
+    if (start != std::string::npos) {
+      doc.usage.push_back(line.substr(start));
+    }
+  }
+  doc.arguments = docs_of(positionals_of(*app));
+  doc.options = docs_of(own_options(app));
+  for (const auto& example : k_command_examples) {
+    if (example.path == path) {
+      doc.examples.push_back({std::string(example.command), std::string(example.comment)});
+    }
+  }
+  doc.footer = trimmed(app->get_footer());
+  docs.push_back(std::move(doc));
+  for (const auto* sub : commands_of(app)) {
+    add_command_docs(sub, docs);
+  }
+}
+
+}  // namespace help_format
+
+std::vector<CommandDoc> command_docs(const CLI::App& app) {
+  std::vector<CommandDoc> docs;
+  for (const auto* command : help_format::commands_of(&app)) {
+    help_format::add_command_docs(command, docs);
+  }
+  return docs;
+}
+
+std::vector<OptionDoc> global_option_docs(const CLI::App& app) {
+  return help_format::docs_of(help_format::global_options(&app));
+}
+
+std::vector<const CLI::App*> listed_commands(const CLI::App& app) { return help_format::commands_of(&app); }
+
+std::vector<const CLI::Option*> accepted_options(const CLI::App& app) {
+  std::vector<const CLI::Option*> options;
+  if (app.get_parent() != nullptr) {
+    options = help_format::own_options(&app);
+  }
+  const auto above = help_format::global_options(&app);
+  options.insert(options.end(), above.begin(), above.end());
+  return options;
+}
+
+std::vector<const CLI::Option*> positionals_of(const CLI::App& app) {
+  return app.get_options(
+      [](const CLI::Option* option) { return help_format::shown(option) && option->get_positional(); });
+}
+
+std::string value_type(const CLI::Option& option) { return help_format::type_of(&option); }
 
 }  // namespace incident::cli

@@ -55,7 +55,8 @@ void register_post(CLI::App& app, Context& ctx) {
       "post", "Post a message to chat (initial, investigation, resolution or brief), or retry the outbox");
   command->add_option("[ID] MESSAGE", o->positionals,
                       "Incident id (optional when one is open), then initial, investigation, resolution or brief")
-      ->expected(1, 2);
+      ->expected(1, 2)
+      ->type_name("POSTABLE");  // a message or the briefing, for completion
   command->add_flag("--retry", o->retry, "Send the messages that wait in the outbox (a post that failed)");
   command->add_flag("--copy", ctx.delivery.copy, "Also put the message on the clipboard");
   command->footer([] {

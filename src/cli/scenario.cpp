@@ -14,7 +14,7 @@ namespace incident::cli {
 void register_scenario(CLI::App& app, Context& ctx) {
   auto* command = app.add_subcommand("scenario", "List the common scenarios, or show one (by id or name)");
   auto name = std::make_shared<std::string>();
-  command->add_option("NAME", *name, "Scenario id or name, e.g. database");
+  command->add_option("NAME", *name, "Scenario id or name, e.g. database")->type_name("SCENARIO");  // for completion
   command->callback([&ctx, name, command] {
     if (command->count("NAME") > 0 && name->empty()) {
       throw UsageError("NAME is empty; leave it out to list the scenarios");

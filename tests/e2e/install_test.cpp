@@ -90,6 +90,22 @@ TEST_CASE("the installed binary works from anywhere with its bundled runbook") {
     CHECK(read_text(data / file) == read_text(source / file));
   }
 
+  SECTION("the completion scripts and the man page are where the shells and man look") {
+    const std::vector<std::pair<std::string, std::vector<std::string>>> generated = {
+        {"share/bash-completion/completions/incident", {"completion", "bash"}},
+        {"share/zsh/vendor-completions/_incident", {"completion", "zsh"}},
+        {"share/fish/vendor_completions.d/incident.fish", {"completion", "fish"}},
+        {"share/man/man1/incident.1", {"__man"}},
+    };
+    for (const auto& [file, args] : generated) {
+      INFO(file);
+      REQUIRE(fs::exists(prefix / file));
+      const auto written = run_in(installed, args, home, elsewhere);
+      REQUIRE(written.exit_code == 0);
+      CHECK(read_text(prefix / file) == written.out);
+    }
+  }
+
   SECTION("severities and a scenario print as from the build tree") {
     const auto severities = run_in(installed, {"severities"}, home, elsewhere);
     INFO(describe(severities));
