@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "common.hpp"
 #include "context.hpp"
 #include "help.hpp"
 #include "incident/error.hpp"
@@ -53,7 +54,8 @@ Examples:
   incident --json severities | jq '.[0].response_time_seconds'
   incident help open                       a command's options (as incident open --help)
 
-Environment: INCIDENT_HOME (state dir), INCIDENT_RUNBOOK, INCIDENT_USER, TZ, NO_COLOR, COLUMNS.
+Environment: INCIDENT_HOME (state dir), INCIDENT_RUNBOOK, INCIDENT_USER, TZ, NO_COLOR, COLUMNS,
+             INCIDENT_NO_HOOKS, INCIDENT_HOOK_TIMEOUT (hooks: docs/hooks.md).
 Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid runbook, 4 not found,
             5 corrupt state file, 6 busy (locked), 7 not allowed in this state,
             8 status --check found something that needs attention,
@@ -386,6 +388,7 @@ constexpr Command k_commands[] = {
     {"escalate", register_escalate},
     {"prompt", register_prompt},
     {"action", register_action},
+    {"exec", register_exec},
     {"report", register_report},
     {"stats", register_stats},
     {"sync", register_sync},
@@ -420,6 +423,8 @@ void build(CLI::App& app, Context& ctx, std::string_view command_word) {
   app.add_option("--color", options.color, "Colour on a terminal: auto (default; none with NO_COLOR), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->type_name("WHEN");
+  app.add_flag("--no-hooks", options.no_hooks, "Run no hooks after this command's writes (docs/hooks.md)")
+      ->envname(std::string(k_no_hooks_variable));
 
   // Only the command named on the line is registered: setting up all of them was half
   // of what `show` costs. Help, a mistyped or a missing command get them all.
@@ -458,6 +463,19 @@ std::size_t next_word(const std::vector<std::string>& args, std::size_t from) {
 std::string_view find_command_word(const std::vector<std::string>& args) {
   const std::size_t at = next_word(args, 1);
   return at < args.size() ? std::string_view(args[at]) : std::string_view();
+}
+
+// The words after the first `--` past the command word, for a command that runs another
+// (exec): moved from args to ctx.trailing_words, the `--` dropped.
+void take_trailing_words(std::vector<std::string>& args, Context& ctx) {
+  const std::size_t command_at = next_word(args, 1);
+  const auto dashes = std::find(args.begin() + static_cast<std::ptrdiff_t>(std::min(command_at, args.size())),
+                                args.end(), std::string("--"));
+  if (dashes == args.end()) {
+    return;
+  }
+  ctx.trailing_words.assign(dashes + 1, args.end());
+  args.erase(dashes, args.end());
 }
 
 // `incident help [COMMAND...]` is `incident [COMMAND...] --help`: the word "help" goes
@@ -546,9 +564,11 @@ int finish(const Context& ctx) {
 
 }  // namespace
 
-int run(int argc, char** argv) {
+namespace {
+
+// Parses the line and runs the command; returns the exit code.
+int run_command(int argc, char** argv, Context& ctx) {
   CLI::App app{"incident: incident command from the terminal, driven by the team's runbook", "incident"};
-  Context ctx;
   std::vector<std::string> args(argv, argv + argc);
   std::string command_word;  // a copy: expand_help() changes args
   try {
@@ -559,6 +579,9 @@ int run(int argc, char** argv) {
     const std::size_t help_from = expand_help(args);
     if (help_from > 0) {
       command_word = std::string(find_command_word(args));
+    }
+    if (command_word == "exec") {
+      take_trailing_words(args, ctx);
     }
     build(app, ctx, command_word);
     if (help_from > 0) {
@@ -601,6 +624,17 @@ int run(int argc, char** argv) {
     print_error(fmt::format("unexpected failure: {}", e.what()));
     return static_cast<int>(ExitCode::failure);
   }
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  Context ctx;
+  const int code = run_command(argc, argv, ctx);
+  // Once the command is done (stdout flushed, no lock held), whatever it did: a write
+  // before a failure is on the record, and its hooks are owed.
+  run_command_hooks(ctx);
+  return code;
 }
 
 }  // namespace incident::cli

@@ -54,5 +54,6 @@ void register_brief(CLI::App& app, Context& ctx);
 // The briefing of incident `id` ("": the one open) as of --at, printed as a message.
 void print_brief(Context& ctx, const std::string& id, const std::string& at_option);
 void register_post(CLI::App& app, Context& ctx);  // post [ID] MESSAGE, post --retry
+void register_exec(CLI::App& app, Context& ctx);  // exec [ID] [--step ITEM] -- CMD ARGS...
 
 }  // namespace incident::cli
