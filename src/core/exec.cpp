@@ -73,7 +73,11 @@ std::string format_command(const std::vector<std::string>& command) {
   std::vector<std::string> words;
   for (const auto& word : command) {
     const bool plain = !word.empty() && word.find_first_of(" \t\n'\"\\$`;&|<>()*?!#~{}[]") == std::string::npos;
-    words.push_back(plain || word == k_redacted ? word : fmt::format("'{}'", word));
+    std::string quoted = "'";
+    for (const char c : word) {
+      quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);  // as sh reads it back
+    }
+    words.push_back(plain || word == k_redacted ? word : quoted + "'");
   }
   return text::cut(text::join(words, " "), 200);
 }
