@@ -36,6 +36,7 @@ Examples:
   incident ack                             (with one incident open, the ID may be left out)
   incident update --findings "bad deploy" --next "rolling back" --eta 30m
   incident note "rollback started"
+  incident exec --step 2 -- ./rollback.sh  run a step; its exit code on the record
   incident resolve --root-cause "bad config" --fix "rolled back" --monitoring "error rate"
   incident status                          SLA clocks, escalation triggers, what to do
   incident status --check --within 10m     for cron: exit 8 when something is overdue

@@ -97,7 +97,7 @@ void register_exec(CLI::App& app, Context& ctx) {
   };
   auto o = std::make_shared<Options>();
   auto* command = app.add_subcommand(
-      "exec", "Run a command on the record: its start, end, exit code and output's tail (incident exec [ID] -- CMD ARGS...)");
+      "exec", "Run a command on the record: exit code, output's tail (exec [ID] -- CMD ARGS...)");
   command->add_option("ID", o->id, "Incident id (optional when one is open)");
   command->add_option("--step", o->step, "The checklist item the command does: ticked when it exits 0")
       ->type_name("ITEM");
