@@ -139,8 +139,18 @@ void register_exec(CLI::App& app, Context& ctx) {
                      ? redactor.redact_text(last_lines(ran.output, k_exec_tail_lines, k_exec_tail_bytes))
                      : ran.failure;
     end.duration = ran.duration;
-    const auto [incident, marked] =
-        store.append(id, [&](const Incident& current) { return finish_exec(runbook, current, end, stamp(ctx, "")); });
+    const auto finished = [&] {
+      try {
+        return store.append(id,
+                            [&](const Incident& current) { return finish_exec(runbook, current, end, stamp(ctx, "")); });
+      } catch (const Error&) {
+        // The command ran: say how it ended before the reason it is not on the record.
+        ctx.warn(fmt::format("the command exited {}, but its end could not be recorded on {}", ran.exit_code, id));
+        throw;
+      }
+    }();
+    const Incident& incident = finished.incident;
+    const Marked& marked = finished.outcome;
     if (!ran.failure.empty()) {
       ctx.hint(fmt::format("incident: error: {} (recorded on {}, exit code {})\n", text::escape_control(ran.failure),
                            id, k_cannot_start));

@@ -184,3 +184,24 @@ TEST_CASE("exec refuses what it cannot run before recording anything") {
   CHECK(dashes.exit_code == 0);
   CHECK_THAT(dashes.err, Catch::Contains("\n--step\n"));
 }
+
+// The store's lock is not held while the command runs (it may take minutes): a command
+// that records a note itself does not wait for it.
+TEST_CASE("exec holds no lock while the command runs") {
+  Home home;
+  const std::string id = open_incident(home, {"Checkout API 500s", "-s", "P1"});
+  const auto ran = home.run({"exec", id, "--", binary(), "note", id, "from inside exec"},
+                            {{"INCIDENT_LOCK_TIMEOUT_MS", "500"}});
+  INFO(describe(ran));
+  CHECK(ran.exit_code == 0);
+  const auto notes = events(home, id, "noted");
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0]["text"] == "from inside exec");
+  // On the timeline between the start and the end.
+  const Json shown = parse_json(ok(home, {"show", id, "--json"}).out);
+  std::vector<std::string> types;
+  for (const auto& event : shown["events"]) {
+    types.push_back(event["type"]);
+  }
+  CHECK(types == std::vector<std::string>{"opened", "exec_started", "noted", "exec_finished"});
+}
