@@ -563,10 +563,6 @@ int finish(const Context& ctx) {
   return ctx.exit_code;
 }
 
-}  // namespace
-
-namespace {
-
 // Parses the line and runs the command; returns the exit code.
 int run_command(int argc, char** argv, Context& ctx) {
   CLI::App app{"incident: incident command from the terminal, driven by the team's runbook", "incident"};

@@ -33,7 +33,8 @@ constexpr int k_cannot_start = 127;
 
 // SIGINT and SIGQUIT ignored while the command runs, as system(3) does: the terminal's
 // Ctrl-C reaches the command (it runs in the foreground, in our process group) and this
-// process lives on to record how it ended.
+// process lives on to record how it ended. The command gets them at their defaults
+// (ProcessOptions::foreground).
 class IgnoreInterrupts {
 public:
   IgnoreInterrupts() {
@@ -76,7 +77,6 @@ Ran run(const std::vector<std::string>& argv) {
   };
   const auto started = std::chrono::steady_clock::now();
   try {
-    const IgnoreInterrupts ignore;
     ran.exit_code = run_process(argv, options).exit_code;
   } catch (const Error& error) {
     ran.exit_code = k_cannot_start;
@@ -121,6 +121,9 @@ void register_exec(CLI::App& app, Context& ctx) {
     const std::string id = store.resolve_id(o->id);
     const auto [opened, step] = store.append(
         id, [&](const Incident& current) { return start_exec(runbook, current, request, stamp(ctx, "")); });
+    // From the recorded start to the recorded end: a Ctrl-C is the command's (once it
+    // runs), never a start left without its end.
+    const IgnoreInterrupts ignore;
     if (runbook != nullptr) {
       warn_if_runbook_differs(ctx, *runbook, opened);
     }

@@ -11,6 +11,7 @@
 
 #include "support/home.hpp"
 #include "support/process.hpp"
+#include "support/pty.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace incident::test;
@@ -204,4 +205,42 @@ TEST_CASE("exec holds no lock while the command runs") {
     types.push_back(event["type"]);
   }
   CHECK(types == std::vector<std::string>{"opened", "exec_started", "noted", "exec_finished"});
+}
+
+// On a terminal the command runs in the foreground: it reads what is typed, and Ctrl-C
+// stops it (not incident, which records how it ended and exits with its code).
+TEST_CASE("exec on a terminal: the command reads the terminal and Ctrl-C stops it, on the record") {
+  Home home;
+  const std::string id = open_incident(home, {"Checkout API 500s", "-s", "P1"});
+  // The words the terminal waits for are printed by the command, not in it as typed
+  // (incident shows the command line first).
+  TerminalRun asked{home.how({"exec", "--", "sh", "-c", "printf 'proc%s? ' eed; read answer; echo \"got $answer\""}),
+                    {{"proceed? ", "yes\r"}}};
+  const TerminalResult answered = run_on_terminal(asked);
+  INFO(answered.screen);
+  CHECK(answered.exit_code == 0);
+  CHECK_THAT(answered.screen, Catch::Contains("got yes"));
+
+  // Not sh: dash catches SIGINT and acts on it only after the command it waits for, so a
+  // Ctrl-C typed between its printf and its sleep would wait the sleep out. A program that
+  // dies of SIGINT, as most do, is what a person interrupts.
+  if (launch(Launch{"/bin/sh", {"-c", "command -v python3"}, {}, {}, {}, {}, std::chrono::seconds(10)}).exit_code != 0) {
+    WARN("python3 is not installed: Ctrl-C is not tried");
+    return;
+  }
+  TerminalRun interrupted{home.how({"exec", "--", "python3", "-c",
+                                    "import signal, time; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                                    "print('wait' + 'ing', flush=True); time.sleep(30)"}),
+                          {{"waiting", "\x03"}}};
+  const auto started = std::chrono::steady_clock::now();
+  const TerminalResult stopped = run_on_terminal(interrupted);
+  INFO(stopped.screen);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(15));
+  CHECK(stopped.exit_code == 130);
+  CHECK_THAT(stopped.screen, Catch::Contains("exit code 130"));
+  const auto finished = events(home, id, "exec_finished");
+  REQUIRE(finished.size() == 2);
+  CHECK(finished[0]["output"] == "proceed? got yes");
+  CHECK(finished[1]["exit_code"] == 130);
+  CHECK(finished[1]["output"] == "waiting");
 }

@@ -34,7 +34,8 @@ TEST_CASE("last_lines keeps the last lines within a byte cap") {
   CHECK(last_lines("one\ntwo\n", 20, 4096) == "one\ntwo");
   CHECK(last_lines(numbered(1, 30), 20, 4096) == numbered(11, 29) + "line 30");
   // Fewer lines when more would pass the cap: whole lines only.
-  CHECK(last_lines(numbered(1, 30), 20, 20) == "line 28\nline 29\nline 30");
+  CHECK(last_lines(numbered(1, 30), 20, 23) == "line 28\nline 29\nline 30");
+  CHECK(last_lines(numbered(1, 30), 20, 22) == "line 29\nline 30");
   // One last line longer than the cap keeps its end, from a character boundary.
   const std::string wide = "ab" + std::string(10, 'x') + "\xc3\xa9" + "yz";  // é
   CHECK(last_lines(wide, 20, 4) == "\xc3\xa9yz");
