@@ -30,6 +30,7 @@ enum class FieldKind {
   count,  // a whole number from 1 (an escalation level)
   time,  // a moment, UTC
   list,  // a list of lines (ids)
+  exit_code,  // a program's exit code, 0 .. 255 (128 + the signal that killed it)
 };
 std::string_view field_kind_name(FieldKind kind);  // "text", "a whole number of seconds", ...
 
@@ -84,6 +85,14 @@ inline constexpr Field<std::string> action{"action", FieldKind::line};
 inline constexpr Field<std::string> chat_target{"target", FieldKind::line};
 inline constexpr Field<std::string> channel{"channel", FieldKind::line};
 inline constexpr Field<std::string> thread{"thread", FieldKind::line};
+// A command `incident exec` ran: its argv as run (secrets redacted), its exit code, the
+// last lines of its output (redacted), how long it ran, and (exec_finished) the id of the
+// exec_started event it ends.
+inline constexpr Field<std::vector<std::string>> command{"command", FieldKind::list};
+inline constexpr Field<std::int64_t> exit_code{"exit_code", FieldKind::exit_code};
+inline constexpr Field<std::string> output{"output", FieldKind::text};
+inline constexpr Field<Seconds> duration{"duration_seconds", FieldKind::seconds};
+inline constexpr Field<std::string> started{"started", FieldKind::line};
 }  // namespace field
 
 // The value of `exercise` that `open --drill` writes.
@@ -114,6 +123,9 @@ inline constexpr std::string_view action_done = "action_done";  // action: the i
 inline constexpr std::string_view chat_thread = "chat_thread";
 // The title or the impact changed (`incident edit`): messages and the report use the latest.
 inline constexpr std::string_view edited = "edited";
+// `incident exec`: a command started (and the checklist item it does), then how it ended.
+inline constexpr std::string_view exec_started = "exec_started";
+inline constexpr std::string_view exec_finished = "exec_finished";
 }  // namespace event_type
 
 struct FieldSpec {

@@ -5,8 +5,10 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -25,6 +27,14 @@ struct ProcessOptions {
   // (xclip and wl-copy leave a daemon behind to serve the selection). out and err stay
   // empty. True: it returns when both streams are closed, then waits for the exit.
   bool capture_output = true;
+  // Set (with capture_output): each piece of output is handed to it as it arrives, with
+  // the stream it came on (1 stdout, 2 stderr), instead of being kept in out and err.
+  std::function<void(int stream, std::string_view chunk)> on_output{};
+  // True (`incident exec`): the program runs as one the shell put in the foreground: in
+  // this process's group (so the terminal's Ctrl-C reaches it), with this process's stdin
+  // (`input` must be unset) and SIGINT and SIGQUIT at their defaults; the deadline kills
+  // the program alone. False: a group of its own, killed whole at the deadline.
+  bool foreground = false;
 };
 
 struct ProcessResult {

@@ -58,9 +58,12 @@ public:
 
   [[nodiscard]] const std::filesystem::path& root() const { return m_root; }
 
-  // Called with the incident after each write that reached the disk (before the index
-  // is updated), e.g. so a caller can say what was recorded when it cannot print it.
-  void on_commit(std::function<void(const Incident&)> callback) { m_on_commit = std::move(callback); }
+  // Called after each write that reached the disk (before the index is updated, the lock
+  // still held: it must not wait for anything) with the incident and the events this
+  // store wrote (create, append; none for a merge: those were written elsewhere), e.g. so
+  // a caller can say what was recorded when it cannot print it, and run hooks later.
+  using OnCommit = std::function<void(const Incident&, const std::vector<Event>& written)>;
+  void on_commit(OnCommit callback) { m_on_commit = std::move(callback); }
   [[nodiscard]] std::filesystem::path incident_path(std::string_view id) const;
 
   // --- reading (no lock) ---
@@ -211,13 +214,13 @@ private:
   // Records a write in an index that was current before it.
   void update_index(Index& index, const Incident* before, const Summary& after) const;
   void mark_dirty() const;
-  Incident commit(const Incident* before, Incident after);
+  Incident commit(const Incident* before, Incident after, const std::vector<Event>& written);
   [[nodiscard]] std::filesystem::path index_path(std::string_view name) const;
 
   std::filesystem::path m_root;
   Io& m_io;
   std::chrono::milliseconds m_lock_timeout;
-  std::function<void(const Incident&)> m_on_commit;
+  OnCommit m_on_commit;
 };
 
 }  // namespace incident

@@ -190,4 +190,34 @@ Decision<ActionDone> complete_action(const Incident& incident, std::size_t numbe
 Decision<Done> record_chat_thread(const Incident& incident, std::string_view target, std::string_view channel,
                                   std::string_view thread, const Stamp& stamp);
 
+// --- incident exec: a command run on the record (exec.hpp keeps its output's tail) ---
+
+struct ExecRequest {
+  std::vector<std::string> command;  // as recorded: each argument redacted already
+  std::string step;  // a checklist item as typed (id or number), or ""
+};
+// The item a step names: its id and "3. Check logs" (empty without a step).
+struct ExecStep {
+  std::string item;
+  std::string label;
+};
+// exec_started, written before the command runs. With a step the runbook is needed
+// (nullptr is then a logic error) and must fit the incident; an unknown item is a
+// UsageError (did you mean), so nothing runs for a typo. Dated now, never before the start.
+Decision<ExecStep> start_exec(const Runbook* runbook, const Incident& incident, const ExecRequest& request,
+                              const Stamp& stamp);
+
+struct ExecEnd {
+  std::vector<std::string> command;  // as recorded by start_exec
+  std::string item;  // ExecStep::item, or ""
+  std::string started;  // the id of the exec_started event
+  int exit_code = 0;  // 0 .. 255 (128 + a signal; 127: it could not be started)
+  std::string output;  // the redacted tail; may be empty
+  Seconds duration{0};
+};
+// exec_finished; when the command succeeded (exit code 0) and names an item, also the
+// item's `checked` event (via "exec"), unless it is ticked already. Outcome: mark_items'
+// line for the item ("3. Check logs", "... (already)"), none otherwise.
+Decision<Marked> finish_exec(const Runbook* runbook, const Incident& incident, const ExecEnd& end, const Stamp& stamp);
+
 }  // namespace incident

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "common.hpp"
 #include "context.hpp"
 #include "help.hpp"
 #include "incident/error.hpp"
@@ -36,6 +37,7 @@ Examples:
   incident ack                             (with one incident open, the ID may be left out)
   incident update --findings "bad deploy" --next "rolling back" --eta 30m
   incident note "rollback started"
+  incident exec --step 2 -- ./rollback.sh  run a step; its exit code on the record
   incident resolve --root-cause "bad config" --fix "rolled back" --monitoring "error rate"
   incident status                          SLA clocks, escalation triggers, what to do
   incident status --check --within 10m     for cron: exit 8 when something is overdue
@@ -406,6 +408,7 @@ constexpr Command k_commands[] = {
     {"escalate", register_escalate},
     {"prompt", register_prompt},
     {"action", register_action},
+    {"exec", register_exec},
     {"report", register_report},
     {"stats", register_stats},
     {"sync", register_sync},
@@ -453,6 +456,8 @@ void build(CLI::App& app, Context& ctx, std::string_view command_word) {
   }
   app.add_flag("--json", options.json, "Print one JSON document on stdout instead of text (--output json)");
   app.add_flag("-v,--verbose", options.verbose, "Log decisions and timings on stderr");
+  app.add_flag("--no-hooks", options.no_hooks, "Run no hooks after this command's writes (docs/hooks.md)")
+      ->envname(std::string(k_no_hooks_variable));
 
   // Only the command named on the line is registered: setting up all of them was half
   // of what `show` costs. Help, a mistyped or a missing command get them all.
@@ -492,6 +497,19 @@ std::size_t next_word(const std::vector<std::string>& args, std::size_t from) {
 std::string_view find_command_word(const std::vector<std::string>& args) {
   const std::size_t at = next_word(args, 1);
   return at < args.size() ? std::string_view(args[at]) : std::string_view();
+}
+
+// The words after the first `--` past the command word, for a command that runs another
+// (exec): moved from args to ctx.trailing_words, the `--` dropped.
+void take_trailing_words(std::vector<std::string>& args, Context& ctx) {
+  const std::size_t command_at = next_word(args, 1);
+  const auto dashes = std::find(args.begin() + static_cast<std::ptrdiff_t>(std::min(command_at, args.size())),
+                                args.end(), std::string("--"));
+  if (dashes == args.end()) {
+    return;
+  }
+  ctx.trailing_words.assign(dashes + 1, args.end());
+  args.erase(dashes, args.end());
 }
 
 // `incident help [COMMAND...]` is `incident [COMMAND...] --help`: the word "help" goes
@@ -578,11 +596,9 @@ int finish(const Context& ctx) {
   return ctx.exit_code;
 }
 
-}  // namespace
-
-int run(int argc, char** argv) {
+// Parses the line and runs the command; returns the exit code.
+int run_command(int argc, char** argv, Context& ctx) {
   CLI::App app{"incident: incident command from the terminal, driven by the team's runbook", "incident"};
-  Context ctx;
   std::vector<std::string> args(argv, argv + argc);
   std::string command_word;  // a copy: expand_help() changes args
   try {
@@ -604,6 +620,9 @@ int run(int argc, char** argv) {
     const std::size_t help_from = expand_help(args);
     if (help_from > 0) {
       command_word = std::string(find_command_word(args));
+    }
+    if (command_word == "exec") {
+      take_trailing_words(args, ctx);
     }
     build(app, ctx, command_word);
     if (help_from > 0) {
@@ -649,6 +668,17 @@ int run(int argc, char** argv) {
     print_error(fmt::format("unexpected failure: {}", e.what()));
     return static_cast<int>(ExitCode::failure);
   }
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  Context ctx;
+  const int code = run_command(argc, argv, ctx);
+  // Once the command is done (stdout flushed, no lock held), whatever it did: a write
+  // before a failure is on the record, and its hooks are owed.
+  run_command_hooks(ctx);
+  return code;
 }
 
 }  // namespace incident::cli

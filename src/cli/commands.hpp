@@ -67,5 +67,6 @@ void complete_command_line(const CLI::App& app, Context& ctx, const std::vector<
 // `incident __man`: the manual page incident(1), in roff, from the same definitions as
 // --help (man.cpp).
 void print_man_page(const CLI::App& app, Context& ctx);
+void register_exec(CLI::App& app, Context& ctx);  // exec [ID] [--step ITEM] -- CMD ARGS...
 
 }  // namespace incident::cli

@@ -17,6 +17,7 @@
 
 #include "incident/clipboard.hpp"
 #include "incident/error.hpp"
+#include "incident/hooks.hpp"
 #include "incident/incident_json.hpp"
 #include "incident/outbox.hpp"
 #include "incident/render.hpp"
@@ -38,10 +39,13 @@ Store open_store(const Context& ctx) {
     timeout = std::chrono::milliseconds(ms);
   }
   Store store(ctx.state_dir(), system_io(), timeout);
-  store.on_commit([&ctx](const Incident& incident) {
+  store.on_commit([&ctx](const Incident& incident, const std::vector<Event>& written) {
     ctx.recorded.push_back(fmt::format("{} ({})", incident.id,
                                        incident.events.empty() ? "" : incident.events.back().type));
     ctx.hint(std::exchange(ctx.understood_at, {}));
+    if (!ctx.options.no_hooks && !written.empty()) {
+      ctx.hook_writes.push_back(StoredWrite{incident, written});
+    }
   });
   return store;
 }
@@ -306,6 +310,39 @@ void copy_message(Context& ctx, const std::string& text) {
   } catch (const Error& error) {
     ctx.warn(error.what());
     ctx.exit_code = static_cast<int>(ExitCode::not_delivered);
+  }
+}
+
+void run_command_hooks(const Context& ctx) {
+  if (ctx.hook_writes.empty() || ctx.options.no_hooks) {
+    return;
+  }
+  const std::vector<StoredWrite> writes = std::exchange(ctx.hook_writes, {});
+  try {
+    const std::filesystem::path dir = ctx.config_file().parent_path() / "hooks";
+    const HookFiles files = find_hooks(dir);
+    for (const auto& ignored : files.ignored) {
+      spdlog::debug("hooks: ignoring {}", text::escape_control(ignored));
+    }
+    if (files.hooks.empty()) {
+      spdlog::debug("hooks: none in {}", text::escape_control(dir.string()));
+      return;
+    }
+    const char* timeout = std::getenv("INCIDENT_HOOK_TIMEOUT");
+    HookOptions options;
+    options.timeout = parse_hook_timeout(timeout == nullptr ? "" : timeout);
+    options.environment = {{"INCIDENT_HOME", ctx.state_dir().string()}};
+    options.now = now();
+    for (const auto& run : incident::run_hooks(files, writes, options)) {
+      if (run.failed()) {
+        ctx.warn(describe_hook_run(run));
+      } else {
+        spdlog::debug("{}", text::escape_control(describe_hook_run(run)));
+      }
+    }
+  } catch (const Error& error) {
+    // What was recorded stays recorded, and the command's exit code stays its own.
+    ctx.warn(fmt::format("hooks not run: {}", error.what()));
   }
 }
 

@@ -24,8 +24,15 @@ class App;
 
 namespace incident::cli {
 
-// The store at the state dir. The lock wait is 10 s, or $INCIDENT_LOCK_TIMEOUT_MS.
+// The store at the state dir. The lock wait is 10 s, or $INCIDENT_LOCK_TIMEOUT_MS. Each
+// write it commits is noted in ctx.recorded and, unless --no-hooks, ctx.hook_writes.
 Store open_store(const Context& ctx);
+
+// Runs the hooks (hooks.hpp) for ctx.hook_writes, once the command is done and holds no
+// lock: a hook may run `incident`. A hook that fails is a warning on stderr; --verbose
+// also says what ran and what in the hooks directory is ignored. Never throws; leaves
+// ctx.exit_code alone.
+void run_command_hooks(const Context& ctx);
 
 // Adds --at TIME to a command that records an event.
 void add_at_option(CLI::App& command, std::string& at);

@@ -14,6 +14,7 @@
 
 #include "incident/chat.hpp"
 #include "incident/error.hpp"
+#include "incident/hooks.hpp"
 #include "incident/runbook.hpp"
 #include "incident/settings.hpp"
 #include "incident/text.hpp"
@@ -31,6 +32,7 @@ struct GlobalOptions {
   bool json = false;  // --json (--output json); after apply_settings(): the output is JSON
   bool verbose = false;  // --verbose: timings and decisions on stderr
   std::string color;  // --color auto|always|never / INCIDENT_COLOR / color ("": auto)
+  bool no_hooks = false;  // --no-hooks / INCIDENT_NO_HOOKS: run no hooks (docs/hooks.md)
 };
 
 // Standard output could not be written (a full disk, a closed pipe).
@@ -53,6 +55,14 @@ public:
   // How --at was read ("Recorded at 03:12 CET, 02:12 UTC (18m ago).\n"), said on stderr
   // by the first write that commits: never for a command that records nothing.
   mutable std::string understood_at;
+  // The writes this command made, for the hooks that run once it is done (run_command_hooks
+  // in common.hpp); filled by open_store()'s stores unless --no-hooks.
+  mutable std::vector<StoredWrite> hook_writes;
+
+  // The words after `--` on the line of a command that runs another (`exec`), taken
+  // out before CLI11 parses the rest: CLI11 hands a subcommand's words after `--` to
+  // its positionals in order, so `exec -- ls` could not be told from `exec ls`.
+  std::vector<std::string> trailing_words;
 
   // What to do with the message a command prints, besides printing it (--post, --copy).
   struct Delivery {

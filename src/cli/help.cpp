@@ -138,6 +138,10 @@ constexpr Example k_command_examples[] = {
     {"action list", "incident action list", ""},
     {"action list", "incident action list 7f3a --json", ""},
 
+    {"exec", "incident exec --step 2 -- kubectl rollout status deploy/checkout", "ticks item 2 if it exits 0"},
+    {"exec", "incident exec 7f3a -- ./scripts/failover.sh db-2", "its exit code is incident's"},
+    {"exec", R"(incident exec --shell -- 'kubectl logs deploy/api | grep -c " 500 "')", "pipes need --shell"},
+
     {"report", "incident report > postmortem.md", "the postmortem draft, in Markdown"},
     {"report", "incident report 7f3a --format json", ""},
     {"report", "incident report --at 2026-11-27T06:00:00Z", "an unresolved incident as it stood then"},

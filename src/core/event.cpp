@@ -47,8 +47,11 @@ constexpr FieldSpec k_action_added[] = {req(field::text), opt(field::owner), opt
 constexpr FieldSpec k_action_done[] = {req(field::action)};
 constexpr FieldSpec k_chat_thread[] = {req(field::chat_target), req(field::channel), req(field::thread)};
 constexpr FieldSpec k_edited[] = {opt(field::title), opt(field::impact)};
+constexpr FieldSpec k_exec_started[] = {req(field::command), opt(field::item)};
+constexpr FieldSpec k_exec_finished[] = {req(field::command), req(field::exit_code), opt(field::output),
+                                         opt(field::duration),  opt(field::item),      opt(field::started)};
 
-const std::array<EventType, 19> k_types = {{
+const std::array<EventType, 21> k_types = {{
     {event_type::opened, k_opened},
     {event_type::acknowledged, {}},
     {event_type::updated, k_updated},
@@ -68,6 +71,8 @@ const std::array<EventType, 19> k_types = {{
     {event_type::action_done, k_action_done},
     {event_type::chat_thread, k_chat_thread},
     {event_type::edited, k_edited},
+    {event_type::exec_started, k_exec_started},
+    {event_type::exec_finished, k_exec_finished},
 }};
 
 const FieldSpec& spec_of(const Event& event, std::string_view name, FieldKind kind) {
@@ -95,6 +100,7 @@ std::string_view field_kind_name(FieldKind kind) {
     case FieldKind::count: return "a whole number from 1";
     case FieldKind::time: return "an RFC 3339 time";
     case FieldKind::list: return "a list of text";
+    case FieldKind::exit_code: return "an exit code from 0 to 255";
   }
   return "text";
 }
@@ -202,6 +208,11 @@ std::string check_event(const Event& event, bool require) {
         break;
       }
       case FieldKind::list: ok = std::holds_alternative<std::vector<std::string>>(value); break;
+      case FieldKind::exit_code: {
+        const auto* number = std::get_if<std::int64_t>(&value);
+        ok = number != nullptr && *number >= 0 && *number <= 255;
+        break;
+      }
     }
     if (!ok) {
       return spec->kind == FieldKind::seconds

@@ -122,6 +122,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   posix_spawnattr_init(&attributes);
   if (options.input) {
     posix_spawn_file_actions_adddup2(&actions, in_read.get(), 0);
+  } else if (options.foreground) {
+    // stdin stays this process's.
   } else {
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   }
@@ -136,12 +138,21 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     posix_spawn_file_actions_addchdir_np(&actions, options.cwd.c_str());
   }
   // A group of its own, so a timeout kills what it started too (ssh, a remote helper).
-  posix_spawnattr_setpgroup(&attributes, 0);
+  // In the foreground it shares ours: the terminal's signals reach it, and a caller that
+  // ignores SIGINT while it waits (as system(3) does) must not pass that on.
+  if (!options.foreground) {
+    posix_spawnattr_setpgroup(&attributes, 0);
+  }
   sigset_t defaults;
   sigemptyset(&defaults);
   sigaddset(&defaults, SIGPIPE);
+  if (options.foreground) {
+    sigaddset(&defaults, SIGINT);
+    sigaddset(&defaults, SIGQUIT);
+  }
   posix_spawnattr_setsigdefault(&attributes, &defaults);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setflags(&attributes, static_cast<short>((options.foreground ? 0 : POSIX_SPAWN_SETPGROUP) |
+                                                           POSIX_SPAWN_SETSIGDEF));
 
   std::vector<std::string> arguments = argv;
   std::vector<char*> arg_pointers;
@@ -177,6 +188,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   }
 
   ProcessResult result;
+  const pid_t kill_target = options.foreground ? pid : -pid;
   const auto deadline = std::chrono::steady_clock::now() + options.timeout;
   // poll ignores a negative descriptor: a stream not in use, or one that is done.
   pollfd fds[3] = {{out_read.get(), POLLIN, 0}, {err_read.get(), POLLIN, 0}, {in_write.get(), POLLOUT, 0}};
@@ -197,7 +209,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       result.timed_out = true;
-      ::kill(-pid, SIGKILL);
+      ::kill(kill_target, SIGKILL);
       break;
     }
     int wait_ms = static_cast<int>(std::min<long long>(left.count(), 1000));
@@ -207,7 +219,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     }
     const int ready = ::poll(fds, 3, wait_ms);
     if (ready < 0 && errno != EINTR) {
-      ::kill(-pid, SIGKILL);
+      ::kill(kill_target, SIGKILL);
       break;
     }
     for (int i = 0; i < 2 && ready > 0; ++i) {
@@ -215,7 +227,9 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
         continue;
       }
       const ssize_t got = ::read(fds[i].fd, buffer, sizeof buffer);
-      if (got > 0) {
+      if (got > 0 && options.on_output) {
+        options.on_output(i + 1, std::string_view(buffer, static_cast<std::size_t>(got)));
+      } else if (got > 0) {
         sinks[i]->append(buffer, static_cast<std::size_t>(got));
       } else if (got == 0 || errno != EINTR) {
         fds[i].fd = -1;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "incident/exec.hpp"
 #include "incident/sla.hpp"
 #include "incident/template.hpp"
 #include "incident/text.hpp"
@@ -266,6 +267,27 @@ std::string describe_event(const Incident& incident, const Event& event, bool ke
       }
     }
     return fmt::format("{} marked an action item done", by);
+  }
+  if (type == exec_started) {
+    std::string out = fmt::format("{} ran: {}", by, text::escape_control(format_command(event.get(field::command))));
+    if (event.has(field::item.name)) {
+      out += fmt::format(" (step {})", f(field::item));
+    }
+    return out;
+  }
+  if (type == exec_finished) {
+    std::string out = fmt::format("{}'s command exited {}", by, event.get(field::exit_code).value_or(0));
+    if (const auto duration = event.get(field::duration)) {
+      out += fmt::format(" after {}", format_duration_short(*duration));
+    }
+    out += fmt::format(": {}", text::escape_control(format_command(event.get(field::command))));
+    if (const std::string& output = event.get(field::output); !output.empty()) {
+      // The timeline shows its last line; the file and --json keep the tail.
+      const std::size_t last = output.rfind('\n');
+      out += fmt::format(" (output: {}{})", last == std::string::npos ? "" : "... ",
+                         text::escape_control(last == std::string::npos ? output : output.substr(last + 1), keep_newlines));
+    }
+    return out;
   }
   return fmt::format("{} {}", by, text::escape_control(event.type));
 }

@@ -45,6 +45,8 @@ constexpr EnvironmentVariable k_other_variables[] = {
     {"COLUMNS", "the width status and help fit (default: the terminal's)"},
     {"INCIDENT_NOW", "a fixed clock (RFC 3339) for tests and drills: \"now\" for every command"},
     {"INCIDENT_LOCK_TIMEOUT_MS", "how long a writer waits for the lock, in milliseconds (default 10000)"},
+    {"INCIDENT_NO_HOOKS", "set (1): run no hooks, as --no-hooks does; set to 1 in every hook's environment"},
+    {"INCIDENT_HOOK_TIMEOUT", "seconds each hook may run (default 10)"},
     {"INCIDENT_WATCH_INTERVAL_MS", "how often watch redraws, in milliseconds (default 1000)"},
     {"TMUX", "set: --copy wraps its terminal escape for tmux"},
     {"STY", "set: --copy wraps its terminal escape for GNU screen"},

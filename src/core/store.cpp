@@ -661,7 +661,7 @@ void Store::prepare_for_write() const {
   make_directories(m_root / "index", k_dir_mode, m_io);
 }
 
-Incident Store::commit(const Incident* before, Incident after) {
+Incident Store::commit(const Incident* before, Incident after, const std::vector<Event>& written) {
   const std::string text = serialize_incident(after);
   if (text.size() > k_max_incident_file_bytes) {
     throw Error(fmt::format("refusing to write {}: it would hold {} bytes, more than the {} an incident file may "
@@ -683,7 +683,7 @@ Incident Store::commit(const Incident* before, Incident after) {
   }
   const FileIdentity file = write_file_atomic(incident_path(after.id), text, m_io, true);
   if (m_on_commit) {
-    m_on_commit(after);
+    m_on_commit(after, written);
   }
   // The incident is safely written: the command has succeeded. What follows only updates
   // the cache; when any of it fails the index is left for the next reader to rebuild.
@@ -757,7 +757,8 @@ Incident Store::create(Event opened) {
   opened.seq = 1;
   opened.id = new_event_id();
   require_complete(opened);
-  return commit(nullptr, fold(id, {std::move(opened)}));
+  const std::vector<Event> written = {opened};
+  return commit(nullptr, fold(id, written), written);
 }
 
 Incident Store::append_events(const std::string& id, const DecideEvents& decide) {
@@ -784,9 +785,9 @@ Incident Store::append_events(const std::string& id, const DecideEvents& decide)
     do {
       event.id = new_event_id();
     } while (!ids.insert(event.id).second);
-    events.push_back(std::move(event));
+    events.push_back(event);
   }
-  return commit(&current.incident, fold(id, std::move(events)));
+  return commit(&current.incident, fold(id, std::move(events)), added);
 }
 
 Store::Merged Store::merge(const std::string& id, std::string_view text, const std::string& origin) {
@@ -831,7 +832,7 @@ Store::Merged Store::merge(const std::string& id, std::string_view text, const s
   }
   std::sort(merged.added.begin(), merged.added.end());
   events.insert(events.end(), merged.added.begin(), merged.added.end());
-  merged.incident = commit(current ? &current->incident : nullptr, fold(id, std::move(events)));
+  merged.incident = commit(current ? &current->incident : nullptr, fold(id, std::move(events)), {});
   return merged;
 }
 

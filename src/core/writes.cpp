@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <set>
+#include <stdexcept>
 
 #include "incident/checklist.hpp"
 #include "incident/error.hpp"
@@ -644,6 +645,94 @@ Decision<Done> record_chat_thread(const Incident& incident, std::string_view tar
   event.set(field::channel, clean_line(channel, "the chat channel", k_max_name_bytes));
   event.set(field::thread, clean_line(thread, "the chat thread", k_max_name_bytes));
   return one(std::move(event));
+}
+
+namespace {
+
+constexpr std::size_t k_max_exec_arguments = 64;
+constexpr std::size_t k_max_exec_argument_bytes = 1024;
+
+// The command as the file keeps it: valid UTF-8, each argument and their number capped
+// (a command line is not refused for its length: it has run, or is about to).
+std::vector<std::string> recorded_command(const std::vector<std::string>& command) {
+  std::vector<std::string> out;
+  for (const auto& argument : command) {
+    if (out.size() == k_max_exec_arguments) {
+      out.push_back(fmt::format("... ({} more arguments)", command.size() - k_max_exec_arguments));
+      break;
+    }
+    out.push_back(text::cut(text::replace_invalid_utf8(argument), k_max_exec_argument_bytes));
+  }
+  return out;
+}
+
+// The output's tail as stored: valid UTF-8, and from its end as much as k_max_text_bytes
+// holds once control characters are escaped.
+std::string recorded_output(std::string_view output) {
+  std::string text = text::replace_invalid_utf8(output);
+  while (json::stored_size(text) > k_max_text_bytes) {
+    std::size_t drop = std::min<std::size_t>(text.size(), 256);
+    while (drop < text.size() && (static_cast<unsigned char>(text[drop]) & 0xC0) == 0x80) {
+      ++drop;
+    }
+    text.erase(0, drop);
+  }
+  return text;
+}
+
+}  // namespace
+
+Decision<ExecStep> start_exec(const Runbook* runbook, const Incident& incident, const ExecRequest& request,
+                              const Stamp& stamp) {
+  if (request.command.empty()) {
+    throw UsageError("no command to run");
+  }
+  Decision<ExecStep> decision;
+  Event event = make(event_type::exec_started, stamp, std::max(stamp.now, incident.started_at));
+  event.set(field::command, recorded_command(request.command));
+  if (!request.step.empty()) {
+    if (runbook == nullptr) {
+      throw std::logic_error("start_exec: a step needs the runbook");
+    }
+    (void)runbook_fit(*runbook, incident);
+    const auto entries = checklist_entries(*runbook, incident.grade.severity);
+    const ChecklistEntry& entry = find_entry(entries, request.step);
+    decision.outcome.item = entry.item->id;
+    decision.outcome.label = fmt::format("{}. {}", entry.number, entry.item->text);
+    event.set(field::item, entry.item->id);
+  }
+  decision.events.push_back(std::move(event));
+  return decision;
+}
+
+Decision<Marked> finish_exec(const Runbook* runbook, const Incident& incident, const ExecEnd& end, const Stamp& stamp) {
+  Decision<Marked> decision;
+  Event event = make(event_type::exec_finished, stamp, std::max(stamp.now, incident.started_at));
+  event.set(field::command, recorded_command(end.command));
+  event.set(field::exit_code, std::int64_t{std::clamp(end.exit_code, 0, 255)});
+  if (const std::string output = recorded_output(end.output); !output.empty()) {
+    event.set(field::output, output);
+  }
+  event.set(field::duration, std::max(end.duration, Seconds{0}));
+  if (!end.item.empty()) {
+    event.set(field::item, end.item);
+  }
+  if (!end.started.empty()) {
+    event.set(field::started, end.started);
+  }
+  decision.events.push_back(std::move(event));
+  if (end.exit_code == 0 && !end.item.empty()) {
+    if (runbook == nullptr) {
+      throw std::logic_error("finish_exec: a step needs the runbook");
+    }
+    Decision<Marked> marked = mark_items(*runbook, incident, MarkRequest{event_type::checked, {end.item}, ""}, stamp);
+    for (auto& tick : marked.events) {
+      tick.set(field::via, "exec");
+      decision.events.push_back(std::move(tick));
+    }
+    decision.outcome = std::move(marked.outcome);
+  }
+  return decision;
 }
 
 }  // namespace incident

@@ -24,7 +24,7 @@ TEST_CASE("every event type is defined once, and its fields are typed") {
       CHECK(fields.insert(f.name).second);
     }
   }
-  CHECK(names.size() == 19);
+  CHECK(names.size() == 21);
   CHECK(find_event_type("opened") != nullptr);
   CHECK(find_event_type("nosuch") == nullptr);
   CHECK(find_event_type("escalated")->find("level")->kind == FieldKind::count);
@@ -73,4 +73,19 @@ TEST_CASE("event ids are 128 random bits: 32 hex digits, never repeating") {
     REQUIRE(id.find_first_not_of("0123456789abcdef") == std::string::npos);
     REQUIRE(ids.insert(id).second);
   }
+}
+
+TEST_CASE("an exit code is a whole number from 0 to 255") {
+  Event event = sample(event_type::exec_finished);
+  event.set(field::command, std::vector<std::string>{"true"});
+  event.set(field::exit_code, std::int64_t{0});
+  CHECK(check_event(event, true).empty());
+  CHECK(event.get(field::exit_code) == 0);
+  event.fields["exit_code"] = std::int64_t{256};
+  CHECK(check_event(event, false) == "\"exit_code\" must be an exit code from 0 to 255");
+  event.fields["exit_code"] = std::int64_t{-1};
+  CHECK_FALSE(check_event(event, false).empty());
+  event.fields["exit_code"] = std::string("0");
+  CHECK_FALSE(check_event(event, false).empty());
+  CHECK(check_event(sample(event_type::exec_started), true) == "a 'exec_started' event needs \"command\"");
 }

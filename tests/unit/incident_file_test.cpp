@@ -345,7 +345,7 @@ TEST_CASE("every schema-2 fixture reads and writes back byte-identical, with eve
       CHECK(incident.chat_threads.at("slack").thread == "1700.0001");
     }
   }
-  CHECK(files == 2);
+  CHECK(files == 3);
   for (const auto& type : event_types()) {
     CHECK(types.count(std::string(type.name)) == 1);
   }

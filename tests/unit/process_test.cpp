@@ -4,6 +4,8 @@
 
 #include <signal.h>
 
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 #include <string>
@@ -139,3 +141,37 @@ TEST_CASE("run_process without capture returns when the program exits, not when 
   CHECK(run_process({"/bin/sh", "-c", "exit 4"}, options).exit_code == 4);
 }
 
+
+TEST_CASE("run_process hands output to on_output as it comes, with its stream") {
+  ProcessOptions options;
+  std::string seen;
+  options.on_output = [&seen](int stream, std::string_view chunk) {
+    seen += std::to_string(stream) + ":" + std::string(chunk);
+  };
+  const ProcessResult result = run_process({"/bin/sh", "-c", "echo out; sleep 0.1; echo err >&2; exit 5"}, options);
+  CHECK(result.exit_code == 5);
+  CHECK(seen == "1:out\n2:err\n");
+  CHECK(result.out.empty());
+  CHECK(result.err.empty());
+}
+
+TEST_CASE("run_process in the foreground shares this process's group, stdin, and default SIGINT") {
+  // Ignored here, as `incident exec` does while a command runs: the program gets it back.
+  struct sigaction ignore {};
+  struct sigaction saved {};
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  ::sigaction(SIGINT, &ignore, &saved);
+  ProcessOptions options;
+  options.foreground = true;
+  const ProcessResult result =
+      run_process({"/bin/sh", "-c", "cut -d' ' -f5 /proc/$$/stat; kill -INT $$; echo alive"}, options);
+  ::sigaction(SIGINT, &saved, nullptr);
+  CHECK(result.exit_code == 128 + SIGINT);  // the shell died of it: not ignored
+  CHECK_THAT(result.out, !Catch::Contains("alive"));
+  CHECK(std::stol(result.out) == static_cast<long>(::getpgrp()));
+
+  options.foreground = false;
+  const ProcessResult own = run_process({"/bin/sh", "-c", "cut -d' ' -f5 /proc/$$/stat"}, options);
+  CHECK(std::stol(own.out) != static_cast<long>(::getpgrp()));
+}

@@ -103,3 +103,23 @@ TEST_CASE("a drill's messages, list row and show say so first; a real incident's
   const std::string drill_shown = render_show(incident, later, Zone::utc());
   CHECK(drill_shown == std::string(k_drill_banner) + shown);
 }
+
+TEST_CASE("the timeline tells what exec ran and how it ended, escaped") {
+  const Timestamp at = *parse_rfc3339("2026-11-27T03:20:00Z");
+  Event started = new_event(event_type::exec_started, at, at, "alice");
+  started.set(field::command, std::vector<std::string>{"kubectl", "rollout", "undo", "deploy/api server"});
+  started.set(field::item, "initial.check-dashboard");
+  const Incident incident = everything_set();
+  CHECK(describe_event(incident, started) ==
+        "alice ran: kubectl rollout undo 'deploy/api server' (step initial.check-dashboard)");
+  Event finished = new_event(event_type::exec_finished, at, at, "alice");
+  finished.set(field::command, std::vector<std::string>{"sh", "-c", "exit 3"});
+  finished.set(field::exit_code, std::int64_t{3});
+  finished.set(field::duration, Seconds{125});
+  finished.set(field::output, "first\nlast \x1b[31mline");
+  CHECK(describe_event(incident, finished) ==
+        "alice's command exited 3 after 2m: sh -c 'exit 3' (output: ... last \\e[31mline)");
+  finished.fields.erase("output");
+  finished.fields.erase("duration_seconds");
+  CHECK(describe_event(incident, finished) == "alice's command exited 3: sh -c 'exit 3'");
+}

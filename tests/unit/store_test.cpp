@@ -803,3 +803,30 @@ TEST_CASE("import checks every line before it writes any, and names the bad one"
   CHECK_THROWS_AS(there.import_incidents(good + forged, "stdin"), DataError);
   CHECK_FALSE(std::filesystem::exists(there.incident_path(id)));
 }
+
+// What hooks run for (hooks.hpp): the events this store wrote, as stored; none for a merge
+// (those ran their hooks on the laptop that wrote them).
+TEST_CASE("on_commit is told the events this store wrote, none for a merge") {
+  ScratchDir home;
+  Store store(home.path() / "state");
+  std::vector<std::vector<Event>> told;
+  store.on_commit([&](const Incident&, const std::vector<Event>& written) { told.push_back(written); });
+  const Incident created = store.create(opened_event());
+  const Incident acked = store.append_events(created.id, add(event_type::acknowledged));
+  REQUIRE(told.size() == 2);
+  REQUIRE(told[0].size() == 1);
+  CHECK(told[0][0] == created.events.at(0));
+  REQUIRE(told[1].size() == 1);
+  CHECK(told[1][0] == acked.events.at(1));  // with its id and seq
+
+  ScratchDir other_home;
+  Store other(other_home.path() / "state");
+  std::size_t other_told = 0;
+  other.on_commit([&](const Incident&, const std::vector<Event>& written) {
+    ++other_told;
+    CHECK(written.empty());
+  });
+  const auto merged = other.merge(created.id, serialize_incident(acked), "teammate");
+  CHECK(merged.created);
+  CHECK(other_told == 1);
+}

@@ -188,3 +188,71 @@ TEST_CASE("action items: added with a real date, done once, not before they were
   const Incident done = apply(with, complete_action(with, 1, stamp()).events);
   CHECK(complete_action(done, 1, stamp()).outcome.already);
 }
+
+TEST_CASE("exec records its start with the step's item, and its end with exit code, output and duration") {
+  const Runbook& runbook = default_runbook();
+  const Incident incident = opened();
+  const ExecRequest request{{"kubectl", "rollout", "undo", "deploy/api"}, "2"};
+  const auto start = start_exec(&runbook, incident, request, stamp());
+  REQUIRE(start.events.size() == 1);
+  const Event& started = start.events[0];
+  CHECK(started.type == "exec_started");
+  CHECK(started.get(field::command) == request.command);
+  CHECK(started.get(field::item) == "initial.check-dashboard");
+  CHECK(start.outcome.item == "initial.check-dashboard");
+  CHECK(start.outcome.label == "2. Check system health dashboard");
+  CHECK(check_event(started, true).empty());
+  // A typo in the step runs nothing: it is refused before the start is recorded.
+  CHECK_THROWS_AS(start_exec(&runbook, incident, {{"true"}, "initial.chek-dashboard"}, stamp()), UsageError);
+  CHECK_THROWS_AS(start_exec(nullptr, incident, {{}, ""}, stamp()), UsageError);
+  // Without a step it needs no runbook.
+  CHECK_FALSE(start_exec(nullptr, incident, {{"true"}, ""}, stamp()).events.at(0).has(field::item.name));
+
+  const Incident running = apply(incident, start.events);
+  ExecEnd end{request.command, start.outcome.item, running.events.back().id, 1, "error: no rollout history", Seconds{42}};
+  const auto failed = finish_exec(&runbook, running, end, stamp());
+  REQUIRE(failed.events.size() == 1);  // a failure ticks nothing
+  const Event& finished = failed.events[0];
+  CHECK(finished.type == "exec_finished");
+  CHECK(finished.get(field::exit_code) == 1);
+  CHECK(finished.get(field::output) == "error: no rollout history");
+  CHECK(finished.get(field::duration) == Seconds{42});
+  CHECK(finished.get(field::started) == running.events.back().id);
+  CHECK(check_event(finished, true).empty());
+  CHECK(failed.outcome.lines.empty());
+
+  end.exit_code = 0;
+  const auto succeeded = finish_exec(&runbook, running, end, stamp());
+  REQUIRE(succeeded.events.size() == 2);
+  CHECK(succeeded.events[1].type == "checked");
+  CHECK(succeeded.events[1].get(field::item) == "initial.check-dashboard");
+  CHECK(succeeded.events[1].get(field::via) == "exec");
+  CHECK(succeeded.outcome.lines == std::vector<std::string>{"initial.check-dashboard. Check system health dashboard"});
+  const Incident done = apply(running, succeeded.events);
+  CHECK(done.items.at("initial.check-dashboard").checked);
+  // Ticked already: the end is recorded, the tick is not repeated.
+  const auto again = finish_exec(&runbook, done, end, stamp());
+  CHECK(again.events.size() == 1);
+  CHECK_THAT(again.outcome.lines.at(0), Catch::EndsWith("(already)"));
+}
+
+TEST_CASE("exec keeps a long command and a noisy output within what a file holds") {
+  const Incident incident = opened();
+  std::vector<std::string> command(100, std::string(2000, 'a'));
+  command[0] = "bad\xff";
+  const auto start = start_exec(nullptr, incident, {command, ""}, stamp());
+  const auto& kept = start.events.at(0).get(field::command);
+  CHECK(kept.size() == 65);
+  CHECK(kept[0] == "bad\xef\xbf\xbd");
+  CHECK(kept[1].size() <= 1024 + 3);
+  CHECK(kept[64] == "... (36 more arguments)");
+  // Control characters take six bytes each in the file: the tail is cut from the front.
+  ExecEnd end{{"x"}, "", "", 300, std::string(4000, '\x01') + "end", Seconds{-5}};
+  const auto finished = finish_exec(nullptr, incident, end, stamp()).events.at(0);
+  CHECK(finished.get(field::exit_code) == 255);
+  CHECK(finished.get(field::duration) == Seconds{0});
+  const std::string& output = finished.get(field::output);
+  CHECK(output.size() < 4003);
+  CHECK_THAT(output, Catch::EndsWith("end"));
+  CHECK(check_event(finished, true).empty());
+}
