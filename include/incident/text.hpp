@@ -85,6 +85,10 @@ std::string indent_continuation(std::string_view text, std::string_view indent);
 
 // Columns on a terminal: code points (wide characters count one).
 std::size_t columns(std::string_view text);
+// The lines of `text`, each without its '\n'; a final line break ends the last line (no
+// empty line follows it). Views into `text`.
+std::vector<std::string_view> lines_of(std::string_view text);
+
 // The words of one line, split at spaces.
 std::vector<std::string> words_of(std::string_view text);
 // `words` in lines of at most `width` columns, joined by `joiner`; a longer word gets a

@@ -101,15 +101,6 @@ std::vector<std::string> subcommand_names(const CLI::App& app) {
   return names;
 }
 
-const CLI::App* find_subcommand(const CLI::App& app, std::string_view name) {
-  for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
-    if (sub->get_name() == name) {
-      return sub;
-    }
-  }
-  return nullptr;
-}
-
 // The commands CLI11 went into, outermost first: none at the top level.
 std::vector<const CLI::App*> command_chain(const CLI::App& app) {
   std::vector<const CLI::App*> chain;

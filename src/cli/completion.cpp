@@ -277,15 +277,6 @@ const CLI::Option* find_option(const CLI::App& command, const std::string& name)
   return nullptr;
 }
 
-const CLI::App* find_command(const CLI::App& command, std::string_view name) {
-  for (const auto* sub : command.get_subcommands([](const CLI::App*) { return true; })) {
-    if (sub->get_name() == name) {
-      return sub;
-    }
-  }
-  return nullptr;
-}
-
 bool takes_value(const CLI::Option& option) {
   return !value_type(option).empty();
 }
@@ -354,7 +345,7 @@ Position locate(const CLI::App& app, Context& ctx, const std::vector<std::string
       continue;
     }
     if (at.positionals.empty() && !at.after_dashes) {
-      if (const CLI::App* sub = find_command(*at.command, word); sub != nullptr) {
+      if (const CLI::App* sub = find_subcommand(*at.command, word); sub != nullptr) {
         at.command = sub;
         continue;
       }

@@ -677,4 +677,13 @@ std::vector<const CLI::Option*> positionals_of(const CLI::App& app) {
 
 std::string value_type(const CLI::Option& option) { return help_format::type_of(&option); }
 
+const CLI::App* find_subcommand(const CLI::App& app, std::string_view name) {
+  for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    if (sub->get_name() == name) {
+      return sub;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace incident::cli

@@ -65,6 +65,8 @@ std::vector<const CLI::Option*> accepted_options(const CLI::App& app);
 std::vector<const CLI::Option*> positionals_of(const CLI::App& app);
 // What an option's value is, as help shows it ("SEV"); "" for a flag.
 std::string value_type(const CLI::Option& option);
+// The subcommand of `app` named `name`, listed or hidden; nullptr when there is none.
+const CLI::App* find_subcommand(const CLI::App& app, std::string_view name);
 
 
 }  // namespace incident::cli

@@ -11,17 +11,6 @@ namespace {
 
 constexpr std::string_view k_template_keys[] = {"initial", "investigation", "resolution"};
 
-std::vector<std::string_view> lines_of(std::string_view text) {
-  std::vector<std::string_view> lines;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    const std::size_t end = std::min(text.find('\n', at), text.size());
-    lines.push_back(text.substr(at, end - at));
-    at = end + 1;
-  }
-  return lines;
-}
-
 std::size_t indent_of(std::string_view line) { return std::min(line.find_first_not_of(' '), line.size()); }
 
 // "value" of `  - name: value` or `  value: "x"`, quotes removed; "" when the line is not
@@ -53,7 +42,7 @@ bool is_bare_path(std::string_view value) {
 }  // namespace
 
 std::string starter_runbook(std::string_view bundled) {
-  const auto lines = lines_of(bundled);
+  const auto lines = text::lines_of(bundled);
   std::string out;
   bool in_templates = false;
   std::size_t added = 0;
@@ -89,7 +78,7 @@ std::vector<Placeholder> find_placeholders(std::string_view runbook_text) {
   std::string section;
   std::string name;
   int number = 0;
-  for (const auto line : lines_of(runbook_text)) {
+  for (const auto line : text::lines_of(runbook_text)) {
     ++number;
     if (indent_of(line) == 0 && !line.empty() && !line.starts_with('#')) {
       section = std::string(line.substr(0, line.find(':')));

@@ -65,7 +65,7 @@ TEST_CASE("drill: every message for the channel says so first, in text and in --
   CHECK_THAT(document["message"]["text"].get<std::string>(), Catch::StartsWith(k_banner));
 }
 
-TEST_CASE("drill: list, prompt, show and status mark it; --json says drill true or false") {
+TEST_CASE("drill: list, prompt, show and status mark it, and --json says drill true or false") {
   Home home;
   const std::string drill = open_incident(home, {"Game day", "-s", "P2", "--drill"});
   const std::string list = ok(home, {"list"}).out;
@@ -100,7 +100,7 @@ TEST_CASE("drill: an index written before drills (format 5) is rebuilt, so the m
   CHECK_THAT(read_text(index), Catch::StartsWith("incident-index 6\t"));
 }
 
-TEST_CASE("drill: stats leave drills out and say how many; --drills counts them") {
+TEST_CASE("drill: stats leave drills out and say how many, and --drills counts them") {
   Home home;
   const std::string drill = open_incident(home, {"Game day", "-s", "P2", "--drill"});
   ok(home, {"resolve", drill, "--root-cause", "rc", "--fix", "fx", "--at", "2026-11-27T04:12:00Z"});

@@ -38,19 +38,6 @@ Result fails(const Home& home, const std::vector<std::string>& args, int code) {
   return result;
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    auto end = text.find('\n', start);
-    if (end == std::string::npos) {
-      end = text.size();
-    }
-    lines.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return lines;
-}
 
 std::size_t event_count(const Home& home, const std::string& id) {
   return parse_json(ok(home, {"show", id, "--json"}).out)["events"].size();

@@ -18,16 +18,6 @@ using namespace incident::test;
 
 namespace {
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    const std::size_t end = std::min(text.find('\n', at), text.size());
-    lines.push_back(text.substr(at, end - at));
-    at = end + 1;
-  }
-  return lines;
-}
 
 // The lines of the section titled `title` ("Examples"), up to the blank line that ends it.
 std::vector<std::string> section(const std::string& help, const std::string& title) {

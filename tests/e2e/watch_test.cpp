@@ -74,7 +74,7 @@ TEST_CASE("watch: on a terminal it draws, redraws with the clock moving, and q q
   CHECK_THAT(result.screen, Catch::EndsWith(k_leave));
 }
 
-TEST_CASE("watch ID on a terminal shows the incident; Ctrl-C exits 130 and restores the terminal") {
+TEST_CASE("watch ID on a terminal shows the incident, and Ctrl-C exits 130 and restores the terminal") {
   Home home;
   const std::string id = open_incident(home, {"Checkout API 500s", "-s", "P0"});
   ok(home, {"note", id, "rollback started", "--at", k_t0});
@@ -88,7 +88,7 @@ TEST_CASE("watch ID on a terminal shows the incident; Ctrl-C exits 130 and resto
   CHECK_THAT(result.screen, Catch::EndsWith(k_leave));
 }
 
-TEST_CASE("watch colours what is overdue on a terminal, and never with NO_COLOR; it fits the width") {
+TEST_CASE("watch colours what is overdue on a terminal, and never with NO_COLOR, and it fits the width") {
   Home home;
   open_incident(home, {"Checkout API returns 500 for every card payment in the EU region after the deploy", "-s", "P0"});
   TerminalRun coloured = watching(home, {"watch"}, {{"overdue", "q"}});

@@ -101,6 +101,9 @@ std::string binary();
 std::filesystem::path data_path(const std::string& relative);
 
 std::string read_text(const std::filesystem::path& path);
+
+// The lines of `text`, each without its '\n' (none after a final line break).
+std::vector<std::string> lines_of(const std::string& text);
 void write_text(const std::filesystem::path& path, const std::string& text);
 
 // Compares `actual` with tests/data/golden/<name>; with INCIDENT_UPDATE_GOLDEN=1 in the

@@ -82,7 +82,7 @@ TEST_CASE("list rows are toned by what the incident owes: red overdue, yellow du
       "ID         SEV  STATUS        STARTED (UTC)"));
 }
 
-TEST_CASE("a drill's messages, list row and show say so first; a real incident's are unchanged") {
+TEST_CASE("a drill's messages, list row and show say so first, and a real incident's are unchanged") {
   Incident incident = everything_set();
   const Timestamp later = *parse_rfc3339("2026-11-27T04:00:00Z");
   const std::string message = render_message(default_runbook(), TemplateKind::resolution, incident, later);

@@ -120,3 +120,10 @@ TEST_CASE("cut keeps short text and cuts long text at a character boundary") {
   CHECK(text::cut("ab\xC3\xA9z", 3) == "ab…");  // never half of é
   CHECK(text::cut("\xC3\xA9", 1) == "…");
 }
+
+TEST_CASE("lines_of: each line without its break, none after a final one") {
+  CHECK(text::lines_of("").empty());
+  CHECK(text::lines_of("a\nb\n") == std::vector<std::string_view>{"a", "b"});
+  CHECK(text::lines_of("a\n\nb") == std::vector<std::string_view>{"a", "", "b"});
+  CHECK(text::lines_of("\n") == std::vector<std::string_view>{""});
+}
