@@ -2,8 +2,8 @@
 # Builds the Debian package (`cpack -G DEB` through the `package` preset: release, libc
 # shared, man page gzipped) and checks it as a user meets it: its control fields, that
 # Depends names the package of every shared library the binary loads, its files, and that
-# the binary unpacked into a throwaway root runs from another directory with its bundled
-# runbook. CI runs it after the tests (.ci/run). Prints the package's path last.
+# the binary installed by dpkg into a throwaway root runs from another directory with its
+# bundled runbook, and that removing the package leaves nothing behind. CI runs it after the tests (.ci/run). Prints the package's path last.
 #
 #   sh scripts/package-test.sh
 set -eu
@@ -49,9 +49,16 @@ fi
 # is installed).
 apt-get install -s "$(pwd)/$deb" >"$work/apt" 2>&1 || fail "apt-get cannot install it: $(cat "$work/apt")"
 
-# Unpacked into a root of its own (dpkg --root wants a whole system there).
+# Installed by dpkg into a root of its own: an empty dpkg database, so the dependencies
+# (libc6, checked against this system by apt above) are not there to satisfy.
 root="$work/root"
-dpkg -x "$deb" "$root"
+mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates"
+: >"$root/var/lib/dpkg/status"
+: >"$root/var/lib/dpkg/available"
+dpkg --root="$root" --log=/dev/null --force-depends --force-not-root -i "$deb" >"$work/dpkg" 2>&1 ||
+  fail "dpkg cannot install it into a throwaway root: $(cat "$work/dpkg")"
+dpkg --root="$root" -s incident 2>/dev/null | grep -qx 'Status: install ok installed' ||
+  fail "dpkg does not record it as installed in the throwaway root"
 binary="$root/usr/bin/incident"
 
 # Every shared library the binary loads belongs to a package Depends names.
@@ -87,6 +94,12 @@ if command -v fish >/dev/null 2>&1; then
   fish -n "$root/usr/share/fish/vendor_completions.d/incident.fish" || fail "the fish completion does not parse"
 fi
 
+# Removed, it leaves no file of its own behind.
 cd "$source_dir"
+dpkg --root="$root" --log=/dev/null --force-depends --force-not-root --purge incident >"$work/dpkg" 2>&1 ||
+  fail "dpkg cannot remove it: $(cat "$work/dpkg")"
+left=$(find "$root/usr" -type f 2>/dev/null | head -n 5)
+[ -z "$left" ] || fail "removing the package left files behind: $left"
+
 echo "package-test: ok: $deb (Depends: $depends)" >&2
 echo "$deb"

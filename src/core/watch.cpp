@@ -63,7 +63,7 @@ std::vector<text::ToneLine> render_watch_overview(const std::vector<Summary>& in
     }
   }
   if (rows.empty()) {
-    out.push_back({text::Tone::plain, "No open incidents.\n"});
+    add_lines(out, "No open incidents.", width);
     return out;
   }
   // The order `prompt` picks by: the most pressing first, a real incident before a drill.

@@ -18,6 +18,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "incident/text.hpp"
+
 extern char** environ;
 
 namespace incident::test {
@@ -286,14 +288,8 @@ Result Child::wait() {
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    const std::size_t end = std::min(text.find('\n', at), text.size());
-    lines.push_back(text.substr(at, end - at));
-    at = end + 1;
-  }
-  return lines;
+  const auto lines = incident::text::lines_of(text);
+  return {lines.begin(), lines.end()};
 }
 
 std::string read_text(const std::filesystem::path& path) {

@@ -7,23 +7,15 @@
 
 #include "incident/error.hpp"
 #include "incident/settings.hpp"
+#include "support/env.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace incident;
+using incident::test::env_of;
 using incident::test::ScratchDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-EnvLookup env_of(std::map<std::string, std::string> variables) {
-  return [variables = std::move(variables)](std::string_view name) -> std::optional<std::string> {
-    const auto found = variables.find(std::string(name));
-    if (found == variables.end() || found->second.empty()) {
-      return std::nullopt;
-    }
-    return found->second;
-  };
-}
 
 ConfigFile config_of(const ScratchDir& dir, const std::string& text) {
   const fs::path path = dir.path() / "config.yaml";
