@@ -155,7 +155,10 @@ ConfigFile read_config_file(const std::filesystem::path& path) {
   const ConfigReader reader(path.string());
   const yaml::Node root = reader.parse(*text);
   reader.check_keys(root, known_keys(), "the config file");
-  for (const auto& [key, value] : root.entries) {
+  // Entries by name, not a structured binding: clang 14 cannot capture one in a lambda.
+  for (const auto& entry : root.entries) {
+    const yaml::Node& key = entry.first;
+    const yaml::Node& value = entry.second;
     const auto setting = std::find_if(k_settings.begin(), k_settings.end(),
                                       [&](const SettingSpec& spec) { return spec.key == key.value; });
     if (setting != k_settings.end()) {
