@@ -57,18 +57,10 @@ struct FileConfig {
 
 FileConfig read_chat_section(const std::filesystem::path& path) {
   FileConfig config;
-  const auto text = read_file_if_exists(path, k_max_config_bytes);
-  if (!text) {
-    return config;
-  }
-  const ConfigReader reader(path.string());
-  const yaml::Node root = reader.parse(*text);
-  // Only `chat:` is read here; the other settings are the rest of the program's.
-  for (const auto& [key, section] : root.entries) {
-    if (key.value != "chat") {
-      continue;
-    }
-    reader.expect_map(section, "chat");
+  const auto chat = read_config_section(path, "chat");
+  if (chat) {
+    const ConfigReader& reader = chat->reader;
+    const yaml::Node& section = chat->node;
     std::vector<std::string> known(k_kind_names.begin(), k_kind_names.end());
     known.emplace_back("timeout");
     reader.check_keys(section, known, "chat");

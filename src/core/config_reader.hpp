@@ -6,12 +6,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "incident/error.hpp"
+#include "incident/file_io.hpp"
 #include "incident/text.hpp"
 #include "yaml_tree.hpp"
 
@@ -76,5 +79,29 @@ public:
 private:
   std::string m_path;
 };
+
+// One section of the config file (`chat:`, `exec:`), for the module that reads it: its
+// node, checked to be a mapping, and the reader to check its keys with; nullopt when the
+// file or the section is absent. The rest of the file is settings.cpp's to check.
+struct ConfigSection {
+  ConfigReader reader;
+  yaml::Node node;
+};
+
+inline std::optional<ConfigSection> read_config_section(const std::filesystem::path& path, std::string_view name) {
+  const auto text = read_file_if_exists(path, k_max_config_bytes);
+  if (!text) {
+    return std::nullopt;
+  }
+  ConfigReader reader(path.string());
+  yaml::Node root = reader.parse(*text);
+  for (auto& entry : root.entries) {
+    if (entry.first.value == name) {
+      reader.expect_map(entry.second, name);
+      return ConfigSection{std::move(reader), std::move(entry.second)};
+    }
+  }
+  return std::nullopt;
+}
 
 }  // namespace incident

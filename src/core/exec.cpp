@@ -86,18 +86,10 @@ std::span<const std::string_view> default_redact_patterns() { return k_default_p
 
 ExecSettings load_exec_settings(const std::filesystem::path& config_file) {
   ExecSettings settings;
-  const auto text = read_file_if_exists(config_file, k_max_config_bytes);
-  if (!text) {
-    return settings;
-  }
-  const ConfigReader reader(config_file.string());
-  const yaml::Node root = reader.parse(*text);
-  // Only `exec:` is read here; the other settings are the rest of the program's.
-  for (const auto& [key, section] : root.entries) {
-    if (key.value != "exec") {
-      continue;
-    }
-    reader.expect_map(section, "exec");
+  const auto exec = read_config_section(config_file, "exec");
+  if (exec) {
+    const ConfigReader& reader = exec->reader;
+    const yaml::Node& section = exec->node;
     reader.check_keys(section, {"redact"}, "exec");
     for (const auto& [name, value] : section.entries) {
       if (value.kind != yaml::Node::Kind::sequence) {
