@@ -33,7 +33,6 @@ public:
   virtual int unlink(const char* path);
   virtual int mkdir(const char* path, mode_t mode);
   virtual int flock(int fd, int operation);
-  virtual int ftruncate(int fd, off_t length);
   virtual int lstat(const char* path, struct stat* info);
   virtual int stat(const char* path, struct stat* info);
   virtual int fstatat(int dir_fd, const char* name, struct stat* info, int flags);

@@ -199,7 +199,13 @@ private:
   [[nodiscard]] std::int64_t directory_mtime() const;
   // The index when it can be trusted: whole, not marked dirty, written after the last
   // change to the incidents directory, and naming each file of open.tsv as it is now.
-  [[nodiscard]] std::optional<Index> read_current_index() const;
+  // Which files changes the last: a reader checks them all; a writer, which keeps every
+  // line but its incident's as it is (a stale line stays stale for the next reader), does
+  // not.
+  enum class Files { checked, unchecked };
+  [[nodiscard]] std::optional<Index> read_current_index(Files files = Files::checked) const;
+  // Whether an incident's file is still the one `file` names.
+  [[nodiscard]] bool file_unchanged(std::string_view id, const FileIdentity& file) const;
   // An index file's text; nullopt when it is missing or cannot be read.
   [[nodiscard]] std::optional<std::string> read_index_file(std::string_view name) const;
   // Adds settled.tsv to a current index; false when it is missing or torn.

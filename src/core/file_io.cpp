@@ -30,7 +30,6 @@ int Io::rename(const char* from, const char* to) { return ::rename(from, to); }
 int Io::unlink(const char* path) { return ::unlink(path); }
 int Io::mkdir(const char* path, mode_t mode) { return ::mkdir(path, mode); }
 int Io::flock(int fd, int operation) { return ::flock(fd, operation); }
-int Io::ftruncate(int fd, off_t length) { return ::ftruncate(fd, length); }
 int Io::lstat(const char* path, struct stat* info) { return ::lstat(path, info); }
 int Io::stat(const char* path, struct stat* info) { return ::stat(path, info); }
 int Io::fstatat(int dir_fd, const char* name, struct stat* info, int flags) {
@@ -333,11 +332,11 @@ FileLock::FileLock(const std::filesystem::path& path, std::chrono::milliseconds 
                             path.string(), timeout.count()),
                 ExitCode::busy);
   }
-  // Name ourselves for a process that finds the lock busy (best effort).
-  const std::string pid = fmt::format("{}\n", ::getpid());
-  if (io.ftruncate(m_fd.get(), 0) == 0) {
-    (void)io.pwrite(m_fd.get(), pid.data(), pid.size(), 0);
-  }
+  // Name ourselves for a process that finds the lock busy (best effort). The pid is
+  // padded to a fixed width and written over the last holder's: truncating the file
+  // first cost a quarter of a millisecond of every write (ext4 frees the block).
+  const std::string pid = fmt::format("{:<20}\n", ::getpid());
+  (void)io.pwrite(m_fd.get(), pid.data(), pid.size(), 0);
 }
 
 }  // namespace incident

@@ -301,7 +301,7 @@ std::optional<std::string> Store::read_index_file(std::string_view name) const {
   }
 }
 
-std::optional<Store::Index> Store::read_current_index() const {
+std::optional<Store::Index> Store::read_current_index(Files files) const {
   struct stat info {};
   if (m_io.lstat(index_path("dirty").c_str(), &info) == 0 || errno != ENOENT) {
     return std::nullopt;  // a write did not finish: the index may miss an incident
@@ -351,22 +351,26 @@ std::optional<Store::Index> Store::read_current_index() const {
       index.open.push_back(std::move(*summary));
     }
   }
+  if (files == Files::unchecked) {
+    return index;
+  }
   // A file changed in place (not by rename) leaves the directory as it was.
-  auto unchanged = [&](std::string_view id, const FileIdentity& file) {
-    struct stat now {};
-    return m_io.lstat(incident_path(id).c_str(), &now) == 0 && identity_of(now) == file;
-  };
   for (const auto& summary : index.open) {
-    if (!unchanged(summary.id, summary.file)) {
+    if (!file_unchanged(summary.id, summary.file)) {
       return std::nullopt;
     }
   }
   for (const auto& skipped : index.skipped) {
-    if (!unchanged(skipped.id, skipped.file)) {
+    if (!file_unchanged(skipped.id, skipped.file)) {
       return std::nullopt;
     }
   }
   return index;
+}
+
+bool Store::file_unchanged(std::string_view id, const FileIdentity& file) const {
+  struct stat now {};
+  return m_io.lstat(incident_path(id).c_str(), &now) == 0 && identity_of(now) == file;
 }
 
 bool Store::read_settled(Index& index) const {
@@ -668,8 +672,9 @@ Incident Store::commit(const Incident* before, Incident after, const std::vector
                             "(nothing was recorded)",
                             incident_path(after.id).string(), text.size(), k_max_incident_file_bytes));
   }
-  // Read before our own write changes the directory: is the index current?
-  std::optional<Index> index = read_current_index();
+  // Read before our own write changes the directory: is the index current? Its lines
+  // are not checked against their files here: each reader does.
+  std::optional<Index> index = read_current_index(Files::unchecked);
   // The index may lag, never lose. An incident open.tsv lists is safe without help: once
   // its file is replaced, its line no longer names the file, and readers rebuild until
   // open.tsv is rewritten. One it does not list (new, or settled) could be missed by a
@@ -727,6 +732,11 @@ void Store::update_index(Index& index, const Incident* before, const Summary& af
   std::erase_if(index.open, [&](const Summary& summary) {
     if (!settles(summary, cutoff)) {
       return false;
+    }
+    // The writer did not check the others' lines (read_current_index): one that settles
+    // is checked now, as `list` does not look at settled.tsv again.
+    if (summary.id != after.id && !file_unchanged(summary.id, summary.file)) {
+      throw Error("an incident file changed behind the index");  // rebuilt by the next reader
     }
     index.settled_open += summary.status == Status::closed ? 0 : 1;
     settling.push_back(summary);

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -167,6 +168,35 @@ TEST_CASE("a closed incident edited in place reaches list --all and stats") {
   for (const auto& row : stats["by_severity"]) {
     CHECK(row["incidents"] == (row["severity"] == "P2" ? 1 : 0));
   }
+}
+
+// A writer does not check the other open incidents' lines against their files (readers
+// do), but one of them that settles into the log, which `list` does not read again, is.
+TEST_CASE("an open incident edited in place is listed as it is after another's write settles it") {
+  Home home;
+  const std::map<std::string, std::string> night = {{"INCIDENT_NOW", "2026-11-27T05:00:00Z"}};
+  const std::map<std::string, std::string> later = {{"INCIDENT_NOW", "2026-12-10T00:00:00Z"}};
+  auto run = [&](const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+    const auto result = home.run(args, env);
+    INFO("incident " << Catch::Detail::stringify(args) << "\n" << describe(result));
+    REQUIRE(result.exit_code == 0);
+    return result;
+  };
+  const std::string edited = open_incident(home, {"Checkout API 500s", "-s", "P1"});
+  const std::string other = open_incident(home, {"Search is slow", "-s", "P2"});
+  const fs::path file = home.file(edited);
+  const std::string unresolved = slurp(file);
+  run({"resolve", edited, "--root-cause", "r", "--fix", "f", "--at", "2026-11-27T04:10:00Z"}, night);
+  // Reopened by hand, in place: same inode, the directory as it was.
+  const auto dir_mtime = fs::last_write_time(file.parent_path());
+  std::ofstream(file, std::ios::in | std::ios::out | std::ios::trunc) << unresolved;
+  fs::last_write_time(file.parent_path(), dir_mtime);
+  // A fortnight on, a write to the other one: the index's stale line for the edited one
+  // says resolved before the cutoff.
+  run({"note", other, "still slow"}, later);
+  const auto listed = run({"list"}, later);
+  CHECK_THAT(listed.out, Catch::Contains(edited) && Catch::Contains("Checkout API 500s") &&
+                             !Catch::Contains("never closed"));
 }
 
 // 6. With one open incident's file corrupt, `incident ack` acked the readable one.

@@ -37,7 +37,6 @@ public:
   int unlink(const char* path) override { return Io::unlink(path); }  // cleanup must work
   int mkdir(const char* path, mode_t mode) override { return step() ? Io::mkdir(path, mode) : -1; }
   int flock(int fd, int operation) override { return step() ? Io::flock(fd, operation) : -1; }
-  int ftruncate(int fd, off_t length) override { return step() ? Io::ftruncate(fd, length) : -1; }
   int lstat(const char* path, struct stat* info) override { return step() ? Io::lstat(path, info) : -1; }
   int stat(const char* path, struct stat* info) override { return step() ? Io::stat(path, info) : -1; }
   int fstatat(int dir_fd, const char* name, struct stat* info, int flags) override {
