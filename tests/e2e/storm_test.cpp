@@ -330,9 +330,12 @@ TEST_CASE("a lock holder stopped with SIGSTOP: the next writer is busy within it
   for (int attempt = 0; attempt < 50 && !holder; ++attempt) {
     Child child = start(home.how({"note", id, "frozen " + std::to_string(attempt)}));
     const auto give_up = Clock::now() + std::chrono::seconds(20);
-    // Held, and with the holder's pid written into it (just after the flock).
-    const std::string pid_line = std::to_string(child.pid()) + "\n";
-    auto holding = [&] { return held() && fs::exists(lock) && read_text(lock) == pid_line; };
+    // Held, and with the holder's pid written into it (just after the flock), padded.
+    const std::string pid = std::to_string(child.pid());
+    auto holding = [&] {
+      const std::string text = held() && fs::exists(lock) ? read_text(lock) : std::string();
+      return text.starts_with(pid) && text.find_first_not_of(' ', pid.size()) == text.size() - 1 && text.back() == '\n';
+    };
     while (!holding() && Clock::now() < give_up && running(child.pid())) {
       std::this_thread::sleep_for(std::chrono::microseconds(50));
     }
