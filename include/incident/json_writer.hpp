@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace incident::json {
 
@@ -42,10 +43,15 @@ public:
   // pretty: newline and 2 spaces per level, the object itself at nesting `depth`.
   ObjectWriter(Buffer& out, bool pretty, int depth = 0);
 
+  // A key may be any text (an incident file's field names are): escaped when it must be.
   void field(std::string_view key, std::string_view value);
   void field(std::string_view key, std::int64_t value);
+  void field(std::string_view key, const std::vector<std::string>& values);  // an array of text
   void null_field(std::string_view key);
   void bool_field(std::string_view key, bool value);
+  // An object as the value of `key`: written through the writer returned, closed before
+  // this one writes again.
+  [[nodiscard]] ObjectWriter object(std::string_view key);
   // Closes the object; nothing may be written afterwards.
   void close();
 
@@ -55,6 +61,7 @@ private:
 
   Buffer& m_out;
   bool m_pretty;
+  int m_depth;
   std::string m_before_key;  // ",", newline and indentation when pretty, '"'
   bool m_empty = true;
 };

@@ -127,7 +127,7 @@ void Buffer::append(std::string_view text) { commit(put(room(text.size()), text)
 // m_before_key is what goes before every key but the first: a comma, and when pretty a
 // newline and the indentation; then the quote.
 ObjectWriter::ObjectWriter(Buffer& out, bool pretty, int depth)
-    : m_out(out), m_pretty(pretty), m_before_key(1, ',') {
+    : m_out(out), m_pretty(pretty), m_depth(depth), m_before_key(1, ',') {
   m_out.append("{");
   if (m_pretty) {
     m_before_key += '\n';
@@ -137,10 +137,15 @@ ObjectWriter::ObjectWriter(Buffer& out, bool pretty, int depth)
 }
 
 char* ObjectWriter::key(std::string_view key, std::size_t value_room) {
-  // Keys are the program's own identifiers: nothing to escape.
-  char* at = m_out.room(m_before_key.size() + key.size() + 3 + value_room);
+  std::string storage;
+  const unsigned needed = needs(key);
+  if (needed != 0) {
+    key = valid_utf8(key, needed, storage);
+  }
+  char* at = m_out.room(m_before_key.size() + string_room(key) + 2 + value_room);
   at = put(at, std::string_view(m_before_key).substr(m_empty ? 1 : 0));
-  at = put(at, key);
+  // m_before_key ends with the key's opening quote; put_string writes its own.
+  at = needed == 0 ? put(at, key) : put_string(at - 1, key) - 1;
   at = put(at, m_pretty ? std::string_view("\": ") : std::string_view("\":"));
   m_empty = false;
   return at;
@@ -164,6 +169,39 @@ void ObjectWriter::field(std::string_view key, std::string_view value) {
 void ObjectWriter::field(std::string_view key, std::int64_t value) {
   char* at = this->key(key, 20);  // "-9223372036854775808"
   m_out.commit(std::to_chars(at, at + 20, value).ptr);
+}
+
+void ObjectWriter::field(std::string_view key, const std::vector<std::string>& values) {
+  // As nlohmann: [] when empty; else each value on a line of its own one level in when
+  // pretty, the bracket back at the key's level.
+  std::string indent;
+  if (m_pretty) {
+    indent.assign(1, '\n').append(static_cast<std::size_t>(m_depth + 2) * 2, ' ');
+  }
+  std::size_t most = 2;
+  for (const auto& value : values) {
+    most += indent.size() + 1 + string_room(value);
+  }
+  char* at = this->key(key, most + indent.size());
+  *at++ = '[';
+  std::string storage;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) {
+      *at++ = ',';
+    }
+    at = put(at, indent);
+    at = put_string(at, valid_utf8(values[i], needs(values[i]), storage));
+  }
+  if (m_pretty && !values.empty()) {
+    at = put(at, std::string_view(indent).substr(0, indent.size() - 2));
+  }
+  *at++ = ']';
+  m_out.commit(at);
+}
+
+ObjectWriter ObjectWriter::object(std::string_view key) {
+  m_out.commit(this->key(key, 0));
+  return ObjectWriter(m_out, m_pretty, m_depth + 1);
 }
 
 void ObjectWriter::null_field(std::string_view key) { m_out.commit(put(this->key(key, 4), "null")); }

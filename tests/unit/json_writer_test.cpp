@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <vector>
 
 #include "incident/json_writer.hpp"
 
@@ -20,6 +21,35 @@ TEST_CASE("ObjectWriter writes what nlohmann's dump() writes, compact and indent
     writer.close();
     const nlohmann::json expected = {{"text", awkward}, {"count", -42}, {"none", nullptr}};
     CHECK(buffer.view() == expected.dump(pretty ? 2 : -1));
+  }
+}
+
+TEST_CASE("ObjectWriter writes nested objects, arrays of text and any key as nlohmann does") {
+  const std::string bad_utf8 = "caf\xc3 \xff end";
+  const std::vector<std::string> list = {"one", "two \"2\"", bad_utf8};
+  for (const bool pretty : {false, true}) {
+    json::Buffer buffer;
+    json::ObjectWriter writer(buffer, pretty);
+    writer.field("id", "x");
+    {
+      json::ObjectWriter fields = writer.object("fields");
+      fields.field("a \"quoted\" \x01 key", std::int64_t{7});
+      fields.field("empty", std::vector<std::string>{});
+      fields.field("list", list);
+      fields.field(bad_utf8, bad_utf8);
+      fields.close();
+    }
+    writer.field("after", std::int64_t{1});
+    writer.close();
+    nlohmann::ordered_json expected = {{"id", "x"}};
+    nlohmann::ordered_json fields = nlohmann::ordered_json::object();
+    fields["a \"quoted\" \x01 key"] = 7;
+    fields["empty"] = nlohmann::ordered_json::array();
+    fields["list"] = list;
+    fields[bad_utf8] = bad_utf8;
+    expected["fields"] = fields;
+    expected["after"] = 1;
+    CHECK(buffer.view() == expected.dump(pretty ? 2 : -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
   }
 }
 
