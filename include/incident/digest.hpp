@@ -16,7 +16,9 @@ class Sha256 {
 public:
   using Digest = std::array<std::uint8_t, 32>;
 
-  Sha256() { reset(); }
+  // with_instructions false: the portable code even where the CPU's SHA instructions are
+  // there (to test both).
+  explicit Sha256(bool with_instructions = true);
   void update(std::string_view data);
   // Feeds `value` as 8 big-endian bytes: the length prefix of a framed field.
   void update_u64(std::uint64_t value);
@@ -24,13 +26,21 @@ public:
 
 private:
   void reset();
-  void compress(const std::uint8_t* block);
+  // `blocks` blocks of 64 bytes from `block`: with the CPU's SHA instructions when it has
+  // them, else compress_one() each.
+  void compress(const std::uint8_t* block, std::size_t blocks);
+  void compress_one(const std::uint8_t* block);
 
   std::array<std::uint32_t, 8> m_state{};
   std::array<std::uint8_t, 64> m_buffer{};
   std::size_t m_buffered = 0;
   std::uint64_t m_length = 0;  // bytes fed so far
+  bool m_instructions = false;
 };
+
+// Whether this CPU's SHA instructions do the work (x86-64 with SHA-NI); the result is the
+// same either way.
+bool sha256_accelerated();
 
 // The digest as 64 lower-case hexadecimal digits.
 std::string to_hex(const Sha256::Digest& digest);

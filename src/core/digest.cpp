@@ -2,6 +2,11 @@
 
 #include <cstring>
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
+
 namespace incident {
 
 namespace {
@@ -18,7 +23,77 @@ constexpr std::array<std::uint32_t, 64> k_round{
 
 constexpr std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
+#if defined(__x86_64__)
+// The x86 SHA extensions (Intel SHA-NI, in AMD since Zen and Intel since Ice Lake):
+// the runbook's digest is taken on every command that reads it, and in software it
+// was a third of loading a cached runbook. The state is kept as the instructions want
+// it (ABEF, CDGH) across the blocks, four rounds per step; W[16..63] are made four at
+// a time from the last four groups (msg1, then msg2 after the alignr'ed addition).
+bool has_sha_extensions() {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (__get_cpuid(1, &a, &b, &c, &d) == 0 || (c & bit_SSE4_1) == 0 || (c & bit_SSSE3) == 0) {
+    return false;
+  }
+  return __get_cpuid_count(7, 0, &a, &b, &c, &d) != 0 && (b & bit_SHA) != 0;
+}
+
+// _mm_alignr_epi8(a, b, 4): b's upper three words, then a's lowest. Made of a blend and
+// a shuffle, whose immediates stay immediates under -fsanitize=undefined (GCC 12 checks
+// palignr's "N * 8" for overflow, and then it is no longer a constant).
+__attribute__((target("sse4.1"), always_inline)) inline __m128i next_words(__m128i a, __m128i b) {
+  return _mm_shuffle_epi32(_mm_blend_epi16(b, a, 0x03), 0x39);
+}
+
+__attribute__((target("sha,sse4.1,ssse3"))) void compress_sha_ni(std::uint32_t* state, const std::uint8_t* data,
+                                                                std::size_t blocks) {
+  const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+  __m128i cdab = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(state)), 0xB1);
+  __m128i efgh = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(state + 4)), 0x1B);
+  __m128i abef = _mm_unpacklo_epi64(_mm_unpackhi_epi64(efgh, efgh), cdab);  // alignr(cdab, efgh, 8)
+  __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
+  for (; blocks > 0; --blocks, data += 64) {
+    const __m128i abef_before = abef;
+    const __m128i cdgh_before = cdgh;
+    __m128i w[4];  // the message schedule, four words per group, group g in w[g % 4]
+    for (int g = 0; g < 16; ++g) {
+      if (g < 4) {
+        w[g] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16 * g)), byte_swap);
+      }
+      __m128i sum = _mm_add_epi32(w[g % 4], _mm_loadu_si128(reinterpret_cast<const __m128i*>(&k_round[static_cast<std::size_t>(4 * g)])));
+      cdgh = _mm_sha256rnds2_epu32(cdgh, abef, sum);
+      if (g >= 3 && g < 15) {  // group g + 1, from g - 3 (msg1 done), g - 2 .. g
+        __m128i& next = w[(g + 1) % 4];
+        next = _mm_add_epi32(next, next_words(w[g % 4], w[(g + 3) % 4]));
+        next = _mm_sha256msg2_epu32(next, w[g % 4]);
+      }
+      sum = _mm_shuffle_epi32(sum, 0x0E);
+      abef = _mm_sha256rnds2_epu32(abef, cdgh, sum);
+      if (g >= 1 && g < 13) {  // the first half of group g + 3
+        w[(g + 3) % 4] = _mm_sha256msg1_epu32(w[(g + 3) % 4], w[g % 4]);
+      }
+    }
+    abef = _mm_add_epi32(abef, abef_before);
+    cdgh = _mm_add_epi32(cdgh, cdgh_before);
+  }
+  const __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+  const __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(state), _mm_blend_epi16(feba, dchg, 0xF0));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(state + 4), _mm_unpacklo_epi64(_mm_unpackhi_epi64(feba, feba), dchg));
+}
+#endif
+
 }  // namespace
+
+bool sha256_accelerated() {
+#if defined(__x86_64__)
+  static const bool k_sha_extensions = has_sha_extensions();
+  return k_sha_extensions;
+#else
+  return false;
+#endif
+}
+
+Sha256::Sha256(bool with_instructions) : m_instructions(with_instructions && sha256_accelerated()) { reset(); }
 
 void Sha256::reset() {
   m_state = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
@@ -26,7 +101,19 @@ void Sha256::reset() {
   m_length = 0;
 }
 
-void Sha256::compress(const std::uint8_t* block) {
+void Sha256::compress(const std::uint8_t* block, std::size_t blocks) {
+#if defined(__x86_64__)
+  if (m_instructions) {
+    compress_sha_ni(m_state.data(), block, blocks);
+    return;
+  }
+#endif
+  for (; blocks > 0; --blocks, block += 64) {
+    compress_one(block);
+  }
+}
+
+void Sha256::compress_one(const std::uint8_t* block) {
   std::array<std::uint32_t, 64> w{};
   for (std::size_t i = 0; i < 16; ++i) {
     w[i] = (std::uint32_t{block[4 * i]} << 24) | (std::uint32_t{block[4 * i + 1]} << 16) |
@@ -74,12 +161,12 @@ void Sha256::update(std::string_view data) {
     if (m_buffered < m_buffer.size()) {
       return;
     }
-    compress(m_buffer.data());
+    compress(m_buffer.data(), 1);
     m_buffered = 0;
   }
-  for (; size >= 64; bytes += 64, size -= 64) {
-    compress(bytes);
-  }
+  compress(bytes, size / 64);
+  bytes += size / 64 * 64;
+  size %= 64;
   if (size > 0) {
     std::memcpy(m_buffer.data(), bytes, size);
     m_buffered = size;
