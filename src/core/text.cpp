@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <numeric>
 
 namespace incident::text {
@@ -256,7 +257,20 @@ std::string terminal_safe(std::string_view text) {
     i += length;
     copied = i;
   };
+  // Eight bytes at a time while none is below 0x20 or from 0x7F (the tricks of "Bit
+  // Twiddling Hacks"; a false alarm only costs the byte-wise step): `list --all --json`
+  // over 10,000 incidents is 6 MB of such text.
+  constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t k_highs = 0x8080808080808080ULL;
   while (i < text.size()) {
+    if (i + 8 <= text.size()) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, text.data() + i, 8);
+      if (((((word - 0x20 * k_ones) & ~word) | (word + k_ones) | word) & k_highs) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     const auto b = static_cast<unsigned char>(text[i]);
     if (b == '\n' || b == '\t' || (b >= 0x20 && b < 0x7F)) {
       ++i;

@@ -55,6 +55,20 @@ TEST_CASE("escape_control makes terminal escapes visible") {
 }
 
 // "Hostile teammates and hostile files" (#10), 4 and 8: the one path to a terminal.
+TEST_CASE("terminal_safe finds a byte to show at every offset of the eight it reads at once") {
+  const std::string ascii = "0123456789abcdefghijklmnopqrstuv";
+  for (const std::string& bad : {std::string("\x01"), std::string("\x1b"), std::string("\x1f"), std::string("\x7f"),
+                                std::string("\x9b"), std::string("\xff"), std::string("\xe2\x80\xae")}) {
+    for (std::size_t at = 0; at <= 17; ++at) {
+      const std::string prefix = ascii.substr(0, at);
+      const std::string suffix = ascii.substr(at);
+      INFO(at << " " << Catch::Detail::stringify(bad));
+      CHECK(text::terminal_safe(prefix + bad + suffix) == prefix + text::terminal_safe(bad) + suffix);
+      CHECK(text::terminal_safe(bad) != bad);
+    }
+  }
+}
+
 TEST_CASE("terminal_safe leaves text and JSON alone and shows every byte that could drive a terminal") {
   const std::string plain = "Checkout API 500s — ünïcödé 🚨\n\tindented";
   CHECK(text::terminal_safe(plain) == plain);
