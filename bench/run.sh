@@ -10,6 +10,10 @@
 #   list at 10,000                                        <= 1.3x  list at 10
 #   list --all --json at 10,000                           <= 25x  /bin/true
 #
+# Beside them, not a target: the floor under every write, a program that does nothing
+# but replace a 2 KB file durably as the store does (bench/durable_write.c, built with
+# cc when there is one).
+#
 # Two stores of 10,000: 10 open and 9,990 closed ("closed"), and 10 open and 9,990
 # resolved and never closed ("resolved": teams forget `close`). The 10,000 targets hold
 # for both.
@@ -154,6 +158,16 @@ same() {
 }
 
 export HOME=$work INCIDENT_USER=bench
+floor=""
+if command -v cc >/dev/null 2>&1 && cc -O2 -o "$work/durable_write" "$(dirname "$0")/durable_write.c"; then
+  mkdir -p "$work/floor"
+  echo "== durable-write" >&2
+  hyperfine --shell=none --style basic --warmup "$warmup" --runs "$runs" --export-json "$work/durable-write.json" \
+    --command-name true "$truth" --command-name durable-write "$work/durable_write $work/floor" >&2
+  floor=$work/durable-write.json
+else
+  echo "bench/run.sh: no C compiler: the durable-write floor is not measured" >&2
+fi
 same status "status @"
 same checklist "checklist @"
 same render "render @ initial"
@@ -167,10 +181,10 @@ same list-all-json "list --all --json"
 same update "update @ --findings f --next n"
 same open "open Benchmark -s P3"
 
-python3 - "$work" <<'PY'
+python3 - "$work" "$floor" <<'PY'
 import json, os, sys
 
-work = sys.argv[1]
+work, floor = sys.argv[1], sys.argv[2]
 commands = ["open", "status", "checklist", "render", "severities", "update", "show", "prompt", "note", "list",
             "list-all-json"]
 rows = {}
@@ -210,5 +224,10 @@ for label, ratio, limit in targets:
     verdict = "ok" if ratio <= limit else "MISSED"
     missed += ratio > limit
     print(f"{label:<52} {ratio:>6.2f}x  {verdict}")
+if floor:
+    with open(floor) as f:
+        results = {r["command"]: r for r in json.load(f)["results"]}
+    ratio = results["durable-write"]["median"] / results["true"]["median"]
+    print(f"\n{'floor: a durable 2 KB replace alone (not a target)':<52} {ratio:>6.2f}x  /bin/true")
 sys.exit(1 if missed else 0)
 PY
