@@ -3,8 +3,14 @@
 #include <cstring>
 
 #if defined(__x86_64__)
-#include <cpuid.h>
 #include <immintrin.h>
+#if defined(__clang__)  // glibc's header says _Bool, which clang's C++ does not know
+#define _Bool bool
+#include <sys/platform/x86.h>
+#undef _Bool
+#else
+#include <sys/platform/x86.h>
+#endif
 #endif
 
 namespace incident {
@@ -29,12 +35,11 @@ constexpr std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (
 // was a third of loading a cached runbook. The state is kept as the instructions want
 // it (ABEF, CDGH) across the blocks, four rounds per step; W[16..63] are made four at
 // a time from the last four groups (msg1, then msg2 after the alignr'ed addition).
+//
+// Whether the CPU has them: what glibc found at start-up (asking cpuid again cost 13 us:
+// a virtual machine traps it).
 bool has_sha_extensions() {
-  unsigned a = 0, b = 0, c = 0, d = 0;
-  if (__get_cpuid(1, &a, &b, &c, &d) == 0 || (c & bit_SSE4_1) == 0 || (c & bit_SSSE3) == 0) {
-    return false;
-  }
-  return __get_cpuid_count(7, 0, &a, &b, &c, &d) != 0 && (b & bit_SHA) != 0;
+  return CPU_FEATURE_ACTIVE(SHA) && CPU_FEATURE_ACTIVE(SSE4_1) && CPU_FEATURE_ACTIVE(SSSE3);
 }
 
 // _mm_alignr_epi8(a, b, 4): b's upper three words, then a's lowest. Made of a blend and
