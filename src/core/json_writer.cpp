@@ -93,13 +93,31 @@ unsigned needs(std::string_view text) {
 }
 
 // `text`, or when it is not valid UTF-8, `storage` holding it with U+FFFD for each bad
-// byte (a NUL byte in ASCII text is kept, and escaped as \u0000, as nlohmann does).
+// byte. A NUL byte is kept (and escaped as \u0000, as nlohmann does): find_invalid_text
+// and replace_invalid_utf8 take it for a bad byte, so they see the text between NULs (no
+// UTF-8 sequence spans one).
 std::string_view valid_utf8(std::string_view text, unsigned needed, std::string& storage) {
-  if ((needed & 2U) != 0 && text::find_invalid_text(text)) {
-    storage = text::replace_invalid_utf8(text);
-    return storage;
+  if ((needed & 2U) == 0 || !text::find_invalid_text(text)) {
+    return text;
   }
-  return text;
+  storage.clear();
+  bool replaced = false;
+  for (std::size_t start = 0;;) {
+    const std::size_t nul = text.find('\0', start);
+    const std::string_view piece = text.substr(start, nul == std::string_view::npos ? nul : nul - start);
+    if (text::find_invalid_text(piece)) {
+      storage += text::replace_invalid_utf8(piece);
+      replaced = true;
+    } else {
+      storage += piece;
+    }
+    if (nul == std::string_view::npos) {
+      break;
+    }
+    storage += '\0';
+    start = nul + 1;
+  }
+  return replaced ? std::string_view(storage) : text;
 }
 
 }  // namespace

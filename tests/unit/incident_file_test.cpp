@@ -155,7 +155,10 @@ TEST_CASE("invalid UTF-8 in a summary (an untrusted index) still gives valid JSO
   append_summary_json(text, summary, false, 0);
   nlohmann::json parsed;
   REQUIRE_NOTHROW(parsed = nlohmann::json::parse(text.view()));
-  CHECK(parsed["title"] == "bad \xEF\xBF\xBD\xEF\xBF\xBD end \xEF\xBF\xBD\xEF\xBF\xBDnul");
+  // Each bad byte replaced, the NUL kept (escaped), as nlohmann's dump() does.
+  CHECK(parsed["title"] == std::string("bad \xEF\xBF\xBD\xEF\xBF\xBD end \xEF\xBF\xBD\0nul", 22));
+  CHECK(nlohmann::json(summary.title).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) ==
+        parsed["title"].dump());
 }
 
 TEST_CASE("every character that needs escaping is escaped wherever it stands in a string") {
@@ -376,6 +379,7 @@ TEST_CASE("the fast reader of the written layout reads what the general reader r
   listed.fields = {{"a \"key\"", std::vector<std::string>{"x\\y", "", "\u00e9\t\x01"}},
                    {"empty", std::vector<std::string>{}},
                    {"negative", std::int64_t{-5}},
+                   {"nul", std::string("caf\xc3\xa9 \0 nul", 11)},
                    {"zero", std::int64_t{0}},
                    {"text", "tab\there \"quoted\" / slash \x7f del \xf0\x9f\x9a\xa8"}};
   incident = fold(id, {incident.events[0], incident.events[1], listed});

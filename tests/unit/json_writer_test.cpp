@@ -37,6 +37,7 @@ TEST_CASE("ObjectWriter writes nested objects, arrays of text and any key as nlo
       fields.field("empty", std::vector<std::string>{});
       fields.field("list", list);
       fields.field(bad_utf8, bad_utf8);
+      fields.field("nul", std::string("na\xc3\xafve \0 nul \xff", 14));
       fields.close();
     }
     writer.field("after", std::int64_t{1});
@@ -47,6 +48,7 @@ TEST_CASE("ObjectWriter writes nested objects, arrays of text and any key as nlo
     fields["empty"] = nlohmann::ordered_json::array();
     fields["list"] = list;
     fields[bad_utf8] = bad_utf8;
+    fields["nul"] = std::string("na\xc3\xafve \0 nul \xff", 14);
     expected["fields"] = fields;
     expected["after"] = 1;
     CHECK(buffer.view() == expected.dump(pretty ? 2 : -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
