@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <cstring>
 
-#include "incident/text.hpp"
 
 namespace incident::json {
 
@@ -92,32 +91,63 @@ unsigned needs(std::string_view text) {
   return found;
 }
 
-// `text`, or when it is not valid UTF-8, `storage` holding it with U+FFFD for each bad
-// byte. A NUL byte is kept (and escaped as \u0000, as nlohmann does): find_invalid_text
-// and replace_invalid_utf8 take it for a bad byte, so they see the text between NULs (no
-// UTF-8 sequence spans one).
+// `text`, or when it is not valid UTF-8, `storage` holding it with U+FFFD in place of
+// each bad part, as nlohmann's dump() replaces them: a lead byte and the continuation
+// bytes that were valid for it until one was not (or the text ended) are one U+FFFD; a
+// byte that cannot start a character is one. A NUL byte is text (escaped \u0000).
 std::string_view valid_utf8(std::string_view text, unsigned needed, std::string& storage) {
-  if ((needed & 2U) == 0 || !text::find_invalid_text(text)) {
+  if ((needed & 2U) == 0) {
     return text;
   }
-  storage.clear();
+  std::size_t copied = 0;
+  std::size_t i = 0;
   bool replaced = false;
-  for (std::size_t start = 0;;) {
-    const std::size_t nul = text.find('\0', start);
-    const std::string_view piece = text.substr(start, nul == std::string_view::npos ? nul : nul - start);
-    if (text::find_invalid_text(piece)) {
-      storage += text::replace_invalid_utf8(piece);
+  while (i < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    // How many continuation bytes the lead wants, and the range of the first of them
+    // (no overlong forms, no surrogates, nothing above U+10FFFF).
+    std::size_t wanted = 0;
+    unsigned char low = 0x80;
+    unsigned char high = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      wanted = 1;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      wanted = 2;
+      low = lead == 0xE0 ? 0xA0 : low;
+      high = lead == 0xED ? 0x9F : high;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      wanted = 3;
+      low = lead == 0xF0 ? 0x90 : low;
+      high = lead == 0xF4 ? 0x8F : high;
+    }
+    std::size_t end = i + 1;  // past the bytes valid so far
+    bool whole = wanted > 0;
+    for (std::size_t k = 0; whole && k < wanted; ++k, ++end) {
+      const auto byte = end < text.size() ? static_cast<unsigned char>(text[end]) : 0;
+      whole = end < text.size() && byte >= (k == 0 ? low : 0x80) && byte <= (k == 0 ? high : 0xBF);
+      if (!whole) {
+        break;
+      }
+    }
+    if (!whole) {
+      if (!replaced) {
+        storage.clear();
+      }
+      storage.append(text.substr(copied, i - copied)).append("\xEF\xBF\xBD");
       replaced = true;
-    } else {
-      storage += piece;
+      copied = end;
     }
-    if (nul == std::string_view::npos) {
-      break;
-    }
-    storage += '\0';
-    start = nul + 1;
+    i = end;
   }
-  return replaced ? std::string_view(storage) : text;
+  if (!replaced) {
+    return text;
+  }
+  storage.append(text.substr(copied));
+  return storage;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,32 @@ TEST_CASE("ObjectWriter writes nested objects, arrays of text and any key as nlo
     expected["fields"] = fields;
     expected["after"] = 1;
     CHECK(buffer.view() == expected.dump(pretty ? 2 : -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+  }
+}
+
+TEST_CASE("ObjectWriter writes any bytes, as keys and as values, as nlohmann's dump() does") {
+  // Random text from the bytes that matter (NUL, controls, quote, backslash, DEL, lead and
+  // continuation bytes, whole characters), with a fixed seed.
+  const std::vector<std::string> pieces = {std::string(1, '\0'), "\x01", "\x1f", "\"", "\\", "\x7f", "\x80", "\xbf",
+                                           "\xc3", "\xe2\x80", "\xf0\x9f", "\xff", "\xc3\xa9", "\xe2\x80\xae",
+                                           "\xf0\x9f\x9a\xa8", "a", "plain text ", "\n", "\t"};
+  std::mt19937 random(20261207);
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    const auto count = std::uniform_int_distribution<std::size_t>(0, 12)(random);
+    for (std::size_t i = 0; i < count; ++i) {
+      text += pieces[std::uniform_int_distribution<std::size_t>(0, pieces.size() - 1)(random)];
+    }
+    json::Buffer buffer;
+    json::ObjectWriter writer(buffer, false);
+    writer.field("k" + text, text);
+    writer.field("list", std::vector<std::string>{text, "x"});
+    writer.close();
+    nlohmann::ordered_json expected = nlohmann::ordered_json::object();
+    expected["k" + text] = text;
+    expected["list"] = std::vector<std::string>{text, "x"};
+    INFO(Catch::Detail::stringify(text));
+    REQUIRE(buffer.view() == expected.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
   }
 }
 
