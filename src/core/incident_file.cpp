@@ -182,7 +182,7 @@ namespace {
 // file). It accepts only that layout and the JSON this program writes in it (keys in
 // their order, fields by name, escapes \" \\ \/ \b \f \n \r \t and \u00XX below 0x80,
 // whole numbers up to 18 digits), and everything it accepts the general reader below
-// reads to the same events (a fuzz target holds it to that). Anything else, a hand edit,
+// reads to the same events (a unit test and a fuzz target hold it to that). Anything else, a hand edit,
 // schema 1, a problem to report, is left to the general reader: nullopt.
 class CanonicalReader {
   static_assert(k_incident_schema == 2, "the layout read here is schema 2's");
@@ -199,7 +199,7 @@ public:
     std::set<std::string, std::less<>> ids;
     do {
       Event& event = document.events.emplace_back();
-      if (!literal("\n    ") || !this->event(event) || check_event(event, false) != "" ||
+      if (!literal("\n    ") || !this->event(event) || !check_event(event, false).empty() ||
           !ids.insert(event.id).second) {
         return std::nullopt;
       }
@@ -213,7 +213,6 @@ public:
 private:
   bool event(Event& event) {
     std::int64_t seq = 0;
-    std::string at;
     if (!literal("{\"id\":") || !string(event.id) || !is_event_id(event.id) || !literal(",\"seq\":") ||
         !integer(seq) || seq < 1 || static_cast<std::uint64_t>(seq) > k_max_event_seq || !literal(",\"type\":") ||
         !string(event.type) || event.type.empty() || event.type.size() > 64 || !literal(",\"at\":") ||
