@@ -20,6 +20,16 @@ struct InvalidText {
 // points above U+10FFFF are invalid), or nullopt when the text is clean.
 std::optional<InvalidText> find_invalid_text(std::string_view text);
 
+// The UTF-8 sequence at text[at], a byte >= 0x80: `length` its bytes when it is a
+// well-formed character, else 0 and `valid` the bytes of it that were well-formed before
+// it broke off (at least 1): what one U+FFFD replaces when each maximal part of a broken
+// sequence is replaced once, as Unicode recommends and nlohmann's dump() does.
+struct Utf8Sequence {
+  std::size_t length = 0;
+  std::size_t valid = 1;
+};
+Utf8Sequence utf8_sequence_at(std::string_view text, std::size_t at);
+
 // The text with each NUL byte and each invalid UTF-8 byte replaced by U+FFFD.
 std::string replace_invalid_utf8(std::string_view text);
 

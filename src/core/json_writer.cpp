@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "incident/text.hpp"
+
 namespace incident::json {
 
 namespace {
@@ -102,45 +104,22 @@ std::string_view valid_utf8(std::string_view text, unsigned needed, std::string&
   std::size_t i = 0;
   bool replaced = false;
   while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    if (lead < 0x80) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
       ++i;
       continue;
     }
-    // How many continuation bytes the lead wants, and the range of the first of them
-    // (no overlong forms, no surrogates, nothing above U+10FFFF).
-    std::size_t wanted = 0;
-    unsigned char low = 0x80;
-    unsigned char high = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      wanted = 1;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      wanted = 2;
-      low = lead == 0xE0 ? 0xA0 : low;
-      high = lead == 0xED ? 0x9F : high;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      wanted = 3;
-      low = lead == 0xF0 ? 0x90 : low;
-      high = lead == 0xF4 ? 0x8F : high;
+    const text::Utf8Sequence sequence = text::utf8_sequence_at(text, i);
+    if (sequence.length != 0) {
+      i += sequence.length;
+      continue;
     }
-    std::size_t end = i + 1;  // past the bytes valid so far
-    bool whole = wanted > 0;
-    for (std::size_t k = 0; whole && k < wanted; ++k, ++end) {
-      const auto byte = end < text.size() ? static_cast<unsigned char>(text[end]) : 0;
-      whole = end < text.size() && byte >= (k == 0 ? low : 0x80) && byte <= (k == 0 ? high : 0xBF);
-      if (!whole) {
-        break;
-      }
+    if (!replaced) {
+      storage.clear();
     }
-    if (!whole) {
-      if (!replaced) {
-        storage.clear();
-      }
-      storage.append(text.substr(copied, i - copied)).append("\xEF\xBF\xBD");
-      replaced = true;
-      copied = end;
-    }
-    i = end;
+    storage.append(text.substr(copied, i - copied)).append("\xEF\xBF\xBD");
+    replaced = true;
+    i += sequence.valid;
+    copied = i;
   }
   if (!replaced) {
     return text;

@@ -31,28 +31,51 @@ struct Decoded {
 };
 
 Decoded decode_at(std::string_view text, std::size_t at) {
-  const auto lead = static_cast<unsigned char>(text[at]);
-  const std::size_t length = sequence_length(lead);
-  if (length == 0 || at + length > text.size()) {
+  const std::size_t length = utf8_sequence_at(text, at).length;
+  if (length == 0) {
     return {};
   }
   static constexpr char32_t k_lead_bits[] = {0, 0, 0x1F, 0x0F, 0x07};
-  static constexpr char32_t k_minimum[] = {0, 0, 0x80, 0x800, 0x10000};
-  char32_t code = lead & k_lead_bits[length];
+  char32_t code = static_cast<unsigned char>(text[at]) & k_lead_bits[length];
   for (std::size_t k = 1; k < length; ++k) {
-    const auto next = static_cast<unsigned char>(text[at + k]);
-    if ((next & 0xC0U) != 0x80U) {
-      return {};
-    }
-    code = (code << 6U) | (next & 0x3FU);
-  }
-  if (code < k_minimum[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-    return {};
+    code = (code << 6U) | (static_cast<unsigned char>(text[at + k]) & 0x3FU);
   }
   return {code, length};
 }
 
 }  // namespace
+
+Utf8Sequence utf8_sequence_at(std::string_view text, std::size_t at) {
+  // Unicode's table of well-formed byte sequences (3-7): how many bytes follow the lead,
+  // and the range of the first of them (no overlong form, no surrogate, nothing above
+  // U+10FFFF); the others are 80..BF.
+  const auto lead = static_cast<unsigned char>(text[at]);
+  std::size_t following = 0;
+  unsigned char low = 0x80;
+  unsigned char high = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    following = 1;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    following = 2;
+    low = lead == 0xE0 ? 0xA0 : low;
+    high = lead == 0xED ? 0x9F : high;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    following = 3;
+    low = lead == 0xF0 ? 0x90 : low;
+    high = lead == 0xF4 ? 0x8F : high;
+  } else {
+    return {0, 1};
+  }
+  std::size_t end = at + 1;  // past the bytes well-formed so far
+  for (std::size_t k = 0; k < following; ++k, ++end) {
+    const bool fits = end < text.size() && static_cast<unsigned char>(text[end]) >= (k == 0 ? low : 0x80) &&
+                      static_cast<unsigned char>(text[end]) <= (k == 0 ? high : 0xBF);
+    if (!fits) {
+      return {0, end - at};
+    }
+  }
+  return {end - at, end - at};
+}
 
 std::optional<InvalidText> find_invalid_text(std::string_view text) {
   int line = 1;
