@@ -25,6 +25,10 @@ constexpr int k_max_json_depth = 16;
 constexpr std::string_view k_event_keys_v1[] = {"id", "seq", "type", "at", "by"};
 constexpr std::string_view k_event_keys_v2[] = {"id", "seq", "type", "at", "recorded_at", "by", "fields"};
 
+// What a file may hold, whichever reader reads it: an event type or a field name, a seq.
+bool is_name(std::string_view name) { return !name.empty() && name.size() <= 64; }
+bool is_seq(std::uint64_t seq) { return seq >= 1 && seq <= k_max_event_seq; }
+
 bool is_event_id(const std::string& id) {
   return !id.empty() && id.size() <= 32 &&
          std::all_of(id.begin(), id.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'); });
@@ -57,7 +61,7 @@ void read_fields_v1(const nlohmann::json& node, Event& event, const Bad& bad) {
     if (!value.is_string()) {
       throw bad(fmt::format("field \"{}\" must be text", key));
     }
-    if (key.empty() || key.size() > 64) {
+    if (!is_name(key)) {
       throw bad("a field name is empty or too long");  // as schema 2, which the file is written in
     }
     const std::string& text = value.get_ref<const std::string&>();
@@ -93,7 +97,7 @@ void read_fields_v2(const nlohmann::json& node, Event& event, const Bad& bad) {
     throw bad("\"fields\" must be an object");
   }
   for (const auto& [key, value] : fields->items()) {
-    if (key.empty() || key.size() > 64) {
+    if (!is_name(key)) {
       throw bad("a field name is empty or too long");
     }
     if (value.is_string()) {
@@ -214,8 +218,8 @@ private:
   bool event(Event& event) {
     std::int64_t seq = 0;
     if (!literal("{\"id\":") || !string(event.id) || !is_event_id(event.id) || !literal(",\"seq\":") ||
-        !integer(seq) || seq < 1 || static_cast<std::uint64_t>(seq) > k_max_event_seq || !literal(",\"type\":") ||
-        !string(event.type) || event.type.empty() || event.type.size() > 64 || !literal(",\"at\":") ||
+        !integer(seq) || !is_seq(static_cast<std::uint64_t>(seq)) || !literal(",\"type\":") ||
+        !string(event.type) || !is_name(event.type) || !literal(",\"at\":") ||
         !time(event.at)) {
       return false;
     }
@@ -233,7 +237,7 @@ private:
     if (literal(",\"fields\":{")) {
       do {
         std::string key;
-        if (!string(key) || key.empty() || key.size() > 64 || !literal(":") ||
+        if (!string(key) || !is_name(key) || !literal(":") ||
             (!event.fields.empty() && !(event.fields.rbegin()->first < key)) || !value(event.fields[key])) {
           return false;
         }
@@ -487,13 +491,12 @@ IncidentDocument parse_document(std::string_view text, const std::string& path, 
       throw bad("\"id\" is not a valid event id");
     }
     auto seq = node.find("seq");
-    if (seq == node.end() || !seq->is_number_unsigned() || seq->get<std::uint64_t>() == 0 ||
-        seq->get<std::uint64_t>() > k_max_event_seq) {
+    if (seq == node.end() || !seq->is_number_unsigned() || !is_seq(seq->get<std::uint64_t>())) {
       throw bad(fmt::format("\"seq\" must be a whole number from 1 to {}", k_max_event_seq));
     }
     event.seq = seq->get<std::uint64_t>();
     event.type = string_of("type");
-    if (event.type.empty() || event.type.size() > 64) {
+    if (!is_name(event.type)) {
       throw bad("\"type\" is empty or too long");
     }
     event.at = time_of("at");
