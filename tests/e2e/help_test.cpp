@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "incident/text.hpp"
 #include "support/process.hpp"
 
 using namespace incident::test;
@@ -47,19 +48,8 @@ std::vector<std::string> commands_listed(const std::string& help) {
   return names;
 }
 
-std::vector<std::string> words(const std::string& path) {
-  std::vector<std::string> out;
-  std::size_t at = 0;
-  while (at < path.size()) {
-    const std::size_t end = std::min(path.find(' ', at), path.size());
-    out.push_back(path.substr(at, end - at));
-    at = end + 1;
-  }
-  return out;
-}
-
 Result help_of(const TempDir& home, const std::string& path, const std::map<std::string, std::string>& env = {}) {
-  auto args = words(path);
+  auto args = incident::text::words_of(path);
   args.emplace_back("--help");
   return run(args, home.path(), env);
 }
@@ -200,7 +190,7 @@ TEST_CASE("incident help PATH prints what PATH --help prints, for every command"
   TempDir home;
   for (const auto& path : every_command(home)) {
     INFO(path);
-    auto args = words(path);
+    auto args = incident::text::words_of(path);
     args.insert(args.begin(), "help");
     const auto by_word = run(args, home.path());
     const auto by_flag = help_of(home, path);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "incident/template.hpp"
+#include "incident/text.hpp"
 
 using namespace incident;
 
@@ -137,14 +138,8 @@ TEST_CASE("the bundled templates keep the seed's lines") {
   };
   const std::string seed = read(std::filesystem::path(INCIDENT_TEST_DATA) / "seed/incident-response-runbook.md");
   const auto lines_of = [](const std::string& text) {
-    std::vector<std::string> lines;
-    std::size_t start = 0;
-    while (start < text.size()) {
-      const std::size_t end = std::min(text.find('\n', start), text.size());
-      lines.push_back(text.substr(start, end - start));
-      start = end + 1;
-    }
-    return lines;
+    const auto lines = text::lines_of(text);
+    return std::vector<std::string>(lines.begin(), lines.end());
   };
   for (const auto& [file, heading] : std::vector<std::pair<std::string, std::string>>{
            {"initial.txt", "### Initial Status Update"},
